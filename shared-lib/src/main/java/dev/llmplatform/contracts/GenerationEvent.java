@@ -1,0 +1,65 @@
+package dev.llmplatform.contracts;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Text back to the caller, on the reply topic the request named, keyed by request id.
+ * A stream is zero or more {@link Delta}s followed by exactly one {@link Completed} or {@link Failed}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = GenerationEvent.Delta.class, name = "delta"),
+        @JsonSubTypes.Type(value = GenerationEvent.Completed.class, name = "completed"),
+        @JsonSubTypes.Type(value = GenerationEvent.Failed.class, name = "failed")})
+public sealed interface GenerationEvent extends Versioned {
+
+    int CURRENT_VERSION = 1;
+
+    String requestId();
+
+    /**
+     * New text and the tokens that made it. Text may lag tokens by a few bytes (an incomplete
+     * UTF-8 character, or a possible start of a stop string is held back until resolved).
+     */
+    record Delta(int schemaVersion, String requestId, String text, List<Integer> tokenIds,
+                 List<LogprobEntry> logprobs) implements GenerationEvent {
+        public Delta {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
+            Objects.requireNonNull(requestId, "requestId");
+            text = text == null ? "" : text;
+            tokenIds = tokenIds == null ? List.of() : List.copyOf(tokenIds);
+        }
+    }
+
+    /** The end of a stream: the last text (may be empty), why it ended, token counts and timings. */
+    record Completed(int schemaVersion, String requestId, String text, List<Integer> tokenIds,
+                     List<LogprobEntry> logprobs, FinishReason finishReason, Usage usage,
+                     Timings timings) implements GenerationEvent {
+        public Completed {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(finishReason, "finishReason");
+            text = text == null ? "" : text;
+            tokenIds = tokenIds == null ? List.of() : List.copyOf(tokenIds);
+        }
+    }
+
+    /** The request failed; the gateway answers with this error. */
+    record Failed(int schemaVersion, String requestId, ErrorInfo error) implements GenerationEvent {
+        public Failed {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(error, "error");
+        }
+    }
+
+    /** A token's text with its log-probability and top alternatives, in OpenAI's terms. */
+    record LogprobEntry(String token, int tokenId, double logprob, List<Alternative> top) {
+        public record Alternative(String token, int tokenId, double logprob) {
+        }
+    }
+}

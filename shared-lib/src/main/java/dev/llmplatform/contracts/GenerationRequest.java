@@ -1,0 +1,44 @@
+package dev.llmplatform.contracts;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A request to generate text, on {@code llm.generation.requests}, keyed by {@link #requestId()}.
+ * Exactly one of {@code prompt} and {@code messages} is set. Written by the gateway or by
+ * any batch producer that names its own {@link #replyTo()}.
+ *
+ * @param deadlineEpochMs 0 for none; past it the request is cancelled with an error
+ */
+public record GenerationRequest(
+        int schemaVersion,
+        String requestId,
+        String model,
+        String prompt,
+        List<ChatMessage> messages,
+        int maxTokens,
+        SamplingParams sampling,
+        List<String> stop,
+        boolean stream,
+        ReplyTo replyTo,
+        long createdEpochMs,
+        long deadlineEpochMs) implements Versioned {
+
+    public static final int CURRENT_VERSION = 1;
+
+    public GenerationRequest {
+        Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationRequest");
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(replyTo, "replyTo");
+        if ((prompt == null) == (messages == null)) {
+            throw new IllegalArgumentException("exactly one of prompt and messages must be set");
+        }
+        if (maxTokens <= 0) {
+            throw new IllegalArgumentException("maxTokens must be > 0");
+        }
+        sampling = sampling == null ? SamplingParams.greedy() : sampling;
+        stop = stop == null ? List.of() : List.copyOf(stop);
+        messages = messages == null ? null : List.copyOf(messages);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.llmplatform.contracts;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A tokenized prompt for the inference engine, on {@code llm.inference.requests}, keyed by request id.
+ *
+ * @param stopTokenIds  token ids that end the sequence (the model's EOS ids)
+ */
+public record InferenceRequest(
+        int schemaVersion,
+        String requestId,
+        String model,
+        String version,
+        List<Integer> promptTokenIds,
+        int maxTokens,
+        SamplingParams sampling,
+        List<Integer> stopTokenIds,
+        long deadlineEpochMs,
+        long createdEpochMs,
+        DecodeContext decode) implements Versioned {
+
+    public static final int CURRENT_VERSION = 1;
+
+    public InferenceRequest {
+        Versioned.check(schemaVersion, CURRENT_VERSION, "InferenceRequest");
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(promptTokenIds, "promptTokenIds");
+        Objects.requireNonNull(decode, "decode");
+        if (promptTokenIds.isEmpty()) {
+            throw new IllegalArgumentException("promptTokenIds must not be empty");
+        }
+        if (maxTokens <= 0) {
+            throw new IllegalArgumentException("maxTokens must be > 0");
+        }
+        promptTokenIds = List.copyOf(promptTokenIds);
+        sampling = sampling == null ? SamplingParams.greedy() : sampling;
+        stopTokenIds = stopTokenIds == null ? List.of() : List.copyOf(stopTokenIds);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.llmplatform.kafka;
+
+import dev.llmplatform.contracts.PoisonMessageException;
+import dev.llmplatform.topics.TopicSpec;
+import dev.llmplatform.topics.Topics;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every service needs from Kafka: every topic (and its dead-letter topic) created at
+ * start-up, and one error handler that sends poison records to {@code <topic>.DLT} with the
+ * error in headers instead of retrying them forever.
+ */
+@AutoConfiguration
+public class PlatformKafkaAutoConfiguration {
+
+    @Bean
+    public KafkaAdmin.NewTopics platformTopics() {
+        List<NewTopic> topics = new ArrayList<>();
+        for (TopicSpec spec : Topics.ALL) {
+            topics.add(newTopic(spec));
+            topics.add(TopicBuilder.name(spec.deadLetter()).partitions(1).replicas(1)
+                    .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(java.time.Duration.ofDays(14).toMillis()))
+                    .build());
+        }
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    static NewTopic newTopic(TopicSpec spec) {
+        TopicBuilder builder = TopicBuilder.name(spec.name()).partitions(spec.partitions()).replicas(1)
+                .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(spec.retention().toMillis()));
+        if (spec.compacted()) {
+            builder.compact();
+        }
+        return builder.build();
+    }
+
+    /**
+     * Poison records (unreadable, invalid) go to the dead-letter topic at once; other failures
+     * are retried twice, one second apart, then dead-lettered. The consumer keeps going.
+     */
+    @Bean
+    @ConditionalOnMissingBean(CommonErrorHandler.class)
+    public DefaultErrorHandler platformErrorHandler(KafkaOperations<?, ?> template) {
+        var recoverer = new DeadLetterPublishingRecoverer(template,
+                (record, ex) -> new TopicPartition(record.topic() + Topics.DEAD_LETTER_SUFFIX, 0));
+        var handler = new DefaultErrorHandler(recoverer, new FixedBackOff(1000L, 2));
+        handler.addNotRetryableExceptions(PoisonMessageException.class, IllegalArgumentException.class,
+                NullPointerException.class);
+        return handler;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.llmplatform.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code manifest.json}: platform metadata of one model package.
+ *
+ * @param kind        "decoder" (text generation) or "encoder" (embeddings)
+ * @param files       file name → sha256 hex, for every file of the package but the manifest
+ * @param evalMetrics e.g. {@code eval_loss}, {@code unigram_eval_loss}
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Manifest(
+        String id,
+        String name,
+        String version,
+        String kind,
+        Map<String, String> files,
+        long parameterCount,
+        String trainingJob,
+        Map<String, Double> evalMetrics,
+        String description,
+        long createdEpochMs) {
+
+    public Manifest {
+        files = files == null ? Map.of() : new TreeMap<>(files);
+        evalMetrics = evalMetrics == null ? Map.of() : new TreeMap<>(evalMetrics);
+        kind = kind == null ? "decoder" : kind;
+    }
+
+    public double evalLoss() {
+        return evalMetrics.getOrDefault("eval_loss", Double.NaN);
+    }
+}

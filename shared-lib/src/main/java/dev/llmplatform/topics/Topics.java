@@ -1,0 +1,68 @@
+package dev.llmplatform.topics;
+
+import dev.llmplatform.contracts.ControlMessage;
+import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.GenerationRequest;
+import dev.llmplatform.contracts.InferenceRequest;
+import dev.llmplatform.contracts.ModelEvent;
+import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.TrainingEvent;
+import dev.llmplatform.contracts.TrainingJob;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The one place that names every topic. No other code spells a topic name.
+ *
+ * <p>Writers: gateway (and batch producers) → {@link #GENERATION_REQUESTS}; tokenizer →
+ * {@link #INFERENCE_REQUESTS}, {@link #GENERATION_EVENTS}; inference → {@link #INFERENCE_TOKENS};
+ * gateway and tokenizer → {@link #GENERATION_CONTROL}; gateway → {@link #TRAINING_JOBS};
+ * training → {@link #TRAINING_EVENTS}, {@link #MODELS}.
+ */
+public final class Topics {
+
+    public static final String DEAD_LETTER_SUFFIX = ".DLT";
+
+    /** Prompts to generate from, keyed by request id. */
+    public static final TopicSpec GENERATION_REQUESTS =
+            new TopicSpec("llm.generation.requests", 6, Duration.ofDays(1), false, GenerationRequest.class);
+
+    /** Tokenized prompts for the inference engine, keyed by request id. */
+    public static final TopicSpec INFERENCE_REQUESTS =
+            new TopicSpec("llm.inference.requests", 6, Duration.ofDays(1), false, InferenceRequest.class);
+
+    /** Generated token ids, several per record when the engine runs ahead, keyed by request id. */
+    public static final TopicSpec INFERENCE_TOKENS =
+            new TopicSpec("llm.inference.tokens", 6, Duration.ofHours(6), false, TokenEvent.class);
+
+    /**
+     * Detokenized text back to the caller. The default reply topic of gateways: each gateway
+     * instance owns one partition, so partitions bound the number of gateway instances.
+     */
+    public static final TopicSpec GENERATION_EVENTS =
+            new TopicSpec("llm.generation.events", 8, Duration.ofHours(6), false, GenerationEvent.class);
+
+    /** Cancels (stop sequence found, client gone, deadline passed), keyed by request id. */
+    public static final TopicSpec GENERATION_CONTROL =
+            new TopicSpec("llm.generation.control", 6, Duration.ofHours(6), false, ControlMessage.class);
+
+    /** Training jobs, keyed by job id. */
+    public static final TopicSpec TRAINING_JOBS =
+            new TopicSpec("llm.training.jobs", 3, Duration.ofDays(7), false, TrainingJob.class);
+
+    /** Training progress, keyed by job id. */
+    public static final TopicSpec TRAINING_EVENTS =
+            new TopicSpec("llm.training.events", 3, Duration.ofDays(7), false, TrainingEvent.class);
+
+    /** The model registry: latest published version per model name, compacted. */
+    public static final TopicSpec MODELS =
+            new TopicSpec("llm.models", 1, Duration.ofDays(3650), true, ModelEvent.class);
+
+    public static final List<TopicSpec> ALL = List.of(
+            GENERATION_REQUESTS, INFERENCE_REQUESTS, INFERENCE_TOKENS, GENERATION_EVENTS,
+            GENERATION_CONTROL, TRAINING_JOBS, TRAINING_EVENTS, MODELS);
+
+    private Topics() {
+    }
+}
