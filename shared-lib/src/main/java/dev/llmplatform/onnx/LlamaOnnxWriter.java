@@ -1,15 +1,52 @@
 package dev.llmplatform.onnx;
 
+import ai.onnx.proto.OnnxMl;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.model.llama.LlamaWeights;
+import dev.llmplatform.onnx.OnnxGraphBuilder.Dim;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.llmplatform.onnx.OnnxGraphBuilder.attr;
+import static dev.llmplatform.onnx.OnnxGraphBuilder.attrInts;
 
 /**
  * Writes a Llama-style decoder as an ONNX graph with Optimum's names (inputs {@code input_ids},
  * {@code attention_mask}, {@code position_ids}, {@code past_key_values.{i}.key|value}; outputs
- * {@code logits}, {@code present.{i}.key|value}). STUB: API fixed, implementation in progress.
+ * {@code logits}, {@code present.{i}.key|value}), opset 17, float32 weights.
+ *
+ * <p>Shapes (B = batch_size, S = sequence_length, P = past_sequence_length,
+ * T = total_sequence_length = P + S):
+ * <ul>
+ *   <li>{@code input_ids}, {@code position_ids}: int64 [B, S]; {@code attention_mask}: int64 [B, T],
+ *       1 = attend, 0 = padding (sequences may be left-padded; positions are explicit);</li>
+ *   <li>{@code past_key_values.{i}.key|value}: float [B, kvHeads, P, headDim], P may be 0;</li>
+ *   <li>{@code logits}: float [B, S, vocab]; {@code present.{i}.key|value}: float [B, kvHeads, T, headDim],
+ *       past and new concatenated, keys after rotary embedding;</li>
+ *   <li>optional {@code attentions.{i}}: float [B, heads, S, T], the softmax probabilities.</li>
+ * </ul>
+ * Query s (absolute key index P + s) sees key t iff t <= P + s and attention_mask[b, t] = 1. A
+ * query that sees nothing (a padding position) gets uniform weights, never NaN.
+ *
+ * <p>Initializers are named after the Hugging Face modules ({@code model.layers.0.self_attn.q_proj.weight})
+ * but hold our {@code [in, out]} layout, i.e. the transpose of PyTorch's {@code Linear.weight}.
  */
 public final class LlamaOnnxWriter {
+
+    public static final String PRODUCER = "llm-platform";
+    public static final String PRODUCER_VERSION = "0.1.0";
+    public static final long OPSET = 17;
+
+    /** Protobuf cannot hold a message of 2 GiB or more in one piece. */
+    private static final long MAX_PROTO_BYTES = Integer.MAX_VALUE - (64L << 20);
 
     /** @param attentionOutputs also output {@code attentions.{i}} [batch, heads, seq, total] per layer */
     public record Options(boolean attentionOutputs) {
@@ -20,10 +57,92 @@ public final class LlamaOnnxWriter {
     }
 
     public static byte[] toBytes(LlamaWeights weights, Options options) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return model(weights, options).toByteArray();
     }
 
     public static void write(LlamaWeights weights, Path file, Options options) {
-        throw new UnsupportedOperationException("not yet implemented");
+        OnnxMl.ModelProto model = model(weights, options);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            model.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** The ModelProto itself, for callers that post-process the graph before writing it. */
+    public static OnnxMl.ModelProto model(LlamaWeights weights, Options options) {
+        ModelConfig c = weights.config();
+        long bytes = 4 * c.parameterCount();
+        if (bytes > MAX_PROTO_BYTES) {
+            throw new IllegalArgumentException("model of " + bytes + " bytes is too large for a single-file ONNX model");
+        }
+        if (c.headDim() % 2 != 0) {
+            throw new IllegalArgumentException("rotary embeddings need an even head dimension, got " + c.headDim());
+        }
+        Dim batch = Dim.named("batch_size");
+        Dim seq = Dim.named("sequence_length");
+        Dim past = Dim.named("past_sequence_length");
+        Dim total = Dim.named("total_sequence_length");
+        Dim kvHeads = Dim.of(c.kvHeads());
+        Dim headDim = Dim.of(c.headDim());
+
+        OnnxGraphBuilder g = new OnnxGraphBuilder("llama_decoder_with_past");
+        String inputIds = g.input("input_ids", DataType.INT64, batch, seq);
+        String attentionMask = g.input("attention_mask", DataType.INT64, batch, total);
+        String positionIds = g.input("position_ids", DataType.INT64, batch, seq);
+        for (int i = 0; i < c.layers(); i++) {
+            g.input("past_key_values." + i + ".key", DataType.FLOAT, batch, kvHeads, past, headDim);
+            g.input("past_key_values." + i + ".value", DataType.FLOAT, batch, kvHeads, past, headDim);
+        }
+
+        LlamaGraphOps ops = new LlamaGraphOps(g, c);
+        String embedding = g.floatInitializer("model.embed_tokens.weight", weights.embedding(), c.vocabSize(), c.hidden());
+        String hidden = g.node("Gather", "model.embed_tokens/Gather", List.of(embedding, inputIds), attr("axis", 0));
+        LlamaGraphOps.Rotary rotary = ops.rotary(positionIds);
+        String allowed = ops.attentionMask(inputIds, attentionMask);
+        for (int i = 0; i < c.layers(); i++) {
+            LlamaWeights.Layer w = weights.layers().get(i);
+            String p = "model.layers." + i;
+            String normed = ops.rmsNorm(p + ".input_layernorm", hidden, w.inputNorm());
+            String attention = ops.attention(i, p + ".self_attn", normed, w, rotary, allowed, options.attentionOutputs());
+            String afterAttention = ops.add(p + "/attention_residual", hidden, attention);
+            String normed2 = ops.rmsNorm(p + ".post_attention_layernorm", afterAttention, w.postAttentionNorm());
+            String mlp = ops.mlp(p + ".mlp", normed2, w.wGate(), w.wUp(), w.wDown());
+            hidden = ops.add(p + "/mlp_residual", afterAttention, mlp);
+        }
+        String last = ops.rmsNorm("model.norm", hidden, weights.finalNorm());
+        String head = weights.lmHead() != null
+                ? g.floatInitializer("lm_head.weight", weights.lmHead(), c.hidden(), c.vocabSize())
+                : g.node("Transpose", "lm_head.tied_weight", List.of(embedding), attrInts("perm", 1, 0));
+        g.node("MatMul", "logits", List.of(last, head));
+
+        g.output("logits", DataType.FLOAT, batch, seq, Dim.of(c.vocabSize()));
+        for (int i = 0; i < c.layers(); i++) {
+            g.output("present." + i + ".key", DataType.FLOAT, batch, kvHeads, total, headDim);
+            g.output("present." + i + ".value", DataType.FLOAT, batch, kvHeads, total, headDim);
+        }
+        if (options.attentionOutputs()) {
+            for (int i = 0; i < c.layers(); i++) {
+                g.output("attentions." + i, DataType.FLOAT, batch, Dim.of(c.heads()), seq, total);
+            }
+        }
+        return g.build(PRODUCER, PRODUCER_VERSION, List.of(new OnnxGraphBuilder.Opset("", OPSET)), metadata(c, options));
+    }
+
+    private static Map<String, String> metadata(ModelConfig c, Options options) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("producer", PRODUCER);
+        m.put("model_type", c.modelType());
+        m.put("graph", "decoder-with-past");
+        m.put("num_hidden_layers", Integer.toString(c.layers()));
+        m.put("num_attention_heads", Integer.toString(c.heads()));
+        m.put("num_key_value_heads", Integer.toString(c.kvHeads()));
+        m.put("head_dim", Integer.toString(c.headDim()));
+        m.put("hidden_size", Integer.toString(c.hidden()));
+        m.put("vocab_size", Integer.toString(c.vocabSize()));
+        m.put("rope_theta", Double.toString(c.ropeTheta()));
+        m.put("tie_word_embeddings", Boolean.toString(c.tieWordEmbeddings()));
+        m.put("attention_outputs", Boolean.toString(options.attentionOutputs()));
+        return m;
     }
 }

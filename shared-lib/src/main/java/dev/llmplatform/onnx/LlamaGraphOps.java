@@ -1,0 +1,180 @@
+package dev.llmplatform.onnx;
+
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.llmplatform.model.ModelConfig;
+import dev.llmplatform.model.llama.LlamaWeights;
+
+import java.util.List;
+
+import static dev.llmplatform.onnx.OnnxGraphBuilder.attr;
+import static dev.llmplatform.onnx.OnnxGraphBuilder.attrInts;
+
+/**
+ * The building blocks of a Llama decoder graph in opset 17 primitives: RMSNorm, rotary
+ * positions, the padding-aware causal mask, grouped-query attention with a KV cache, SwiGLU.
+ * Value names follow the module path ({@code model.layers.0.self_attn/...}) so a graph viewer
+ * reads like the PyTorch model.
+ */
+final class LlamaGraphOps {
+
+    /** Score given to masked keys: the lowest float, as Hugging Face does, so a fully masked row stays finite. */
+    static final float MASKED_SCORE = -Float.MAX_VALUE;
+
+    /** cos and sin of the rotary angles, each [batch, 1, seq, headDim], shared by all layers. */
+    record Rotary(String cos, String sin) {
+    }
+
+    private final OnnxGraphBuilder g;
+    private final ModelConfig config;
+    private final String two;
+    private final String eps;
+
+    LlamaGraphOps(OnnxGraphBuilder g, ModelConfig config) {
+        this.g = g;
+        this.config = config;
+        this.two = g.floatScalar("const.two", 2f);
+        this.eps = g.floatScalar("const.rms_norm_eps", (float) config.rmsNormEps());
+    }
+
+    /** x / sqrt(mean(x², last axis) + eps) * weight, in the pattern ONNX Runtime fuses into one kernel. */
+    String rmsNorm(String prefix, String x, float[] weight) {
+        String w = g.floatInitializer(prefix + ".weight", weight, weight.length);
+        String squared = op("Pow", prefix + "/Pow", x, two);
+        String mean = g.node("ReduceMean", prefix + "/ReduceMean", List.of(squared), attrInts("axes", -1), attr("keepdims", 1));
+        String rms = op("Sqrt", prefix + "/Sqrt", op("Add", prefix + "/Add", mean, eps));
+        return op("Mul", prefix + "/Mul", op("Div", prefix + "/Div", x, rms), w);
+    }
+
+    /** y = x · W for a row-major [in, out] weight. */
+    String linear(String prefix, String x, float[] weight, int in, int out) {
+        String w = g.floatInitializer(prefix + ".weight", weight, in, out);
+        return op("MatMul", prefix + "/MatMul", x, w);
+    }
+
+    /** Angles position · inv_freq for the Hugging Face rotate-half layout, computed from position_ids in the graph. */
+    Rotary rotary(String positionIds) {
+        int headDim = config.headDim();
+        float[] invFreq = new float[headDim / 2];
+        for (int i = 0; i < invFreq.length; i++) {
+            invFreq[i] = (float) Math.pow(config.ropeTheta(), -2.0 * i / headDim);
+        }
+        String p = "model.rotary_emb";
+        String freq = g.floatInitializer(p + ".inv_freq", invFreq, invFreq.length);
+        String positions = g.node("Cast", p + "/Cast", List.of(positionIds), attr("to", DataType.FLOAT.getNumber()));
+        String column = op("Unsqueeze", p + "/Unsqueeze", positions, g.int64s(p + ".axes_last", -1));
+        String angles = op("Mul", p + "/Mul", column, freq);
+        String both = g.node("Concat", p + "/Concat", List.of(angles, angles), attr("axis", -1));
+        String headAxis = g.int64s(p + ".axes_head", 1);
+        String cos = op("Unsqueeze", p + "/cos", op("Cos", p + "/Cos", both), headAxis);
+        String sin = op("Unsqueeze", p + "/sin", op("Sin", p + "/Sin", both), headAxis);
+        return new Rotary(cos, sin);
+    }
+
+    /**
+     * Which keys each query may see, [batch, 1, seq, total] bool: key t is visible to query s
+     * iff t <= past + s and attention_mask[b, t] is 1. Built from the input shapes, so no length
+     * is fixed in the graph.
+     */
+    String attentionMask(String inputIds, String attentionMask) {
+        String p = "model.attention_mask";
+        String one = g.int64Initializer(p + ".one", new long[] {1});
+        String zero = g.int64Initializer(p + ".zero", new long[] {0});
+        String seq = g.node("Gather", p + "/seq_len", List.of(op("Shape", p + "/ids_shape", inputIds), one), attr("axis", 0));
+        String total = g.node("Gather", p + "/total_len", List.of(op("Shape", p + "/mask_shape", attentionMask), one),
+                attr("axis", 0));
+        String past = op("Sub", p + "/past_len", total, seq);
+        String keys = op("Unsqueeze", p + "/keys", op("Range", p + "/key_index", zero, total, one), g.int64s(p + ".axes_0", 0));
+        String queries = op("Unsqueeze", p + "/queries", op("Range", p + "/query_position", past, total, one),
+                g.int64s(p + ".axes_1", 1));
+        String causal = op("LessOrEqual", p + "/causal", keys, queries);
+        String notPadding = g.node("Cast", p + "/not_padding", List.of(attentionMask), attr("to", DataType.BOOL.getNumber()));
+        String padding4d = op("Unsqueeze", p + "/not_padding_4d", notPadding, g.int64s(p + ".axes_1_2", 1, 2));
+        return op("And", p + "/allowed", causal, padding4d);
+    }
+
+    /**
+     * Self-attention of one layer. Writes {@code present.{i}.key|value} (keys after rotation,
+     * kv heads not repeated) and, when asked, {@code attentions.{i}}; returns the projected output.
+     */
+    String attention(int layerIndex, String prefix, String x, LlamaWeights.Layer w,
+                     Rotary rotary, String allowed, boolean attentionOutput) {
+        int h = config.hidden();
+        int heads = config.heads();
+        int kvHeads = config.kvHeads();
+        int headDim = config.headDim();
+        int kvDim = kvHeads * headDim;
+        String q = rotate(prefix + ".q", heads(prefix + ".q", linear(prefix + ".q_proj", x, w.wq(), h, h), heads), rotary);
+        String k = rotate(prefix + ".k", heads(prefix + ".k", linear(prefix + ".k_proj", x, w.wk(), h, kvDim), kvHeads), rotary);
+        String v = heads(prefix + ".v", linear(prefix + ".v_proj", x, w.wv(), h, kvDim), kvHeads);
+
+        String presentKey = g.node("Concat", "present." + layerIndex + ".key",
+                List.of("past_key_values." + layerIndex + ".key", k), attr("axis", 2));
+        String presentValue = g.node("Concat", "present." + layerIndex + ".value",
+                List.of("past_key_values." + layerIndex + ".value", v), attr("axis", 2));
+        String keys = repeatKv(prefix + ".k", presentKey);
+        String values = repeatKv(prefix + ".v", presentValue);
+
+        String keysT = g.node("Transpose", prefix + "/k_transposed", List.of(keys), attrInts("perm", 0, 1, 3, 2));
+        String scale = g.floatScalar(prefix + ".scale", (float) (1.0 / Math.sqrt(headDim)));
+        String scores = op("Mul", prefix + "/scores", op("MatMul", prefix + "/qk", q, keysT), scale);
+        String masked = op("Where", prefix + "/masked_scores", allowed, scores, maskedScore());
+        String probsName = attentionOutput ? "attentions." + layerIndex : prefix + "/probs";
+        String probs = g.node("Softmax", probsName, List.of(masked), attr("axis", -1));
+        String context = op("MatMul", prefix + "/context", probs, values);
+        String merged = g.node("Transpose", prefix + "/context_transposed", List.of(context), attrInts("perm", 0, 2, 1, 3));
+        String flat = op("Reshape", prefix + "/context_merged", merged, g.int64s(prefix + ".merged_shape", 0, 0, h));
+        return linear(prefix + ".o_proj", flat, w.wo(), h, h);
+    }
+
+    /** SwiGLU: (silu(x · gate) * (x · up)) · down. */
+    String mlp(String prefix, String x, float[] wGate, float[] wUp, float[] wDown) {
+        int h = config.hidden();
+        int inter = config.intermediate();
+        String gate = linear(prefix + ".gate_proj", x, wGate, h, inter);
+        String silu = op("Mul", prefix + "/silu", gate, op("Sigmoid", prefix + "/Sigmoid", gate));
+        String up = linear(prefix + ".up_proj", x, wUp, h, inter);
+        return linear(prefix + ".down_proj", op("Mul", prefix + "/gated", silu, up), wDown, inter, h);
+    }
+
+    String add(String name, String a, String b) {
+        return op("Add", name, a, b);
+    }
+
+    /** [batch, seq, n·headDim] → [batch, n, seq, headDim]. */
+    private String heads(String prefix, String x, int n) {
+        String shape = g.int64s(prefix + ".heads_shape", 0, 0, n, config.headDim());
+        String split = op("Reshape", prefix + "/Reshape", x, shape);
+        return g.node("Transpose", prefix + "/Transpose", List.of(split), attrInts("perm", 0, 2, 1, 3));
+    }
+
+    /** x·cos + rotate_half(x)·sin, where rotate_half(x) = concat(-x2, x1). */
+    private String rotate(String prefix, String x, Rotary rotary) {
+        List<String> halves = g.node("", "Split", List.of(prefix + "/x1", prefix + "/x2"), List.of(x), attr("axis", -1));
+        String negated = op("Neg", prefix + "/Neg", halves.get(1));
+        String rotatedHalf = g.node("Concat", prefix + "/rotate_half", List.of(negated, halves.get(0)), attr("axis", -1));
+        return op("Add", prefix + "/rope", op("Mul", prefix + "/Mul_cos", x, rotary.cos()),
+                op("Mul", prefix + "/Mul_sin", rotatedHalf, rotary.sin()));
+    }
+
+    /** [batch, kvHeads, total, headDim] → [batch, heads, total, headDim]: each kv head serves heads/kvHeads query heads. */
+    private String repeatKv(String prefix, String x) {
+        int group = config.heads() / config.kvHeads();
+        if (group == 1) {
+            return x;
+        }
+        String unsqueezed = op("Unsqueeze", prefix + "/repeat_unsqueeze", x, g.int64s(prefix + ".repeat_axis", 2));
+        String expanded = op("Expand", prefix + "/repeat_expand", unsqueezed,
+                g.int64s(prefix + ".repeat_shape", 1, 1, group, 1, 1));
+        return op("Reshape", prefix + "/repeated", expanded,
+                g.int64s(prefix + ".repeated_shape", 0, config.heads(), -1, config.headDim()));
+    }
+
+    private String maskedScore() {
+        String name = "const.masked_score";
+        return g.isDefined(name) ? name : g.floatScalar(name, MASKED_SCORE);
+    }
+
+    private String op(String opType, String output, String... inputs) {
+        return g.node(opType, output, List.of(inputs));
+    }
+}
