@@ -1,0 +1,49 @@
+package dev.llmplatform.gateway.generation;
+
+import dev.llmplatform.contracts.ReplyTo;
+import dev.llmplatform.gateway.GatewayProperties;
+import dev.llmplatform.topics.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Wires the Kafka generation client: the router, the reply-partition consumer and the publisher. */
+@Configuration(proxyBeanMethods = false)
+class GenerationConfiguration {
+
+    @Bean
+    ReplyRouter replyRouter() {
+        return new ReplyRouter();
+    }
+
+    @Bean
+    ReplyListener replyListener(KafkaProperties kafka, GatewayProperties gateway, ReplyRouter router) {
+        TopicPartition partition = new TopicPartition(Topics.GENERATION_EVENTS.name(), gateway.replyPartition());
+        return new ReplyListener(() -> new ReplyPartitionConsumer(replyConsumer(kafka), partition, router), router);
+    }
+
+    @Bean
+    GenerationClient generationClient(KafkaTemplate<String, String> kafkaTemplate, ReplyRouter router,
+                                      GatewayProperties gateway) {
+        ReplyTo replyTo = new ReplyTo(Topics.GENERATION_EVENTS.name(), gateway.replyPartition());
+        return new KafkaGenerationClient(kafkaTemplate, router, replyTo, InstantSource.system());
+    }
+
+    /** Boot's consumer settings without the group: the partition is assigned by hand and nothing is committed. */
+    private static KafkaConsumer<String, String> replyConsumer(KafkaProperties kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+    }
+}

@@ -1,0 +1,116 @@
+package dev.llmplatform.gateway.generation;
+
+import dev.llmplatform.contracts.ControlMessage;
+import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.GenerationRequest;
+import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.contracts.ReplyTo;
+import dev.llmplatform.gateway.error.ApiException;
+import dev.llmplatform.topics.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Generation over Kafka: publishes the request keyed by its id, naming this instance's reply
+ * partition, and streams the events the {@link ReplyRouter} receives for it. A client that goes
+ * away or a deadline that passes sends a {@link ControlMessage.Cancel} so the engine frees the slot.
+ */
+public final class KafkaGenerationClient implements GenerationClient {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaGenerationClient.class);
+
+    private final KafkaTemplate<String, String> kafka;
+    private final ReplyRouter router;
+    private final ReplyTo replyTo;
+    private final InstantSource clock;
+
+    public KafkaGenerationClient(KafkaTemplate<String, String> kafka, ReplyRouter router, ReplyTo replyTo,
+                                 InstantSource clock) {
+        this.kafka = kafka;
+        this.router = router;
+        this.replyTo = replyTo;
+        this.clock = clock;
+    }
+
+    @Override
+    public ReplyTo replyTo() {
+        return replyTo;
+    }
+
+    @Override
+    public Flux<GenerationEvent> generate(GenerationRequest request) {
+        String id = request.requestId();
+        return Flux.defer(() -> {
+            AtomicBoolean ended = new AtomicBoolean();
+            // Register before publishing, so even the fastest reply finds its sink.
+            Flux<GenerationEvent> replies = router.register(id);
+            return publish(Topics.GENERATION_REQUESTS.name(), id, request)
+                    .onErrorMap(e -> !(e instanceof ApiException), KafkaGenerationClient::unavailable)
+                    .thenMany(replies)
+                    // One timer per event, each set to the time left until the deadline: an overall deadline.
+                    .timeout(untilDeadline(request), event -> untilDeadline(request))
+                    .doOnNext(event -> {
+                        if (!(event instanceof GenerationEvent.Delta)) {
+                            ended.set(true);
+                        }
+                    })
+                    .onErrorMap(TimeoutException.class, e -> {
+                        ended.set(true);
+                        cancel(id, ControlMessage.Reason.DEADLINE);
+                        return deadlinePassed(request);
+                    })
+                    .doOnCancel(() -> {
+                        if (ended.compareAndSet(false, true)) {
+                            cancel(id, ControlMessage.Reason.CLIENT);
+                        }
+                    })
+                    .doFinally(signal -> router.remove(id));
+        });
+    }
+
+    private Mono<Duration> untilDeadline(GenerationRequest request) {
+        if (request.deadlineEpochMs() == 0) {
+            return Mono.never();
+        }
+        long left = request.deadlineEpochMs() - clock.millis();
+        return Mono.delay(Duration.ofMillis(Math.max(0, left))).map(Duration::ofMillis);
+    }
+
+    /** Fire and forget: the client is gone or already has its answer; a lost cancel only wastes compute. */
+    private void cancel(String requestId, ControlMessage.Reason reason) {
+        publish(Topics.GENERATION_CONTROL.name(), requestId, ControlMessage.Cancel.of(requestId, reason))
+                .subscribe(null, e -> log.warn("could not send cancel ({}) for {}: {}", reason, requestId, e.toString()));
+    }
+
+    /**
+     * Sends off the event loop: {@code KafkaTemplate.send} can block while it fetches metadata,
+     * the future then completes on the producer's thread.
+     */
+    private Mono<Void> publish(String topic, String key, Object message) {
+        return Mono.fromFuture(() -> kafka.send(topic, key, Messages.toJson(message)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .then();
+    }
+
+    private static ApiException unavailable(Throwable cause) {
+        log.error("could not publish a generation request", cause);
+        return new ApiException(new ErrorInfo(503, "server_error",
+                "The generation service is unavailable, please retry", null, "service_unavailable"));
+    }
+
+    private ApiException deadlinePassed(GenerationRequest request) {
+        long seconds = Math.max(0, (request.deadlineEpochMs() - request.createdEpochMs()) / 1000);
+        return new ApiException(new ErrorInfo(504, "server_error",
+                "The generation did not finish within the request deadline of " + seconds + " s", null, "timeout"));
+    }
+}

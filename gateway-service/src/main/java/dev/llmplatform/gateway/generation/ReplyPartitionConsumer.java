@@ -1,0 +1,119 @@
+package dev.llmplatform.gateway.generation;
+
+import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.contracts.PoisonMessageException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Reads the one reply partition this gateway instance owns, on its own thread, and routes each
+ * event to the request waiting for it. The partition is assigned by hand (no consumer group, no
+ * rebalancing, no commits): a restarted instance has no requests to resume, so it starts at the
+ * end of the partition.
+ */
+public final class ReplyPartitionConsumer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplyPartitionConsumer.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
+
+    private final Consumer<String, String> consumer;
+    private final TopicPartition partition;
+    private final ReplyRouter router;
+    private final Thread thread;
+    private volatile boolean running;
+
+    public ReplyPartitionConsumer(Consumer<String, String> consumer, TopicPartition partition, ReplyRouter router) {
+        this.consumer = consumer;
+        this.partition = partition;
+        this.router = router;
+        this.thread = Thread.ofPlatform().daemon().name("gateway-replies-" + partition).unstarted(this::pollLoop);
+    }
+
+    /**
+     * Seeks to the end of the partition and resolves that position before returning (seekToEnd
+     * alone is lazy), so every reply published after start-up is read; then starts polling.
+     */
+    public void start(Duration positionTimeout) {
+        try {
+            consumer.assign(List.of(partition));
+            consumer.seekToEnd(List.of(partition));
+            long offset = consumer.position(partition, positionTimeout);
+            log.info("reading replies from {} at offset {}", partition, offset);
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            throw e;
+        }
+        running = true;
+        thread.start();
+    }
+
+    private void pollLoop() {
+        try {
+            while (running) {
+                pollOnce();
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void pollOnce() {
+        try {
+            for (ConsumerRecord<String, String> record : consumer.poll(POLL_TIMEOUT)) {
+                handle(record);
+            }
+        } catch (WakeupException e) {
+            // close() woke us up; the loop condition ends the thread
+        } catch (RuntimeException e) {
+            // Keep serving: a broker hiccup must not leave every later request without replies.
+            log.error("polling {} failed; retrying in 1 s", partition, e);
+            sleepQuietly(Duration.ofSeconds(1));
+        }
+    }
+
+    private static void sleepQuietly(Duration pause) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handle(ConsumerRecord<String, String> record) {
+        GenerationEvent event;
+        try {
+            event = Messages.fromJson(record.value(), GenerationEvent.class);
+        } catch (PoisonMessageException e) {
+            // Nobody can act on a reply that cannot be read; the request it belonged to times out.
+            log.warn("skipping unreadable reply at {}@{} (key {}): {}", partition, record.offset(), record.key(), e.getMessage());
+            return;
+        }
+        router.route(event);
+    }
+
+    public boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.llmplatform.gateway.completions;
+
+import dev.llmplatform.contracts.GenerationRequest;
+import dev.llmplatform.gateway.support.Replies;
+import dev.llmplatform.gateway.support.ScriptedGenerationClient;
+import dev.llmplatform.gateway.support.SliceTestBackend;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static dev.llmplatform.gateway.support.SliceTestBackend.MODEL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a client reads back, streamed or whole, for the replies the back end sends. */
+@WebFluxTest(controllers = CompletionsController.class, properties = "spring.config.name=gateway")
+@Import(SliceTestBackend.class)
+class CompletionsResponseTest {
+
+    @Autowired
+    WebTestClient http;
+
+    @Autowired
+    ScriptedGenerationClient backend;
+
+    @Autowired
+    JsonMapper json;
+
+    @BeforeEach
+    void forgetRequests() {
+        backend.clear();
+    }
+
+    @Test
+    void shouldAnswerOneBodyWithTextFinishReasonAndUsage() {
+        JsonNode body = post("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"max_tokens\":5}".formatted(MODEL))
+                .expectStatus().isOk()
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        assertThat(body.get("id").asString()).startsWith("cmpl-");
+        assertThat(body.get("object").asString()).isEqualTo("text_completion");
+        assertThat(body.get("model").asString()).isEqualTo(MODEL);
+        assertThat(body.get("created").asLong()).isGreaterThan(1_700_000_000L);
+        JsonNode choice = body.get("choices").get(0);
+        assertThat(choice.get("text").asString()).isEqualTo("Hello, 世界 🙂");
+        assertThat(choice.get("index").asInt()).isZero();
+        assertThat(choice.has("logprobs")).isTrue();
+        assertThat(choice.get("finish_reason").asString()).isEqualTo("length");
+        assertThat(body.get("usage").get("prompt_tokens").asInt()).isEqualTo(3);
+        assertThat(body.get("usage").get("completion_tokens").asInt()).isEqualTo(5);
+        assertThat(body.get("usage").get("total_tokens").asInt()).isEqualTo(8);
+    }
+
+    @Test
+    void shouldStreamDataLinesWithFinishReasonOnlyOnTheLastChunkThenDone() {
+        List<String> lines = streamLines("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"stream\":true}".formatted(MODEL));
+
+        assertThat(lines).allSatisfy(line -> assertThat(line).startsWith("data: "));
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+        List<JsonNode> chunks = lines.subList(0, lines.size() - 1).stream().map(this::payload).toList();
+        assertThat(chunks).extracting(c -> c.get("choices").get(0).get("text").asString())
+                .as("the empty delta sends no chunk")
+                .containsExactly("Hello", ", ", "世界", " 🙂");
+        assertThat(chunks).extracting(c -> c.get("id").asString()).containsOnly(chunks.getFirst().get("id").asString());
+        assertThat(chunks).allSatisfy(c -> {
+            assertThat(c.get("object").asString()).isEqualTo("text_completion");
+            assertThat(c.get("model").asString()).isEqualTo(MODEL);
+            assertThat(c.has("usage")).isFalse();
+        });
+        assertThat(chunks).extracting(c -> c.get("choices").get(0).get("finish_reason").asString(null))
+                .containsExactly(null, null, null, "length");
+    }
+
+    @Test
+    void shouldAddAUsageChunkBeforeDoneWhenAskedTo() {
+        List<String> lines = streamLines("""
+                {"model":"%s","prompt":"Say hello","stream":true,"stream_options":{"include_usage":true}}""".formatted(MODEL));
+
+        JsonNode usageChunk = payload(lines.get(lines.size() - 2));
+        assertThat(usageChunk.get("choices").isEmpty()).isTrue();
+        assertThat(usageChunk.get("usage").get("total_tokens").asInt()).isEqualTo(8);
+        assertThat(payload(lines.get(lines.size() - 3)).get("choices").get(0).get("finish_reason").asString())
+                .isEqualTo("length");
+    }
+
+    @Test
+    void shouldAnswerAFailureBeforeAnyOutputWithAnHttpErrorEvenWhenStreaming() {
+        for (boolean stream : new boolean[]{true, false}) {
+            post("{\"model\":\"%s\",\"prompt\":\"too-long prompt\",\"stream\":%s}".formatted(MODEL, stream))
+                    .expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                    .expectBody()
+                    .jsonPath("$.error.message").isEqualTo(Replies.TOO_LONG_MESSAGE)
+                    .jsonPath("$.error.param").isEqualTo("prompt");
+        }
+    }
+
+    @Test
+    void shouldEndAStreamThatFailsMidwayWithAnErrorEventThenDone() {
+        List<String> lines = streamLines("{\"model\":\"%s\",\"prompt\":\"fail-midway\",\"stream\":true}".formatted(MODEL));
+
+        assertThat(lines).hasSize(3);
+        assertThat(payload(lines.get(0)).get("choices").get(0).get("text").asString()).isEqualTo("Once");
+        JsonNode error = payload(lines.get(1)).get("error");
+        assertThat(error.get("message").asString()).isEqualTo("the engine failed");
+        assertThat(error.get("type").asString()).isEqualTo("server_error");
+        assertThat(lines.get(2)).isEqualTo("data: [DONE]");
+    }
+
+    @Test
+    void shouldPublishTheRequestWithModelDefaultsWhereTheClientLeftSettingsOut() {
+        post("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"top_p\":0.9,\"seed\":7,\"stop\":[\"\\n\",\"END\"]}"
+                .formatted(MODEL)).expectStatus().isOk();
+
+        GenerationRequest request = backend.requests().getFirst();
+        assertThat(request.prompt()).isEqualTo("Say hello");
+        assertThat(request.maxTokens()).as("OpenAI's default").isEqualTo(16);
+        assertThat(request.sampling().temperature()).as("from generation_config.json").isEqualTo(0.7);
+        assertThat(request.sampling().topK()).as("from generation_config.json").isEqualTo(40);
+        assertThat(request.sampling().topP()).as("from the request").isEqualTo(0.9);
+        assertThat(request.sampling().seed()).isEqualTo(7L);
+        assertThat(request.stop()).containsExactly("\n", "END");
+        assertThat(request.stream()).isFalse();
+        assertThat(request.deadlineEpochMs() - request.createdEpochMs()).as("the configured timeout").isEqualTo(120_000);
+    }
+
+    private WebTestClient.ResponseSpec post(String body) {
+        return http.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    private List<String> streamLines(String body) {
+        String raw = post(body)
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(raw).endsWith("\n\n");
+        return Arrays.stream(raw.split("\n")).filter(line -> !line.isEmpty()).toList();
+    }
+
+    private JsonNode payload(String line) {
+        return json.readTree(line.substring("data: ".length()));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.llmplatform.gateway.generation;
+
+import dev.llmplatform.contracts.FinishReason;
+import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.Usage;
+import dev.llmplatform.gateway.support.Replies;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ReplyRouterTest {
+
+    private final ReplyRouter router = new ReplyRouter();
+
+    @Test
+    void shouldDeliverEachRequestItsOwnEventsBufferedUntilSubscribedAndCompleteAfterTheLast() {
+        Flux<GenerationEvent> a = router.register("a");
+        Flux<GenerationEvent> b = router.register("b");
+        router.route(Replies.delta("a", "A1"));
+        router.route(Replies.delta("b", "B1"));
+        router.route(Replies.completed("a", "A2", FinishReason.STOP, new Usage(1, 2)));
+
+        assertThat(a.map(ReplyRouterTest::text).collectList().block(Duration.ofSeconds(1))).containsExactly("A1", "A2");
+        assertThat(router.pendingCount()).as("a is done, b still waits").isEqualTo(1);
+        assertThat(b.map(ReplyRouterTest::text).take(1).collectList().block(Duration.ofSeconds(1))).containsExactly("B1");
+    }
+
+    @Test
+    void shouldDropEventsOfUnknownOrRemovedRequests() {
+        Flux<GenerationEvent> a = router.register("a");
+        router.route(Replies.delta("stranger", "x"));
+        router.remove("a");
+        router.route(Replies.delta("a", "late"));
+
+        assertThat(router.pendingCount()).isZero();
+        List<GenerationEvent> received = new ArrayList<>();
+        a.take(Duration.ofMillis(100)).doOnNext(received::add).blockLast(Duration.ofSeconds(1));
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseASecondWaiterForTheSameRequestAndFailAllOnShutdown() {
+        Flux<GenerationEvent> a = router.register("a");
+        assertThatThrownBy(() -> router.register("a")).isInstanceOf(IllegalStateException.class);
+
+        router.failAll(new IllegalStateException("shutting down"));
+
+        assertThatThrownBy(() -> a.blockLast(Duration.ofSeconds(1))).hasMessage("shutting down");
+        assertThat(router.pendingCount()).isZero();
+    }
+
+    private static String text(GenerationEvent event) {
+        return switch (event) {
+            case GenerationEvent.Delta d -> d.text();
+            case GenerationEvent.Completed c -> c.text();
+            case GenerationEvent.Failed f -> f.error().message();
+        };
+    }
+}
