@@ -1,0 +1,34 @@
+package dev.llmplatform.tokenizer;
+
+import dev.llmplatform.model.ModelStore;
+import dev.llmplatform.tokenizer.generation.PromptPreparer;
+import dev.llmplatform.tokenizer.generation.StoppedRequests;
+import dev.llmplatform.tokenizer.generation.TokenStreamDecoder;
+import dev.llmplatform.tokenizer.text.TokenizerCache;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the Spring-free tokenizer cores. */
+@Configuration(proxyBeanMethods = false)
+class TokenizerConfiguration {
+
+    @Bean
+    ModelStore modelStore(TokenizerProperties properties) {
+        return new ModelStore(properties.modelStore());
+    }
+
+    @Bean
+    TokenizerCache tokenizerCache(ModelStore store, TokenizerProperties properties) {
+        return new TokenizerCache(store, properties.cachedTokenizers());
+    }
+
+    @Bean
+    PromptPreparer promptPreparer(TokenizerCache tokenizers) {
+        return new PromptPreparer(tokenizers);
+    }
+
+    @Bean
+    TokenStreamDecoder tokenStreamDecoder(TokenizerCache tokenizers, TokenizerProperties properties) {
+        return new TokenStreamDecoder(tokenizers, new StoppedRequests(properties.stoppedRequests()));
+    }
+}

@@ -1,0 +1,30 @@
+package dev.llmplatform.tokenizer.bpe;
+
+import java.util.List;
+
+/**
+ * The special tokens of the platform's trained tokenizers, at ids 0..3 in this order. One
+ * {@code <|endoftext|>} serves as BOS and EOS (GPT-2's convention); ChatML's markers delimit chat turns.
+ */
+public final class SpecialTokens {
+
+    public static final String END_OF_TEXT = "<|endoftext|>";
+    public static final String PAD = "<|pad|>";
+    public static final String IM_START = "<|im_start|>";
+    public static final String IM_END = "<|im_end|>";
+
+    public static final int END_OF_TEXT_ID = 0;
+    public static final int PAD_ID = 1;
+    public static final int IM_START_ID = 2;
+    public static final int IM_END_ID = 3;
+
+    /** Beginning- and end-of-sequence id written to {@code config.json}. */
+    public static final int BOS_ID = END_OF_TEXT_ID;
+    public static final int EOS_ID = END_OF_TEXT_ID;
+
+    /** All of them, index = id. */
+    public static final List<String> ALL = List.of(END_OF_TEXT, PAD, IM_START, IM_END);
+
+    private SpecialTokens() {
+    }
+}

@@ -1,0 +1,61 @@
+package dev.llmplatform.tokenizer.generation;
+
+import dev.llmplatform.contracts.ControlMessage;
+import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.InferenceRequest;
+import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.contracts.ReplyTo;
+import dev.llmplatform.tokenizer.TokenizerProperties;
+import dev.llmplatform.topics.Topics;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes what the tokenizer writes, keyed by request id. Listeners wait for the broker's
+ * acknowledgement before their record counts as handled, so a failed send is retried by the
+ * container's error handler instead of being lost.
+ */
+@Component
+public class GenerationPublisher {
+
+    private final KafkaTemplate<String, String> template;
+    private final Duration timeout;
+
+    public GenerationPublisher(KafkaTemplate<String, String> template, TokenizerProperties properties) {
+        this.template = template;
+        this.timeout = properties.sendTimeout();
+    }
+
+    public static ProducerRecord<String, String> reply(ReplyTo replyTo, GenerationEvent event) {
+        return new ProducerRecord<>(replyTo.topic(), replyTo.partition(), event.requestId(), Messages.toJson(event));
+    }
+
+    public static ProducerRecord<String, String> inference(InferenceRequest request) {
+        return new ProducerRecord<>(Topics.INFERENCE_REQUESTS.name(), request.requestId(), Messages.toJson(request));
+    }
+
+    public static ProducerRecord<String, String> control(ControlMessage message) {
+        return new ProducerRecord<>(Topics.GENERATION_CONTROL.name(), message.requestId(), Messages.toJson(message));
+    }
+
+    /** Sends all records, then waits for every acknowledgement. */
+    public void sendAll(List<ProducerRecord<String, String>> records) {
+        List<CompletableFuture<?>> sent = records.stream().<CompletableFuture<?>>map(template::send).toList();
+        try {
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("publishing to Kafka failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.llmplatform.tokenizer.generation;
+
+import dev.llmplatform.contracts.DecodeContext;
+import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.contracts.GenerationRequest;
+import dev.llmplatform.contracts.InferenceRequest;
+import dev.llmplatform.tokenizer.text.ChatMlPrompt;
+import dev.llmplatform.tokenizer.text.IncrementalDecoder;
+import dev.llmplatform.tokenizer.text.ModelTokenizer;
+import dev.llmplatform.tokenizer.text.TokenizerCache;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Turns a generation request into a tokenized inference request, or into the error the caller
+ * gets: unknown model (404), a model that cannot generate, an empty prompt, or a prompt that
+ * does not fit the model's context (400). {@code max_tokens} is clamped to the room left.
+ */
+public final class PromptPreparer {
+
+    /** What became of one request. */
+    public sealed interface Outcome {
+        record Accepted(InferenceRequest request) implements Outcome {
+        }
+
+        record Rejected(ErrorInfo error) implements Outcome {
+        }
+    }
+
+    private final TokenizerCache tokenizers;
+
+    public PromptPreparer(TokenizerCache tokenizers) {
+        this.tokenizers = tokenizers;
+    }
+
+    public Outcome prepare(GenerationRequest request) {
+        Optional<ModelTokenizer> found;
+        try {
+            found = tokenizers.resolve(request.model());
+        } catch (RuntimeException e) {
+            return reject(ErrorInfo.internal("cannot load model '" + request.model() + "': " + e.getMessage()));
+        }
+        if (found.isEmpty()) {
+            return reject(ErrorInfo.notFound("The model '" + request.model() + "' does not exist", "model"));
+        }
+        ModelTokenizer model = found.get();
+        if (!model.canGenerate()) {
+            return reject(ErrorInfo.invalidRequest("The model '" + request.model() + "' is an "
+                    + model.kind() + " model and cannot generate text", "model"));
+        }
+        boolean chat = request.messages() != null;
+        String param = chat ? "messages" : "prompt";
+        if (chat && !model.supportsChatMl()) {
+            return reject(ErrorInfo.invalidRequest("The model '" + request.model()
+                    + "' has no chat format; send a prompt instead", "messages"));
+        }
+        if (chat ? request.messages().isEmpty() : request.prompt().isEmpty()) {
+            return reject(ErrorInfo.invalidRequest(param + " must not be empty", param));
+        }
+        int[] promptIds = model.tokenizer().encode(chat ? ChatMlPrompt.render(request.messages()) : request.prompt());
+        int context = model.config().contextLength();
+        if (promptIds.length == 0) {
+            return reject(ErrorInfo.invalidRequest(param + " must not be empty", param));
+        }
+        if (promptIds.length >= context) {
+            return reject(new ErrorInfo(400, "invalid_request_error", "This model's maximum context length is "
+                    + context + " tokens, but the " + param + " has " + promptIds.length
+                    + " tokens, which leaves no room to generate", param, "context_length_exceeded"));
+        }
+        DecodeContext decode = new DecodeContext(model.name(), model.version(), request.replyTo(), request.stop(),
+                request.stream(), IncrementalDecoder.contextTokensFor(request.stop()), promptIds.length);
+        return new Outcome.Accepted(new InferenceRequest(InferenceRequest.CURRENT_VERSION, request.requestId(),
+                model.name(), model.version(), Arrays.stream(promptIds).boxed().toList(),
+                Math.min(request.maxTokens(), context - promptIds.length), request.sampling(),
+                model.stopTokenIds(chat), request.deadlineEpochMs(), request.createdEpochMs(), decode));
+    }
+
+    private static Outcome reject(ErrorInfo error) {
+        return new Outcome.Rejected(error);
+    }
+}

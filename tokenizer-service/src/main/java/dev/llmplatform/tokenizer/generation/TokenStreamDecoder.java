@@ -1,0 +1,93 @@
+package dev.llmplatform.tokenizer.generation;
+
+import dev.llmplatform.contracts.ControlMessage;
+import dev.llmplatform.contracts.DecodeContext;
+import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.contracts.FinishReason;
+import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.TokenLogprob;
+import dev.llmplatform.contracts.Usage;
+import dev.llmplatform.tokenizer.text.HfTokenizer;
+import dev.llmplatform.tokenizer.text.IncrementalDecoder;
+import dev.llmplatform.tokenizer.text.ModelTokenizer;
+import dev.llmplatform.tokenizer.text.TokenizerCache;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns one token event into the caller's generation event, with no memory of earlier events
+ * beyond the ids of streams it stopped. Generated text is decoded without special tokens, so
+ * an end-of-sequence token never shows up as text.
+ */
+public final class TokenStreamDecoder {
+
+    /** What to publish for one token event: nothing, a generation event, and maybe a cancel for the engine. */
+    public record Output(Optional<GenerationEvent> event, Optional<ControlMessage.Cancel> cancel) {
+        static final Output NONE = new Output(Optional.empty(), Optional.empty());
+
+        static Output of(GenerationEvent event) {
+            return new Output(Optional.of(event), Optional.empty());
+        }
+    }
+
+    private final TokenizerCache tokenizers;
+    private final StoppedRequests stopped;
+
+    public TokenStreamDecoder(TokenizerCache tokenizers, StoppedRequests stopped) {
+        this.tokenizers = tokenizers;
+        this.stopped = stopped;
+    }
+
+    public Output decode(TokenEvent event) {
+        String id = event.requestId();
+        if (stopped.contains(id)) {
+            return Output.NONE;
+        }
+        if (event.error() != null) {
+            return Output.of(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, id, event.error()));
+        }
+        DecodeContext decode = event.decode();
+        Optional<ModelTokenizer> model = tokenizers.get(decode.model(), decode.version());
+        if (model.isEmpty()) {
+            return Output.of(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, id, ErrorInfo.internal(
+                    "model " + decode.model() + ":" + decode.version() + " is no longer in the model store")));
+        }
+        HfTokenizer tokenizer = model.get().tokenizer();
+        IncrementalDecoder.Step step = new IncrementalDecoder(ids -> tokenizer.decode(ids, true))
+                .next(event.contextTokenIds(), event.tokenIds(), decode.stop(), event.isLast());
+        List<GenerationEvent.LogprobEntry> logprobs = logprobs(event.logprobs(), tokenizer);
+        if (step.stopped()) {
+            stopped.add(id);
+            var completed = completed(event, step.text(), logprobs, FinishReason.STOP);
+            // An engine that already finished has nothing left to cancel.
+            return new Output(Optional.of(completed), event.isLast() ? Optional.empty()
+                    : Optional.of(ControlMessage.Cancel.of(id, ControlMessage.Reason.STOP_SEQUENCE)));
+        }
+        if (event.isLast()) {
+            return Output.of(completed(event, step.text(), logprobs, event.finishReason()));
+        }
+        return Output.of(new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, id, step.text(),
+                event.tokenIds(), logprobs));
+    }
+
+    private static GenerationEvent.Completed completed(TokenEvent event, String text,
+                                                       List<GenerationEvent.LogprobEntry> logprobs, FinishReason reason) {
+        Usage usage = event.usage() != null ? event.usage()
+                : new Usage(event.decode().promptTokens(), event.offset() + event.tokenIds().size());
+        return new GenerationEvent.Completed(GenerationEvent.CURRENT_VERSION, event.requestId(), text,
+                event.tokenIds(), logprobs, reason, usage, event.timings());
+    }
+
+    private static List<GenerationEvent.LogprobEntry> logprobs(List<TokenLogprob> logprobs, HfTokenizer tokenizer) {
+        if (logprobs == null) {
+            return null;
+        }
+        return logprobs.stream().map(lp -> new GenerationEvent.LogprobEntry(tokenizer.tokenText(lp.tokenId()),
+                lp.tokenId(), lp.logprob(), lp.top().stream()
+                .map(alt -> new GenerationEvent.LogprobEntry.Alternative(tokenizer.tokenText(alt.tokenId()),
+                        alt.tokenId(), alt.logprob()))
+                .toList())).toList();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.llmplatform.tokenizer.text;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * A Hugging Face {@code tokenizer.json} loaded through DJL's binding of the Rust tokenizers.
+ * Encodes exactly what it is given: no special tokens added, no truncation, no padding (the
+ * caller checks lengths against the model's context). Safe to share between threads.
+ */
+public final class HfTokenizer implements AutoCloseable {
+
+    static {
+        // DJL calls home for telemetry unless told not to; the platform fetches nothing at run time.
+        if (System.getProperty("OPT_OUT_TRACKING") == null && System.getenv("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
+    }
+
+    private final HuggingFaceTokenizer tokenizer;
+
+    private HfTokenizer(HuggingFaceTokenizer tokenizer) {
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * @param tokenizerJson the {@code tokenizer.json} file
+     * @param maxLength     the model's context length; recorded only, encoding never truncates
+     */
+    public static HfTokenizer load(Path tokenizerJson, int maxLength) throws IOException {
+        String length = String.valueOf(maxLength);
+        Map<String, String> options = Map.of(
+                "addSpecialTokens", "false",
+                "truncation", "false",
+                "padding", "false",
+                "maxLength", length,
+                "modelMaxLength", length);
+        return new HfTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options));
+    }
+
+    public int[] encode(String text) {
+        Encoding encoding = tokenizer.encode(text, false, false);
+        return Arrays.stream(encoding.getIds()).mapToInt(Math::toIntExact).toArray();
+    }
+
+    /** Text of {@code ids}, special tokens included (what {@code /v1/detokenize} returns). */
+    public String decode(int[] ids) {
+        return decode(ids, false);
+    }
+
+    public String decode(int[] ids, boolean skipSpecialTokens) {
+        return tokenizer.decode(Arrays.stream(ids).asLongStream().toArray(), skipSpecialTokens);
+    }
+
+    /** One token's own text, for logprob displays; a token holding part of a character shows U+FFFD. */
+    public String tokenText(int id) {
+        return decode(new int[] {id}, false);
+    }
+
+    /** The id of a special (added) token such as {@code <|im_end|>}, when this tokenizer has it. */
+    public OptionalInt specialTokenId(String token) {
+        int[] ids = encode(token);
+        return ids.length == 1 && token.equals(decode(ids, false)) && decode(ids, true).isEmpty()
+                ? OptionalInt.of(ids[0]) : OptionalInt.empty();
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,282 @@
+package dev.llmplatform.tokenizer.generation;
+
+import dev.llmplatform.contracts.ChatMessage;
+import dev.llmplatform.contracts.ControlMessage;
+import dev.llmplatform.contracts.DecodeContext;
+import dev.llmplatform.contracts.FinishReason;
+import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.GenerationRequest;
+import dev.llmplatform.contracts.InferenceRequest;
+import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.contracts.ReplyTo;
+import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.Usage;
+import dev.llmplatform.model.ModelConfig;
+import dev.llmplatform.model.ModelPackage;
+import dev.llmplatform.model.ModelPackageWriter;
+import dev.llmplatform.model.ModelStore;
+import dev.llmplatform.tokenizer.TestTokenizers;
+import dev.llmplatform.tokenizer.TokenizerApplication;
+import dev.llmplatform.tokenizer.bpe.SpecialTokens;
+import dev.llmplatform.tokenizer.text.ChatMlPrompt;
+import dev.llmplatform.tokenizer.text.HfTokenizer;
+import dev.llmplatform.tokenizer.text.IncrementalDecoder;
+import dev.llmplatform.topics.TopicSpec;
+import dev.llmplatform.topics.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.kafka.test.utils.KafkaTestUtils;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The tokenizer-service against a real (embedded KRaft) broker, with a tiny model package in a temporary store. */
+@SpringBootTest(classes = TokenizerApplication.class, properties = {
+        "spring.config.name=" + TokenizerApplication.CONFIG_NAME,
+        "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
+        "logging.level.kafka=WARN", "logging.level.org.apache.kafka=WARN", "logging.level.state.change.logger=WARN"})
+@EmbeddedKafka(brokerProperties = {"group.initial.rebalance.delay.ms=0", "offsets.topic.num.partitions=1"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GenerationServiceTest {
+
+    private static final int CONTEXT = 64;
+    private static final ReplyTo REPLY = new ReplyTo(Topics.GENERATION_EVENTS.name(), 3);
+
+    /** Made here, not with @TempDir: the Spring context (and so this method) comes before JUnit fills such fields. */
+    private static Path store;
+
+    @DynamicPropertySource
+    static void modelStore(DynamicPropertyRegistry registry) throws IOException {
+        store = Files.createTempDirectory("tokenizer-store");
+        ModelPackageWriter.write(new ModelStore(store), "tiny", "1", "decoder", 0, null, Map.of(), "test", dir -> {
+            TestTokenizers.files().write(dir);
+            ModelPackageWriter.writeJson(dir.resolve(ModelPackage.CONFIG), ModelConfig.llama(1, 2, 2, 8, 16,
+                    TestTokenizers.VOCAB_SIZE, CONTEXT, SpecialTokens.BOS_ID, SpecialTokens.EOS_ID, true));
+        });
+        registry.add("llm.tokenizer.model-store", store::toString);
+    }
+
+    @Autowired
+    private KafkaTemplate<String, String> template;
+    @Autowired
+    private EmbeddedKafkaBroker broker;
+
+    private final HfTokenizer tokenizer = TestTokenizers.tokenizer();
+    private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+    private KafkaConsumer<String, String> consumer;
+
+    @AfterAll
+    void cleanUp() throws IOException {
+        if (consumer != null) {
+            consumer.close();
+        }
+        try (Stream<Path> files = Files.walk(store)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    @Test
+    void shouldTokenizePromptsAndChatsAndRejectWhatCannotRun() {
+        String prompt = "the model learns";
+        GenerationRequest plain = request(prompt, null, 1000, List.of("\n\n"));
+        GenerationRequest chat = request(null, List.of(new ChatMessage("user", "模型")), 5, List.of());
+        GenerationRequest unknown = new GenerationRequest(1, id(), "missing", "hi", null, 5, null, List.of(), true,
+                REPLY, 0, 0);
+        GenerationRequest tooLong = request("the model ".repeat(CONTEXT), null, 5, List.of());
+        for (GenerationRequest r : List.of(plain, chat, unknown, tooLong)) {
+            template.send(Topics.GENERATION_REQUESTS.name(), r.requestId(), Messages.toJson(r));
+        }
+
+        InferenceRequest tokenized = Messages.fromJson(awaitValue(Topics.INFERENCE_REQUESTS, plain.requestId()), InferenceRequest.class);
+        int[] promptIds = tokenizer.encode(prompt);
+        assertThat(tokenized.promptTokenIds()).containsExactlyElementsOf(Arrays.stream(promptIds).boxed().toList());
+        assertThat(tokenized.version()).isEqualTo("1");
+        assertThat(tokenized.maxTokens()).isEqualTo(CONTEXT - promptIds.length);
+        assertThat(tokenized.stopTokenIds()).containsExactly(SpecialTokens.EOS_ID);
+        assertThat(tokenized.decode()).isEqualTo(new DecodeContext("tiny", "1", REPLY, List.of("\n\n"), true,
+                IncrementalDecoder.contextTokensFor(List.of("\n\n")), promptIds.length));
+
+        InferenceRequest chatTokens = Messages.fromJson(awaitValue(Topics.INFERENCE_REQUESTS, chat.requestId()), InferenceRequest.class);
+        assertThat(tokenizer.decode(chatTokens.promptTokenIds().stream().mapToInt(Integer::intValue).toArray()))
+                .isEqualTo(ChatMlPrompt.render(chat.messages()));
+        assertThat(chatTokens.promptTokenIds().getFirst()).isEqualTo(SpecialTokens.IM_START_ID);
+        assertThat(chatTokens.stopTokenIds()).containsExactly(SpecialTokens.EOS_ID, SpecialTokens.IM_END_ID);
+
+        var notFound = (GenerationEvent.Failed) Messages.fromJson(awaitReply(unknown.requestId()).value(), GenerationEvent.class);
+        assertThat(notFound.error().status()).isEqualTo(404);
+        var rejected = awaitReply(tooLong.requestId());
+        assertThat(rejected.partition()).isEqualTo(REPLY.partition());
+        var tooLongError = ((GenerationEvent.Failed) Messages.fromJson(rejected.value(), GenerationEvent.class)).error();
+        assertThat(tooLongError.status()).isEqualTo(400);
+        assertThat(tooLongError.message()).contains(String.valueOf(CONTEXT), String.valueOf(tokenizer.encode(tooLong.prompt()).length));
+    }
+
+    @Test
+    void shouldStreamChineseSplitAcrossTokenEventsAsWholeCharacters() {
+        String text = "罕见的饕餮与鳄鱼 🐊 the model";
+        int[] ids = tokenizer.encode(text);
+        assertThat(ids.length).isGreaterThan(text.codePointCount(0, text.length()));   // characters span tokens
+        String requestId = id();
+        sendTokenEvents(requestId, ids, List.of(), FinishReason.LENGTH, 99);
+
+        List<GenerationEvent> events = awaitEvents(requestId);
+        assertThat(events).hasSize(ids.length);   // one event out per token event in
+        StringBuilder streamed = new StringBuilder();
+        for (GenerationEvent event : events) {
+            String piece = event instanceof GenerationEvent.Delta d ? d.text() : ((GenerationEvent.Completed) event).text();
+            assertThat(piece).doesNotContain("\uFFFD");
+            streamed.append(piece);
+        }
+        assertThat(streamed.toString()).isEqualTo(text);
+        var completed = (GenerationEvent.Completed) events.getLast();
+        assertThat(completed.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(completed.usage()).isEqualTo(new Usage(99, ids.length));
+    }
+
+    @Test
+    void shouldTruncateAtStopStringCancelTheEngineAndDropLateEvents() {
+        String kept = "the model 预测";
+        int[] ids = tokenizer.encode(kept + "下一个结束 and then more");
+        String requestId = id();
+        int partition = sendTokenEvents(requestId, ids, List.of("一个结"), null, 7);
+
+        var cancel = (ControlMessage.Cancel) Messages.fromJson(awaitValue(Topics.GENERATION_CONTROL, requestId),
+                ControlMessage.class);
+        assertThat(cancel.reason()).isEqualTo(ControlMessage.Reason.STOP_SEQUENCE);
+
+        // A marker stream on the same partition, after the late events: once its reply is in, any reply to the late ones would be too.
+        String marker = id();
+        send(partition, tokenEvent(marker, 0, new int[] {ids[0]}, List.of(), List.of(), FinishReason.STOP, 1));
+        awaitEvents(marker);
+        List<GenerationEvent> events = recordsOf(Topics.GENERATION_EVENTS, requestId).stream()
+                .map(r -> Messages.fromJson(r.value(), GenerationEvent.class)).toList();
+        var completed = (GenerationEvent.Completed) events.getLast();
+        assertThat(completed.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(events).filteredOn(e -> e instanceof GenerationEvent.Completed).hasSize(1);
+        String streamed = String.join("", events.stream().map(e -> e instanceof GenerationEvent.Delta d ? d.text()
+                : ((GenerationEvent.Completed) e).text()).toList());
+        assertThat(streamed).isEqualTo(kept + "下");
+    }
+
+    @Test
+    void shouldDeadLetterPoisonRecordsAndKeepConsuming() {
+        String poisonKey = id();
+        template.send(Topics.GENERATION_REQUESTS.name(), 0, poisonKey, "{not json");
+        GenerationRequest good = request("the model", null, 3, List.of());
+        template.send(Topics.GENERATION_REQUESTS.name(), 0, good.requestId(), Messages.toJson(good));
+
+        assertThat(awaitValue(Topics.INFERENCE_REQUESTS, good.requestId())).contains(good.requestId());
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            poll();
+            return seen.stream().anyMatch(r -> r.topic().equals(Topics.GENERATION_REQUESTS.deadLetter()) && poisonKey.equals(r.key()));
+        });
+        assertThat(seen).filteredOn(r -> r.topic().equals(Topics.GENERATION_REQUESTS.deadLetter()) && poisonKey.equals(r.key()))
+                .singleElement().extracting(ConsumerRecord::value).isEqualTo("{not json");
+    }
+
+    /** Sends the ids one token per event, each with its context, all to one partition (as keyed records would be). */
+    private int sendTokenEvents(String requestId, int[] ids, List<String> stop, FinishReason finish, int promptTokens) {
+        int contextTokens = IncrementalDecoder.contextTokensFor(stop);
+        int partition = Math.floorMod(requestId.hashCode(), Topics.INFERENCE_TOKENS.partitions());
+        for (int i = 0; i < ids.length; i++) {
+            List<Integer> context = IntStream.range(Math.max(0, i - contextTokens), i).mapToObj(j -> ids[j]).toList();
+            boolean last = i == ids.length - 1;
+            send(partition, tokenEvent(requestId, i, new int[] {ids[i]}, context, stop, last ? finish : null, promptTokens));
+        }
+        return partition;
+    }
+
+    private TokenEvent tokenEvent(String requestId, int offset, int[] tokens, List<Integer> context, List<String> stop,
+                                  FinishReason finish, int promptTokens) {
+        DecodeContext decode = new DecodeContext("tiny", "1", REPLY, stop, true,
+                IncrementalDecoder.contextTokensFor(stop), promptTokens);
+        Usage usage = finish == null ? null : new Usage(promptTokens, offset + tokens.length);
+        return new TokenEvent(1, requestId, offset, Arrays.stream(tokens).boxed().toList(), context, null, finish,
+                usage, null, null, decode);
+    }
+
+    private void send(int partition, TokenEvent event) {
+        template.send(Topics.INFERENCE_TOKENS.name(), partition, event.requestId(), Messages.toJson(event));
+    }
+
+    private static GenerationRequest request(String prompt, List<ChatMessage> messages, int maxTokens, List<String> stop) {
+        return new GenerationRequest(1, id(), "tiny", prompt, messages, maxTokens, null, stop, true, REPLY,
+                System.currentTimeMillis(), 0);
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    private String awaitValue(TopicSpec topic, String key) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            poll();
+            return !recordsOf(topic, key).isEmpty();
+        });
+        return recordsOf(topic, key).getFirst().value();
+    }
+
+    private ConsumerRecord<String, String> awaitReply(String requestId) {
+        awaitValue(Topics.GENERATION_EVENTS, requestId);
+        return recordsOf(Topics.GENERATION_EVENTS, requestId).getFirst();
+    }
+
+    /** Waits for a stream's terminal event and returns all its events in order. */
+    private List<GenerationEvent> awaitEvents(String requestId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            poll();
+            List<ConsumerRecord<String, String>> records = recordsOf(Topics.GENERATION_EVENTS, requestId);
+            return !records.isEmpty()
+                    && !(Messages.fromJson(records.getLast().value(), GenerationEvent.class) instanceof GenerationEvent.Delta);
+        });
+        return recordsOf(Topics.GENERATION_EVENTS, requestId).stream()
+                .map(r -> Messages.fromJson(r.value(), GenerationEvent.class)).toList();
+    }
+
+    private List<ConsumerRecord<String, String>> recordsOf(TopicSpec topic, String key) {
+        return seen.stream().filter(r -> r.topic().equals(topic.name()) && key.equals(r.key())).toList();
+    }
+
+    /** Reads whatever arrived on the topics the service writes to; everything seen is kept in {@link #seen}. */
+    private synchronized void poll() {
+        if (consumer == null) {
+            Map<String, Object> props = KafkaTestUtils.consumerProps(broker, "tokenizer-test", false);
+            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (TopicSpec topic : List.of(Topics.INFERENCE_REQUESTS, Topics.GENERATION_EVENTS, Topics.GENERATION_CONTROL)) {
+                IntStream.range(0, topic.partitions()).forEach(p -> partitions.add(new TopicPartition(topic.name(), p)));
+            }
+            partitions.add(new TopicPartition(Topics.GENERATION_REQUESTS.deadLetter(), 0));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+    }
+}
