@@ -53,7 +53,7 @@ public final class Platform implements AutoCloseable {
             broker = new InProcessKafkaBroker(settings.kafkaDir(), settings.kafkaPort(), settings.controllerPort()).start();
             bootstrap = broker.bootstrapServers();
         }
-        DefaultModels.ensure(settings.modelStore());
+        DefaultModels.ensure(settings.modelStore(), settings.seedModels());
         // Inference first: it loads and warms up models while the others start.
         startService("inference", settings.inferencePort(), bootstrap, InferenceApplication::builder);
         startService("tokenizer", settings.tokenizerPort(), bootstrap, TokenizerApplication::builder);

@@ -17,7 +17,8 @@ public final class PlatformLauncher {
     public static void main(String[] args) throws InterruptedException {
         Path dataDir = Path.of(env("LLM_DATA_DIR", "./data")).toAbsolutePath().normalize();
         PlatformSettings defaults = PlatformSettings.defaults(dataDir);
-        PlatformSettings settings = new PlatformSettings(dataDir, System.getenv("KAFKA_BOOTSTRAP_SERVERS"),
+        PlatformSettings settings = new PlatformSettings(dataDir,
+                Path.of(env("LLM_SEED_MODELS", "./models")), System.getenv("KAFKA_BOOTSTRAP_SERVERS"),
                 defaults.kafkaPort(), defaults.controllerPort(),
                 Integer.parseInt(env("GATEWAY_PORT", "8080")), defaults.tokenizerPort(),
                 defaults.inferencePort(), defaults.trainingPort(), defaults.serviceArguments());

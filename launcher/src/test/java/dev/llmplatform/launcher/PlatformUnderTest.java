@@ -29,7 +29,7 @@ final class PlatformUnderTest implements AutoCloseable {
     static PlatformUnderTest start(String bootstrapServers, Map<String, String> extra) {
         try {
             Path dataDir = Files.createTempDirectory("llm-platform-e2e-");
-            PlatformSettings settings = new PlatformSettings(dataDir, bootstrapServers,
+            PlatformSettings settings = new PlatformSettings(dataDir, Path.of("../models"), bootstrapServers,
                     FreePorts.next(), FreePorts.next(), 0, 0, 0, 0, extra);
             return new PlatformUnderTest(Platform.start(settings), dataDir);
         } catch (IOException e) {

@@ -98,7 +98,11 @@ public final class InProcessKafkaBroker implements AutoCloseable {
         return p;
     }
 
+    /** Formats the storage once; a formatted directory keeps its cluster id across restarts. */
     private void format(Properties props) {
+        if (Files.isRegularFile(logDir.resolve("meta.properties"))) {
+            return;
+        }
         try {
             Files.createDirectories(logDir);
             Path config = Files.createTempFile("kraft-", ".properties");

@@ -1,0 +1,53 @@
+package dev.llmplatform.inference;
+
+import dev.llmplatform.inference.engine.EngineSettings;
+import dev.llmplatform.inference.engine.onnx.DecoderOptions;
+import dev.llmplatform.inference.engine.onnx.ExecutionDevice;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Settings of the inference-service ({@code llm.inference.*} in {@code inference.yml}).
+ *
+ * @param modelStore         root of the model store ({@code <name>/<version>/} packages)
+ * @param device             {@code cpu}, {@code cuda}, or {@code auto} (CUDA when it works, else CPU; logged)
+ * @param intraOpThreads     ONNX Runtime threads per operator; 0 lets it choose one per core
+ * @param cudaDeviceId       GPU index for {@code cuda} and {@code auto}
+ * @param maxBatchSize       most sequences decoded together, per loaded model
+ * @param kvCacheBytes       KV cache memory per loaded model ("256MB", or a number of bytes)
+ * @param maxWaiting         requests queued per model before new ones are refused; the request
+ *                           consumer pauses at half of it so records already fetched still fit
+ * @param prefillChunkTokens prompt tokens fed per step per sequence, 0 for the whole prompt at once
+ * @param preload            models (latest version) loaded and warmed up before the service reports ready
+ */
+@ConfigurationProperties(prefix = "llm.inference")
+public record InferenceProperties(
+        Path modelStore,
+        @DefaultValue("auto") String device,
+        @DefaultValue("0") int intraOpThreads,
+        @DefaultValue("0") int cudaDeviceId,
+        @DefaultValue("16") int maxBatchSize,
+        @DefaultValue("256MB") DataSize kvCacheBytes,
+        @DefaultValue("256") int maxWaiting,
+        @DefaultValue("0") int prefillChunkTokens,
+        @DefaultValue List<String> preload) {
+
+    public InferenceProperties {
+        if (modelStore == null) {
+            throw new IllegalArgumentException("llm.inference.model-store must be set");
+        }
+        preload = preload == null ? List.of() : List.copyOf(preload);
+    }
+
+    public DecoderOptions decoderOptions() {
+        return new DecoderOptions(ExecutionDevice.parse(device), intraOpThreads, cudaDeviceId);
+    }
+
+    public EngineSettings engineSettings() {
+        return new EngineSettings(maxBatchSize, kvCacheBytes.toBytes(), maxWaiting, prefillChunkTokens);
+    }
+}

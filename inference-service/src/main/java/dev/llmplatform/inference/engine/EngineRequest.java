@@ -1,0 +1,26 @@
+package dev.llmplatform.inference.engine;
+
+import dev.llmplatform.contracts.SamplingParams;
+
+import java.util.Objects;
+
+/**
+ * One generation for the engine: a tokenized prompt and how to continue it.
+ *
+ * @param stopTokenIds    ids that end the sequence (EOS); the stop token itself is not emitted
+ * @param deadlineEpochMs 0 for none; past it the request is cancelled with a timeout error
+ */
+public record EngineRequest(String id, int[] promptTokenIds, int maxTokens, SamplingParams sampling,
+                            int[] stopTokenIds, long deadlineEpochMs) {
+
+    public EngineRequest {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(promptTokenIds, "promptTokenIds");
+        sampling = sampling == null ? SamplingParams.greedy() : sampling;
+        stopTokenIds = stopTokenIds == null ? new int[0] : stopTokenIds;
+    }
+
+    public static EngineRequest greedy(String id, int[] prompt, int maxTokens, int... stopTokenIds) {
+        return new EngineRequest(id, prompt, maxTokens, SamplingParams.greedy(), stopTokenIds, 0);
+    }
+}

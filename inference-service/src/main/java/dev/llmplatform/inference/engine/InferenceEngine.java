@@ -1,0 +1,271 @@
+package dev.llmplatform.inference.engine;
+
+import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.contracts.FinishReason;
+import dev.llmplatform.contracts.TokenLogprob;
+import dev.llmplatform.inference.engine.kv.KvCache;
+import dev.llmplatform.inference.engine.kv.KvCacheBudget;
+import dev.llmplatform.inference.engine.sampling.SampledToken;
+import dev.llmplatform.inference.engine.sampling.Sampler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Continuous batching on one dedicated thread. {@link #submit} and {@link #cancel} only enqueue a
+ * command and wake the thread, so callers never block and no lock serialises them. Each step the
+ * thread: applies commands; cancels sequences past their deadline; admits waiting requests (batch
+ * slots and KV budget permitting); feeds each new sequence its prompt (a chunk per step); then runs
+ * ONE batched decode step for every sequence that has a token to feed, samples, and reports tokens.
+ * With nothing to do it parks until woken.
+ */
+public final class InferenceEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceEngine.class);
+    private static final int REMEMBERED_CANCELS = 4096;
+    private static final ErrorInfo SHUT_DOWN =
+            new ErrorInfo(503, "server_error", "inference engine shut down", null, "unavailable");
+
+    private sealed interface Command {
+        record Submit(Sequence sequence) implements Command {
+        }
+
+        record Cancel(String requestId) implements Command {
+        }
+    }
+
+    private final Decoder decoder;
+    private final EngineSettings settings;
+    private final TokenSink sink;
+    private final KvCacheBudget budget;
+    private final Scheduler scheduler;
+    private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
+    /** Submits not yet taken from the command queue; with {@link #waiting}, what {@code maxWaiting} limits. */
+    private final AtomicInteger pendingSubmits = new AtomicInteger();
+    /** Cancels that arrived before their request (they travel on another topic), oldest first. */
+    private final Map<String, Boolean> earlyCancels = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_CANCELS;
+        }
+    };
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile int waiting;
+    private volatile int running;
+    private volatile long steps;
+    private volatile long generatedTokens;
+
+    public InferenceEngine(String name, Decoder decoder, EngineSettings settings, TokenSink sink) {
+        this.decoder = decoder;
+        this.settings = settings;
+        this.sink = sink;
+        this.budget = new KvCacheBudget(settings.kvCacheBytes(), decoder.kvBytesPerToken());
+        this.scheduler = new Scheduler(decoder, budget, settings.maxBatchSize(), sink);
+        this.thread = Thread.ofPlatform().name("inference-engine-" + name).daemon().unstarted(this::loop);
+    }
+
+    /** Runs one tiny prefill and decode step so the first request does not pay for lazy initialisation. */
+    public static void warmUp(Decoder decoder) {
+        KvCache cache = decoder.newCache(2);
+        decoder.step(List.of(cache), List.of(new int[]{0}), false);
+        decoder.step(List.of(cache), List.of(new int[]{0}), false);
+    }
+
+    public InferenceEngine start() {
+        thread.start();
+        return this;
+    }
+
+    /**
+     * Queues a request; never blocks. An invalid request, or one beyond {@code maxWaiting}, is
+     * finished at once (on the calling thread) with an error.
+     */
+    public void submit(EngineRequest request) {
+        long now = System.nanoTime();
+        Sequence sequence = new Sequence(request, decoder.contextLength(), now);
+        ErrorInfo invalid = closed ? SHUT_DOWN : RequestValidator.check(request, decoder, budget);
+        if (invalid == null && pendingSubmits.incrementAndGet() + waiting > settings.maxWaiting()) {
+            pendingSubmits.decrementAndGet();
+            invalid = new ErrorInfo(503, "server_error", "inference engine queue is full", null, "overloaded");
+        }
+        if (invalid != null) {
+            sink.onFinished(request.id(), FinishReason.ERROR, sequence.usage(), sequence.timings(now), invalid);
+            return;
+        }
+        commands.add(new Command.Submit(sequence));
+        LockSupport.unpark(thread);
+    }
+
+    /** Cancels a request wherever it is (or before it arrives); its slot is freed at the next step. */
+    public void cancel(String requestId) {
+        commands.add(new Command.Cancel(requestId));
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * True when half the waiting limit is used: the Kafka adapter then pauses its consumer until this
+     * clears, early enough that records it has already fetched still fit under the limit.
+     */
+    public boolean isSaturated() {
+        return pendingSubmits.get() + waiting >= Math.max(1, settings.maxWaiting() / 2);
+    }
+
+    public EngineStats stats() {
+        return new EngineStats(pendingSubmits.get() + waiting, running, budget.reservedBytes(), budget.totalBytes(), steps, generatedTokens);
+    }
+
+    private void loop() {
+        while (!closed) {
+            try {
+                if (!runStep()) {
+                    LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.error("engine step failed; failing its running sequences", e);
+                scheduler.finishAll(FinishReason.ERROR, ErrorInfo.internal("engine failure: " + e.getMessage()), System.nanoTime());
+                publishCounts();
+            }
+        }
+    }
+
+    /** One scheduling step; false when there was nothing to do. Runs on the engine thread only. */
+    boolean runStep() {
+        applyCommands();
+        long now = System.nanoTime();
+        scheduler.expireDeadlines(System.currentTimeMillis(), now);
+        scheduler.admit(now);
+        publishCounts();
+        if (scheduler.runningCount() == 0) {
+            return false;
+        }
+        for (Sequence s : scheduler.running()) {
+            if (s.isPrefilling()) {
+                prefill(s);
+            }
+        }
+        decode();
+        publishCounts();
+        steps++;
+        return true;
+    }
+
+    private void applyCommands() {
+        for (Command c; (c = commands.poll()) != null; ) {
+            long now = System.nanoTime();
+            switch (c) {
+                case Command.Submit submit -> {
+                    Sequence s = submit.sequence();
+                    pendingSubmits.decrementAndGet();
+                    scheduler.enqueue(s);
+                    if (earlyCancels.remove(s.id()) != null) {
+                        scheduler.cancel(s.id(), now);
+                    }
+                }
+                case Command.Cancel cancel -> {
+                    if (!scheduler.cancel(cancel.requestId(), now)) {
+                        earlyCancels.put(cancel.requestId(), Boolean.TRUE);
+                    }
+                }
+            }
+        }
+    }
+
+    private void prefill(Sequence s) {
+        int[] chunk = s.nextPromptChunk(settings.prefillChunkTokens());
+        float[][][] logits;
+        try {
+            logits = decoder.step(List.of(s.cache()), List.of(chunk), false);
+        } catch (RuntimeException e) {
+            fail(List.of(s), e);
+            return;
+        }
+        s.prefilled(chunk.length);
+        if (!s.isPrefilling()) {
+            emit(s, logits[0][0]);
+        }
+    }
+
+    private void decode() {
+        List<Sequence> batch = new ArrayList<>();
+        for (Sequence s : scheduler.running()) {
+            if (s.isDecoding()) {
+                batch.add(s);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<KvCache> caches = new ArrayList<>(batch.size());
+        List<int[]> tokens = new ArrayList<>(batch.size());
+        for (Sequence s : batch) {
+            caches.add(s.cache());
+            tokens.add(new int[]{s.pendingToken()});
+        }
+        float[][][] logits;
+        try {
+            logits = decoder.step(caches, tokens, false);
+        } catch (RuntimeException e) {
+            fail(batch, e);
+            return;
+        }
+        for (int b = 0; b < batch.size(); b++) {
+            emit(batch.get(b), logits[b][0]);
+        }
+    }
+
+    /** Samples the next token, reports it, and finishes the sequence when it should stop. */
+    private void emit(Sequence s, float[] logits) {
+        SampledToken sampled = Sampler.sample(logits, s.request().sampling(), s.sampling());
+        long now = System.nanoTime();
+        int index = s.accept(sampled.tokenId(), now);
+        generatedTokens++;
+        FinishReason stop = s.stopAfter(sampled.tokenId(), decoder.contextLength());
+        if (stop != FinishReason.STOP) {
+            List<TokenLogprob> logprobs = sampled.logprob() == null ? null : List.of(sampled.logprob());
+            sink.onTokens(s.id(), index, new int[]{sampled.tokenId()}, logprobs);
+        }
+        if (stop != null) {
+            scheduler.finish(s, stop, null, now);
+        }
+    }
+
+    private void fail(List<Sequence> sequences, RuntimeException e) {
+        LOG.error("decoder step failed for {} sequence(s)", sequences.size(), e);
+        long now = System.nanoTime();
+        for (Sequence s : sequences) {
+            scheduler.finish(s, FinishReason.ERROR, ErrorInfo.internal("decoder step failed: " + e.getMessage()), now);
+        }
+    }
+
+    /** Stops the engine thread; every request still queued or running ends with a 503 error. */
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("engine thread {} did not stop within 10 s", thread.getName());
+            return;
+        }
+        applyCommands();
+        scheduler.finishAll(FinishReason.ERROR, SHUT_DOWN, System.nanoTime());
+    }
+
+    private void publishCounts() {
+        waiting = scheduler.waitingCount();
+        running = scheduler.runningCount();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.llmplatform.inference.engine.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.llmplatform.model.ModelConfig;
+
+import java.util.Map;
+
+/**
+ * The shape of a decoder graph with Optimum's names, read from the graph's own input and output
+ * metadata and checked against {@code config.json}: dimensions the graph leaves symbolic come from
+ * the config, dimensions it fixes must agree with it.
+ *
+ * @param contextLength     most positions a sequence may hold (config's {@code max_position_embeddings})
+ * @param hasUseCacheBranch Optimum's merged decoders take a {@code use_cache_branch} flag
+ */
+public record DecoderGraph(int layers, int kvHeads, int headDim, int vocabSize, int contextLength,
+                           boolean hasUseCacheBranch) {
+
+    public static final String INPUT_IDS = "input_ids";
+    public static final String ATTENTION_MASK = "attention_mask";
+    public static final String POSITION_IDS = "position_ids";
+    public static final String USE_CACHE_BRANCH = "use_cache_branch";
+    public static final String LOGITS = "logits";
+
+    public static String pastKey(int layer) {
+        return "past_key_values." + layer + ".key";
+    }
+
+    public static String pastValue(int layer) {
+        return "past_key_values." + layer + ".value";
+    }
+
+    public static String presentKey(int layer) {
+        return "present." + layer + ".key";
+    }
+
+    public static String presentValue(int layer) {
+        return "present." + layer + ".value";
+    }
+
+    static DecoderGraph read(OrtSession session, ModelConfig config) throws OrtException {
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        for (String name : new String[]{INPUT_IDS, ATTENTION_MASK, POSITION_IDS}) {
+            require(inputs.containsKey(name), "graph has no input '" + name + "'");
+        }
+        require(outputs.containsKey(LOGITS), "graph has no output '" + LOGITS + "'");
+        int layers = 0;
+        while (inputs.containsKey(pastKey(layers))) {
+            layers++;
+        }
+        require(layers > 0, "graph has no past_key_values inputs: export it with past (text-generation-with-past)");
+        require(layers == config.layers(), "graph has " + layers + " layers, config.json says " + config.layers());
+
+        TensorInfo past = tensor(inputs.get(pastKey(0)), pastKey(0));
+        require(past.type == OnnxJavaType.FLOAT, "past_key_values must be float32, graph has " + past.type);
+        long[] pastShape = past.getShape();
+        require(pastShape.length == 4, "past_key_values must be [batch, kv_heads, past, head_dim]");
+        int kvHeads = agree(pastShape[1], config.kvHeads(), "kv heads");
+        int headDim = agree(pastShape[3], config.headDim(), "head dim");
+        long[] logitsShape = tensor(outputs.get(LOGITS), LOGITS).getShape();
+        int vocab = agree(logitsShape[logitsShape.length - 1], config.vocabSize(), "vocab size");
+        for (int l = 0; l < layers; l++) {
+            require(inputs.containsKey(pastValue(l)), "graph has no input '" + pastValue(l) + "'");
+            require(outputs.containsKey(presentKey(l)) && outputs.containsKey(presentValue(l)),
+                    "graph has no present." + l + " outputs");
+        }
+        return new DecoderGraph(layers, kvHeads, headDim, vocab, config.contextLength(),
+                inputs.containsKey(USE_CACHE_BRANCH));
+    }
+
+    private static TensorInfo tensor(NodeInfo node, String name) {
+        if (!(node.getInfo() instanceof TensorInfo info)) {
+            throw new IllegalArgumentException("graph " + name + " is not a tensor");
+        }
+        return info;
+    }
+
+    /** A fixed graph dimension must equal the config's; a symbolic one (negative) takes the config's. */
+    private static int agree(long graphDim, int configDim, String what) {
+        if (graphDim > 0 && graphDim != configDim) {
+            throw new IllegalArgumentException("graph " + what + " " + graphDim + " differs from config.json " + configDim);
+        }
+        return configDim;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException("decoder graph: " + message);
+        }
+    }
+}

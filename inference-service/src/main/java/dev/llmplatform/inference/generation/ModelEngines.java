@@ -1,0 +1,124 @@
+package dev.llmplatform.inference.generation;
+
+import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.inference.engine.EngineSettings;
+import dev.llmplatform.inference.engine.EngineStats;
+import dev.llmplatform.inference.engine.InferenceEngine;
+import dev.llmplatform.inference.engine.TokenSink;
+import dev.llmplatform.inference.engine.onnx.DecoderOptions;
+import dev.llmplatform.inference.engine.onnx.OnnxDecoder;
+import dev.llmplatform.model.ModelPackage;
+import dev.llmplatform.model.ModelStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One engine per loaded model version, each with its own ONNX session, thread, batch and KV budget:
+ * models never wait for each other's steps, and a model's limits are easy to reason about. A model
+ * is loaded from the store on first use (or at start-up when preloaded), warmed up with one tiny
+ * step, and kept until shutdown.
+ */
+public final class ModelEngines implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelEngines.class);
+
+    /** A model version ready to serve. */
+    public record LoadedModel(ModelPackage modelPackage, OnnxDecoder decoder, InferenceEngine engine) {
+        public String key() {
+            return modelPackage.name() + ":" + modelPackage.version();
+        }
+    }
+
+    private final ModelStore store;
+    private final DecoderOptions decoderOptions;
+    private final EngineSettings engineSettings;
+    private final TokenSink sink;
+    private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
+
+    public ModelEngines(ModelStore store, DecoderOptions decoderOptions, EngineSettings engineSettings, TokenSink sink) {
+        this.store = store;
+        this.decoderOptions = decoderOptions;
+        this.engineSettings = engineSettings;
+        this.sink = sink;
+    }
+
+    /**
+     * The engine for a model version (the latest when {@code version} is null), loading it on first use.
+     *
+     * @throws ModelUnavailableException with the error to answer the request with
+     */
+    public LoadedModel get(String model, String version) {
+        ModelPackage modelPackage = find(model, version);
+        String key = modelPackage.name() + ":" + modelPackage.version();
+        LoadedModel ready = loaded.get(key);
+        return ready != null ? ready : loaded.computeIfAbsent(key, k -> load(modelPackage));
+    }
+
+    private ModelPackage find(String model, String version) {
+        Optional<ModelPackage> found;
+        try {
+            found = version == null || version.isBlank() ? store.openLatest(model) : store.open(model, version);
+        } catch (IllegalArgumentException e) {
+            throw new ModelUnavailableException(ErrorInfo.notFound(e.getMessage(), "model"), e);
+        }
+        ModelPackage modelPackage = found.orElseThrow(() -> new ModelUnavailableException(ErrorInfo.notFound(
+                "model '" + model + (version == null ? "" : ":" + version) + "' does not exist", "model"), null));
+        if (!"decoder".equals(modelPackage.kind())) {
+            throw new ModelUnavailableException(ErrorInfo.invalidRequest(
+                    "model '" + model + "' is an " + modelPackage.kind() + " and cannot generate text", "model"), null);
+        }
+        return modelPackage;
+    }
+
+    private LoadedModel load(ModelPackage modelPackage) {
+        String name = modelPackage.name() + ":" + modelPackage.version();
+        long start = System.nanoTime();
+        OnnxDecoder decoder = null;
+        try {
+            decoder = OnnxDecoder.open(modelPackage.modelFile(), modelPackage.decoderConfig(), decoderOptions);
+            InferenceEngine.warmUp(decoder);
+            InferenceEngine engine = new InferenceEngine(name, decoder, engineSettings, sink).start();
+            LOG.info("model {} loaded on {} in {} ms: {} layers, vocab {}, context {}", name, decoder.device(),
+                    (System.nanoTime() - start) / 1_000_000, decoder.graph().layers(), decoder.vocabSize(),
+                    decoder.contextLength());
+            return new LoadedModel(modelPackage, decoder, engine);
+        } catch (RuntimeException e) {
+            if (decoder != null) {
+                decoder.close();
+            }
+            LOG.error("cannot load model {}", name, e);
+            throw new ModelUnavailableException(ErrorInfo.internal("cannot load model " + name + ": " + e.getMessage()), e);
+        }
+    }
+
+    /** Cancels the request in every engine: a cancel names only the request, and it may not have arrived yet. */
+    public void cancel(String requestId) {
+        loaded.values().forEach(m -> m.engine().cancel(requestId));
+    }
+
+    /** True when some engine has queued half its waiting limit. */
+    public boolean anySaturated() {
+        return loaded.values().stream().anyMatch(m -> m.engine().isSaturated());
+    }
+
+    public Map<String, EngineStats> stats() {
+        Map<String, EngineStats> stats = new TreeMap<>();
+        loaded.forEach((key, m) -> stats.put(key, m.engine().stats()));
+        return stats;
+    }
+
+    /** Stops every engine (their open requests end with an error), then closes the sessions. */
+    @Override
+    public void close() {
+        for (LoadedModel m : loaded.values()) {
+            m.engine().close();
+            m.decoder().close();
+        }
+        loaded.clear();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.llmplatform.inference.generation;
+
+import dev.llmplatform.contracts.DecodeContext;
+import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.contracts.FinishReason;
+import dev.llmplatform.contracts.Timings;
+import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.TokenLogprob;
+import dev.llmplatform.contracts.Usage;
+import dev.llmplatform.inference.engine.TokenSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engines' {@link TokenSink}: it never blocks the engine thread. Each request's tokens go into
+ * a small buffer; one publisher thread takes buffers that have something new, in the order they
+ * became ready, and sends all their pending tokens as one {@link TokenEvent}. When the engine runs
+ * ahead of the producer, tokens coalesce; events of one request leave in order from one thread.
+ */
+public final class TokenEventPublisher implements TokenSink, AutoCloseable {
+
+    /** Sends one event (to Kafka in the service); called from the publisher thread only. */
+    @FunctionalInterface
+    public interface Sender {
+        void send(TokenEvent event);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenEventPublisher.class);
+    private static final TokenStream STOP = new TokenStream("", null);
+
+    private final Sender sender;
+    private final Map<String, TokenStream> streams = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<TokenStream> ready = new LinkedBlockingQueue<>();
+    private final Thread thread;
+
+    public TokenEventPublisher(Sender sender) {
+        this.sender = sender;
+        this.thread = Thread.ofPlatform().name("token-event-publisher").daemon().start(this::run);
+    }
+
+    /**
+     * Registers a request before it is submitted, with the decoding context its events carry.
+     *
+     * @return false when the request is already open here (a redelivered record), which must not run twice
+     */
+    public boolean open(String requestId, DecodeContext decode) {
+        return streams.putIfAbsent(requestId, new TokenStream(requestId, decode)) == null;
+    }
+
+    /** Ends a request that never reached an engine (unknown model, load failure) with an error. */
+    public void refuse(String requestId, DecodeContext decode, int promptTokens, ErrorInfo error) {
+        if (!open(requestId, decode)) {
+            LOG.warn("request {} refused while already running here; refusal dropped", requestId);
+            return;
+        }
+        onFinished(requestId, FinishReason.ERROR, new Usage(promptTokens, 0), new Timings(0, 0, 0), error);
+    }
+
+    /** Requests opened and not yet finished and published. */
+    public int openStreams() {
+        return streams.size();
+    }
+
+    @Override
+    public void onTokens(String requestId, int offset, int[] tokenIds, List<TokenLogprob> logprobs) {
+        TokenStream stream = streams.get(requestId);
+        if (stream == null) {
+            LOG.warn("tokens for unknown request {} dropped", requestId);
+            return;
+        }
+        if (stream.addTokens(tokenIds, logprobs)) {
+            ready.add(stream);
+        }
+    }
+
+    @Override
+    public void onFinished(String requestId, FinishReason reason, Usage usage, Timings timings, ErrorInfo error) {
+        TokenStream stream = streams.get(requestId);
+        if (stream == null) {
+            LOG.warn("finish of unknown request {} dropped", requestId);
+            return;
+        }
+        if (stream.finish(reason, usage, timings, error)) {
+            ready.add(stream);
+        }
+    }
+
+    private void run() {
+        while (true) {
+            TokenStream stream;
+            try {
+                stream = ready.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (stream == STOP) {
+                return;
+            }
+            TokenEvent event = stream.drain();
+            if (event == null) {
+                continue;
+            }
+            if (event.isLast()) {
+                streams.remove(stream.requestId());
+            }
+            try {
+                sender.send(event);
+            } catch (RuntimeException e) {
+                LOG.error("cannot publish tokens of request {}", stream.requestId(), e);
+            }
+        }
+    }
+
+    /** Publishes everything already handed over, then stops the publisher thread. */
+    @Override
+    public void close() {
+        ready.add(STOP);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

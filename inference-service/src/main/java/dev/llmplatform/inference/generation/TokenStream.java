@@ -1,0 +1,92 @@
+package dev.llmplatform.inference.generation;
+
+import dev.llmplatform.contracts.DecodeContext;
+import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.contracts.FinishReason;
+import dev.llmplatform.contracts.Timings;
+import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.TokenLogprob;
+import dev.llmplatform.contracts.Usage;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outgoing side of one request: tokens the engine produced that are not yet published, and the
+ * last few published ids that the next event carries as decoding context. Filled by the engine
+ * thread, drained by the publisher thread; whatever piled up in between leaves as one record.
+ */
+final class TokenStream {
+
+    private final String requestId;
+    private final DecodeContext decode;
+    private final ArrayDeque<Integer> recent = new ArrayDeque<>();
+    private final List<Integer> pendingIds = new ArrayList<>();
+    private List<TokenLogprob> pendingLogprobs;
+    private int published;
+    private FinishReason finishReason;
+    private Usage usage;
+    private Timings timings;
+    private ErrorInfo error;
+    private boolean scheduled;
+
+    TokenStream(String requestId, DecodeContext decode) {
+        this.requestId = requestId;
+        this.decode = decode;
+    }
+
+    String requestId() {
+        return requestId;
+    }
+
+    /** Adds tokens; true when the stream must be queued for the publisher (it was not already). */
+    synchronized boolean addTokens(int[] tokenIds, List<TokenLogprob> logprobs) {
+        for (int id : tokenIds) {
+            pendingIds.add(id);
+        }
+        if (logprobs != null) {
+            if (pendingLogprobs == null) {
+                pendingLogprobs = new ArrayList<>();
+            }
+            pendingLogprobs.addAll(logprobs);
+        }
+        return schedule();
+    }
+
+    synchronized boolean finish(FinishReason reason, Usage usage, Timings timings, ErrorInfo error) {
+        this.finishReason = reason;
+        this.usage = usage;
+        this.timings = timings;
+        this.error = error;
+        return schedule();
+    }
+
+    private boolean schedule() {
+        if (scheduled) {
+            return false;
+        }
+        scheduled = true;
+        return true;
+    }
+
+    /** Everything pending as one event, or null when there is nothing to send. */
+    synchronized TokenEvent drain() {
+        scheduled = false;
+        if (pendingIds.isEmpty() && finishReason == null) {
+            return null;
+        }
+        TokenEvent event = new TokenEvent(TokenEvent.CURRENT_VERSION, requestId, published, List.copyOf(pendingIds),
+                List.copyOf(recent), pendingLogprobs, finishReason, usage, timings, error, decode);
+        published += pendingIds.size();
+        for (int id : pendingIds) {
+            recent.addLast(id);
+            if (recent.size() > Math.max(0, decode.contextTokens())) {
+                recent.removeFirst();
+            }
+        }
+        pendingIds.clear();
+        pendingLogprobs = null;
+        return event;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.llmplatform.inference.generation;
+
+import dev.llmplatform.contracts.DecodeContext;
+import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.contracts.FinishReason;
+import dev.llmplatform.contracts.ReplyTo;
+import dev.llmplatform.contracts.Timings;
+import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.Usage;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class TokenEventPublisherTest {
+
+    private static final DecodeContext DECODE =
+            new DecodeContext("tiny", "1", new ReplyTo("replies", 0), List.of("\n"), true, 2, 3);
+
+    @Test
+    void shouldCoalescePendingTokensAndCarryTheTokensBeforeThem() throws InterruptedException {
+        CountDownLatch firstSent = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<TokenEvent> sent = new CopyOnWriteArrayList<>();
+        try (TokenEventPublisher publisher = new TokenEventPublisher(event -> {
+            sent.add(event);
+            firstSent.countDown();
+            awaitQuietly(release);
+        })) {
+            publisher.open("r", DECODE);
+            publisher.onTokens("r", 0, new int[]{10}, null);
+            assertThat(firstSent.await(5, TimeUnit.SECONDS)).isTrue();
+            // The producer is busy: these three pile up and must leave as one record.
+            publisher.onTokens("r", 1, new int[]{11}, null);
+            publisher.onTokens("r", 2, new int[]{12}, null);
+            publisher.onTokens("r", 3, new int[]{13}, null);
+            publisher.onFinished("r", FinishReason.LENGTH, new Usage(3, 4), new Timings(1, 2, 3), null);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> publisher.openStreams() == 0);
+        }
+        assertThat(sent).hasSize(2);
+        TokenEvent first = sent.get(0);
+        assertThat(first.offset()).isZero();
+        assertThat(first.tokenIds()).containsExactly(10);
+        assertThat(first.contextTokenIds()).isEmpty();
+        assertThat(first.isLast()).isFalse();
+        TokenEvent last = sent.get(1);
+        assertThat(last.offset()).isEqualTo(1);
+        assertThat(last.tokenIds()).containsExactly(11, 12, 13);
+        assertThat(last.contextTokenIds()).containsExactly(10);
+        assertThat(last.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(last.usage()).isEqualTo(new Usage(3, 4));
+        assertThat(last.decode()).isEqualTo(DECODE);
+    }
+
+    @Test
+    void shouldKeepOnlyTheLastContextTokens() {
+        List<TokenEvent> sent = new CopyOnWriteArrayList<>();
+        try (TokenEventPublisher publisher = new TokenEventPublisher(sent::add)) {
+            publisher.open("r", DECODE);
+            for (int i = 0; i < 5; i++) {
+                publisher.onTokens("r", i, new int[]{20 + i}, null);
+                int expected = i + 1;
+                await().atMost(Duration.ofSeconds(5)).until(() -> sent.stream().mapToInt(e -> e.tokenIds().size()).sum() == expected);
+            }
+        }
+        assertThat(sent.getLast().offset()).isEqualTo(4);
+        assertThat(sent.getLast().contextTokenIds()).containsExactly(22, 23);
+    }
+
+    @Test
+    void shouldEndARefusedRequestWithOneErrorEvent() {
+        List<TokenEvent> sent = new CopyOnWriteArrayList<>();
+        try (TokenEventPublisher publisher = new TokenEventPublisher(sent::add)) {
+            publisher.refuse("r", DECODE, 3, ErrorInfo.notFound("no such model", "model"));
+        }
+        assertThat(sent).singleElement().satisfies(event -> {
+            assertThat(event.finishReason()).isEqualTo(FinishReason.ERROR);
+            assertThat(event.error().status()).isEqualTo(404);
+            assertThat(event.usage()).isEqualTo(new Usage(3, 0));
+            assertThat(event.tokenIds()).isEmpty();
+        });
+    }
+
+    @Test
+    void shouldRefuseToOpenARequestThatIsAlreadyOpen() {
+        try (TokenEventPublisher publisher = new TokenEventPublisher(event -> { })) {
+            assertThat(publisher.open("r", DECODE)).isTrue();
+            assertThat(publisher.open("r", DECODE)).isFalse();
+            publisher.onFinished("r", FinishReason.STOP, new Usage(3, 1), new Timings(0, 0, 0), null);
+            await().atMost(Duration.ofSeconds(5)).until(() -> publisher.openStreams() == 0);
+            assertThat(publisher.open("r", DECODE)).isTrue();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
