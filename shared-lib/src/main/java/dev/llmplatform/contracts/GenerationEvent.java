@@ -8,18 +8,26 @@ import java.util.Objects;
 
 /**
  * Text back to the caller, on the reply topic the request named, keyed by request id.
- * A stream is zero or more {@link Delta}s followed by exactly one {@link Completed} or {@link Failed}.
+ * A stream is zero or more {@link Delta}s followed by exactly one {@link Completed} or {@link Failed};
+ * a tokenizer request is answered by one {@link Tokenized}, {@link Detokenized} or {@link Failed}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = GenerationEvent.Delta.class, name = "delta"),
         @JsonSubTypes.Type(value = GenerationEvent.Completed.class, name = "completed"),
-        @JsonSubTypes.Type(value = GenerationEvent.Failed.class, name = "failed")})
+        @JsonSubTypes.Type(value = GenerationEvent.Failed.class, name = "failed"),
+        @JsonSubTypes.Type(value = GenerationEvent.Tokenized.class, name = "tokenized"),
+        @JsonSubTypes.Type(value = GenerationEvent.Detokenized.class, name = "detokenized")})
 public sealed interface GenerationEvent extends Versioned {
 
     int CURRENT_VERSION = 1;
 
     String requestId();
+
+    /** True for the last event about a request: everything but {@link Delta}. */
+    default boolean isTerminal() {
+        return !(this instanceof Delta);
+    }
 
     /**
      * New text and the tokens that made it. Text may lag tokens by a few bytes (an incomplete
@@ -54,6 +62,26 @@ public sealed interface GenerationEvent extends Versioned {
             Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(error, "error");
+        }
+    }
+
+    /** Answer to {@link TokenizerRequest.Tokenize}: ids, each token's text, and the model's context length. */
+    record Tokenized(int schemaVersion, String requestId, List<Integer> tokenIds, List<String> tokens,
+                     int maxModelLength) implements GenerationEvent {
+        public Tokenized {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
+            Objects.requireNonNull(requestId, "requestId");
+            tokenIds = tokenIds == null ? List.of() : List.copyOf(tokenIds);
+            tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        }
+    }
+
+    /** Answer to {@link TokenizerRequest.Detokenize}. */
+    record Detokenized(int schemaVersion, String requestId, String text) implements GenerationEvent {
+        public Detokenized {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
+            Objects.requireNonNull(requestId, "requestId");
+            text = text == null ? "" : text;
         }
     }
 

@@ -6,6 +6,7 @@ import dev.llmplatform.contracts.GenerationRequest;
 import dev.llmplatform.contracts.InferenceRequest;
 import dev.llmplatform.contracts.ModelEvent;
 import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.TokenizerRequest;
 import dev.llmplatform.contracts.TrainingEvent;
 import dev.llmplatform.contracts.TrainingJob;
 
@@ -17,7 +18,7 @@ import java.util.List;
  *
  * <p>Writers: gateway (and batch producers) → {@link #GENERATION_REQUESTS}; tokenizer →
  * {@link #INFERENCE_REQUESTS}, {@link #GENERATION_EVENTS}; inference → {@link #INFERENCE_TOKENS};
- * gateway and tokenizer → {@link #GENERATION_CONTROL}; gateway → {@link #TRAINING_JOBS};
+ * gateway and tokenizer → {@link #GENERATION_CONTROL}; gateway → {@link #TOKENIZER_REQUESTS}; gateway → {@link #TRAINING_JOBS};
  * training → {@link #TRAINING_EVENTS}, {@link #MODELS}.
  */
 public final class Topics {
@@ -47,6 +48,10 @@ public final class Topics {
     public static final TopicSpec GENERATION_CONTROL =
             new TopicSpec("llm.generation.control", 6, Duration.ofHours(6), false, ControlMessage.class);
 
+    /** Tokenize / detokenize requests (no generation), keyed by request id; answered on the reply topic. */
+    public static final TopicSpec TOKENIZER_REQUESTS =
+            new TopicSpec("llm.tokenizer.requests", 3, Duration.ofHours(6), false, TokenizerRequest.class);
+
     /** Training jobs, keyed by job id. */
     public static final TopicSpec TRAINING_JOBS =
             new TopicSpec("llm.training.jobs", 3, Duration.ofDays(7), false, TrainingJob.class);
@@ -61,7 +66,7 @@ public final class Topics {
 
     public static final List<TopicSpec> ALL = List.of(
             GENERATION_REQUESTS, INFERENCE_REQUESTS, INFERENCE_TOKENS, GENERATION_EVENTS,
-            GENERATION_CONTROL, TRAINING_JOBS, TRAINING_EVENTS, MODELS);
+            GENERATION_CONTROL, TOKENIZER_REQUESTS, TRAINING_JOBS, TRAINING_EVENTS, MODELS);
 
     private Topics() {
     }

@@ -68,6 +68,8 @@ final class CompletionRenderer {
                 yield last;
             }
             case GenerationEvent.Failed failed -> List.of(errorEvent(failed.error()));
+            case GenerationEvent.Tokenized ignored -> List.of();
+            case GenerationEvent.Detokenized ignored -> List.of();
         };
     }
 
@@ -115,6 +117,10 @@ final class CompletionRenderer {
                     completed = done;
                 }
                 case GenerationEvent.Failed failed -> throw new ApiException(failed.error());
+                case GenerationEvent.Tokenized ignored -> {
+                }
+                case GenerationEvent.Detokenized ignored -> {
+                }
             }
             return this;
         }

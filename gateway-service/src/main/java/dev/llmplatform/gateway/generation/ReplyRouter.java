@@ -46,7 +46,7 @@ public final class ReplyRouter {
             return;
         }
         sink.tryEmitNext(event);
-        if (event instanceof GenerationEvent.Completed || event instanceof GenerationEvent.Failed) {
+        if (event.isTerminal()) {
             pending.remove(event.requestId(), sink);
             sink.tryEmitComplete();
         }
