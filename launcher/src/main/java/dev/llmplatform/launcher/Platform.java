@@ -72,6 +72,13 @@ public final class Platform implements AutoCloseable {
         args.add("--logging.level.kafka=WARN");
         args.add("--logging.level.org.apache.kafka=WARN");
         args.add("--logging.level.state.change.logger=WARN");
+        // Logging is JVM-wide: the first context's name would label every line, so leave it out.
+        args.add("--logging.include-application-name=false");
+        if (!name.equals("gateway")) {
+            // One classpath: libraries of the gateway (the OpenAPI generator) must not switch on elsewhere.
+            args.add("--springdoc.api-docs.enabled=false");
+            args.add("--springdoc.swagger-ui.enabled=false");
+        }
         settings.serviceArguments().forEach((k, v) -> args.add("--" + k.replace("{service}", name) + "=" + v));
         ConfigurableApplicationContext context = builder.get().run(args.toArray(String[]::new));
         services.put(name, context);

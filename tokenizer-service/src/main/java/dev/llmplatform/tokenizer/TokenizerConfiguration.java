@@ -5,6 +5,7 @@ import dev.llmplatform.tokenizer.generation.PromptPreparer;
 import dev.llmplatform.tokenizer.generation.StoppedRequests;
 import dev.llmplatform.tokenizer.generation.TokenStreamDecoder;
 import dev.llmplatform.tokenizer.text.TokenizerCache;
+import dev.llmplatform.tokenizer.tokenize.TokenizeResponder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -25,6 +26,11 @@ class TokenizerConfiguration {
     @Bean
     PromptPreparer promptPreparer(TokenizerCache tokenizers) {
         return new PromptPreparer(tokenizers);
+    }
+
+    @Bean
+    TokenizeResponder tokenizeResponder(TokenizerCache tokenizers) {
+        return new TokenizeResponder(tokenizers);
     }
 
     @Bean

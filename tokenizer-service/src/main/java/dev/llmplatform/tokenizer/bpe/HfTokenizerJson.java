@@ -13,16 +13,6 @@ import java.util.Map;
  */
 final class HfTokenizerJson {
 
-    /**
-     * ChatML, as Qwen and others ship it. {@code \n} is left for Jinja to unescape.
-     * Each turn: {@code <|im_start|>role\ncontent<|im_end|>\n}; then the assistant header when asked.
-     */
-    static final String CHATML_TEMPLATE = "{% for message in messages %}"
-            + "{{ '" + SpecialTokens.IM_START + "' + message['role'] + '\\n' + message['content'] + '"
-            + SpecialTokens.IM_END + "' + '\\n' }}"
-            + "{% endfor %}"
-            + "{% if add_generation_prompt %}{{ '" + SpecialTokens.IM_START + "assistant\\n' }}{% endif %}";
-
     private HfTokenizerJson() {
     }
 
@@ -60,7 +50,7 @@ final class HfTokenizerJson {
             decoderTable.put(String.valueOf(entry.remove("id")), entry);
         }
         config.put("added_tokens_decoder", decoderTable);
-        config.put("chat_template", CHATML_TEMPLATE);
+        config.put("chat_template", SpecialTokens.CHATML_TEMPLATE);
         return pretty(config);
     }
 

@@ -22,6 +22,16 @@ public final class SpecialTokens {
     public static final int BOS_ID = END_OF_TEXT_ID;
     public static final int EOS_ID = END_OF_TEXT_ID;
 
+    /**
+     * The {@code chat_template} our tokenizers declare: ChatML, as Qwen and others ship it
+     * ({@code \n} is left for Jinja to unescape). Each turn {@code <|im_start|>role\ncontent<|im_end|>\n},
+     * then the assistant's header when a generation prompt is asked for.
+     */
+    public static final String CHATML_TEMPLATE = "{% for message in messages %}"
+            + "{{ '" + IM_START + "' + message['role'] + '\\n' + message['content'] + '" + IM_END + "' + '\\n' }}"
+            + "{% endfor %}"
+            + "{% if add_generation_prompt %}{{ '" + IM_START + "assistant\\n' }}{% endif %}";
+
     /** All of them, index = id. */
     public static final List<String> ALL = List.of(END_OF_TEXT, PAD, IM_START, IM_END);
 

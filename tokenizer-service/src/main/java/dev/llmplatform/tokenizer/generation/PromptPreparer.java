@@ -4,7 +4,7 @@ import dev.llmplatform.contracts.DecodeContext;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationRequest;
 import dev.llmplatform.contracts.InferenceRequest;
-import dev.llmplatform.tokenizer.text.ChatMlPrompt;
+import dev.llmplatform.tokenizer.text.ChatTemplate;
 import dev.llmplatform.tokenizer.text.IncrementalDecoder;
 import dev.llmplatform.tokenizer.text.ModelTokenizer;
 import dev.llmplatform.tokenizer.text.TokenizerCache;
@@ -14,8 +14,10 @@ import java.util.Optional;
 
 /**
  * Turns a generation request into a tokenized inference request, or into the error the caller
- * gets: unknown model (404), a model that cannot generate, an empty prompt, or a prompt that
- * does not fit the model's context (400). {@code max_tokens} is clamped to the room left.
+ * gets: unknown model (404), a model that cannot generate, an empty prompt, a chat its template
+ * refuses, or a prompt that does not fit the model's context (400). {@code max_tokens} is clamped
+ * to the room left. {@code messages} are rendered through the model's chat template (with the
+ * generation prompt), and a chat also stops at the template's end-of-turn token.
  */
 public final class PromptPreparer {
 
@@ -51,14 +53,20 @@ public final class PromptPreparer {
         }
         boolean chat = request.messages() != null;
         String param = chat ? "messages" : "prompt";
-        if (chat && !model.supportsChatMl()) {
+        if (chat && model.chatTemplate().isEmpty()) {
             return reject(ErrorInfo.invalidRequest("The model '" + request.model()
-                    + "' has no chat format; send a prompt instead", "messages"));
+                    + "' has no chat template; send a prompt instead", "messages"));
         }
         if (chat ? request.messages().isEmpty() : request.prompt().isEmpty()) {
             return reject(ErrorInfo.invalidRequest(param + " must not be empty", param));
         }
-        int[] promptIds = model.tokenizer().encode(chat ? ChatMlPrompt.render(request.messages()) : request.prompt());
+        String text;
+        try {
+            text = chat ? model.chatTemplate().get().render(request.messages(), true) : request.prompt();
+        } catch (ChatTemplate.RenderException e) {
+            return reject(ErrorInfo.invalidRequest(e.getMessage(), "messages"));
+        }
+        int[] promptIds = model.tokenizer().encode(text);
         int context = model.config().contextLength();
         if (promptIds.length == 0) {
             return reject(ErrorInfo.invalidRequest(param + " must not be empty", param));

@@ -80,6 +80,13 @@ public final class TokenStreamDecoder {
                 event.tokenIds(), logprobs, reason, usage, event.timings());
     }
 
+    /**
+     * One entry per token of the event, in order, each with the token's own text
+     * ({@link HfTokenizer#tokenText}) and its alternatives' texts. Entries follow tokens, not the
+     * event's text: a token whose text is held back (part of a UTF-8 character, a possible stop
+     * string) or cut off by a stop string still has its entry here, in the event that carries
+     * its id; a token holding part of a character shows U+FFFD as its text.
+     */
     private static List<GenerationEvent.LogprobEntry> logprobs(List<TokenLogprob> logprobs, HfTokenizer tokenizer) {
         if (logprobs == null) {
             return null;

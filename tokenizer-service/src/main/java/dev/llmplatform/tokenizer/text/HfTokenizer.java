@@ -24,9 +24,11 @@ public final class HfTokenizer implements AutoCloseable {
     }
 
     private final HuggingFaceTokenizer tokenizer;
+    private final int maxLength;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
         this.tokenizer = tokenizer;
+        this.maxLength = maxLength;
     }
 
     /**
@@ -41,11 +43,21 @@ public final class HfTokenizer implements AutoCloseable {
                 "padding", "false",
                 "maxLength", length,
                 "modelMaxLength", length);
-        return new HfTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options));
+        return new HfTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options), maxLength);
+    }
+
+    /** The context length given at load time. */
+    public int maxLength() {
+        return maxLength;
     }
 
     public int[] encode(String text) {
-        Encoding encoding = tokenizer.encode(text, false, false);
+        return encode(text, false);
+    }
+
+    /** With {@code addSpecialTokens}, the tokenizer's post-processor adds what it declares (a BOS, say). */
+    public int[] encode(String text, boolean addSpecialTokens) {
+        Encoding encoding = tokenizer.encode(text, addSpecialTokens, false);
         return Arrays.stream(encoding.getIds()).mapToInt(Math::toIntExact).toArray();
     }
 

@@ -4,30 +4,35 @@ import dev.llmplatform.model.ModelConfig;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One model version's tokenizer with what generation needs from its {@code config.json}.
+ * One model version's tokenizer with what generation needs from its {@code config.json} and
+ * {@code tokenizer_config.json}.
  *
- * @param config the decoder architecture; null for encoder (embedding) models, which cannot generate
- * @param chatEndId id of {@code <|im_end|>} when the tokenizer has ChatML markers
+ * @param config       the decoder architecture; null for encoder (embedding) models, which cannot generate
+ * @param chatTemplate how {@code messages} become a prompt; empty when the model has no chat format
+ * @param endOfTurnId  id of the token that ends an assistant turn ({@link ChatTemplate#endOfTurnToken()}),
+ *                     when the tokenizer has it as a special token
  */
 public record ModelTokenizer(String name, String version, String kind, HfTokenizer tokenizer, ModelConfig config,
-                             OptionalInt chatStartId, OptionalInt chatEndId) {
+                             Optional<ChatTemplate> chatTemplate, OptionalInt endOfTurnId) {
 
     public boolean canGenerate() {
         return config != null;
     }
 
-    public boolean supportsChatMl() {
-        return chatStartId.isPresent() && chatEndId.isPresent();
+    /** The context length a prompt and its completion share (what {@code /tokenize} reports). */
+    public int maxModelLength() {
+        return config != null ? config.contextLength() : tokenizer.maxLength();
     }
 
-    /** Ids that end a generation: the model's EOS, and for chat also the end-of-turn marker. */
+    /** Ids that end a generation: the model's EOS, and for chat also the end-of-turn token. */
     public List<Integer> stopTokenIds(boolean chat) {
         List<Integer> ids = new ArrayList<>(List.of(config.eosTokenId()));
-        if (chat && chatEndId.isPresent() && chatEndId.getAsInt() != config.eosTokenId()) {
-            ids.add(chatEndId.getAsInt());
+        if (chat && endOfTurnId.isPresent() && endOfTurnId.getAsInt() != config.eosTokenId()) {
+            ids.add(endOfTurnId.getAsInt());
         }
         return ids;
     }

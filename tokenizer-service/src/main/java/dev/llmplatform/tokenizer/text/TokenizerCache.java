@@ -4,12 +4,15 @@ import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.model.ModelPackage;
 import dev.llmplatform.model.ModelStore;
 import dev.llmplatform.tokenizer.bpe.SpecialTokens;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Tokenizers of the model store's packages, loaded on first use and kept per model name and
@@ -20,6 +23,7 @@ public final class TokenizerCache {
 
     /** Context length assumed for encoder models, whose config.json is not a decoder's. */
     private static final int ENCODER_MAX_LENGTH = 512;
+    private static final Logger log = LoggerFactory.getLogger(TokenizerCache.class);
 
     private final ModelStore store;
     private final Map<String, ModelTokenizer> loaded;
@@ -75,10 +79,29 @@ public final class TokenizerCache {
         try {
             HfTokenizer tokenizer = HfTokenizer.load(pkg.tokenizerFile(),
                     config == null ? ENCODER_MAX_LENGTH : config.contextLength());
-            return new ModelTokenizer(pkg.name(), pkg.version(), pkg.kind(), tokenizer, config,
-                    tokenizer.specialTokenId(SpecialTokens.IM_START), tokenizer.specialTokenId(SpecialTokens.IM_END));
+            TokenizerConfig tokenizerConfig = TokenizerConfig.read(pkg.dir().resolve(ModelPackage.TOKENIZER_CONFIG));
+            Optional<ChatTemplate> template = chatTemplate(pkg, tokenizerConfig, tokenizer);
+            OptionalInt endOfTurn = template.flatMap(ChatTemplate::endOfTurnToken)
+                    .map(tokenizer::specialTokenId).orElse(OptionalInt.empty());
+            return new ModelTokenizer(pkg.name(), pkg.version(), pkg.kind(), tokenizer, config, template, endOfTurn);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load tokenizer of " + pkg.name() + ":" + pkg.version(), e);
         }
+    }
+
+    /**
+     * The model's own {@code chat_template}; ChatML only as a fallback for a tokenizer that has
+     * ChatML's markers but declares no template (packages written before templates were rendered).
+     */
+    private static Optional<ChatTemplate> chatTemplate(ModelPackage pkg, TokenizerConfig config, HfTokenizer tokenizer) {
+        if (config.chatTemplate() != null) {
+            return Optional.of(new ChatTemplate(config.chatTemplate(), config.bosToken(), config.eosToken()));
+        }
+        if (tokenizer.specialTokenId(SpecialTokens.IM_START).isPresent()
+                && tokenizer.specialTokenId(SpecialTokens.IM_END).isPresent()) {
+            log.info("{}:{} declares no chat_template; chats use ChatML, which its tokenizer has", pkg.name(), pkg.version());
+            return Optional.of(ChatTemplate.chatMl(config.bosToken(), config.eosToken()));
+        }
+        return Optional.empty();
     }
 }

@@ -10,6 +10,7 @@ import dev.llmplatform.contracts.InferenceRequest;
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.TokenizerRequest;
 import dev.llmplatform.contracts.Usage;
 import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.model.ModelPackage;
@@ -18,16 +19,13 @@ import dev.llmplatform.model.ModelStore;
 import dev.llmplatform.tokenizer.TestTokenizers;
 import dev.llmplatform.tokenizer.TokenizerApplication;
 import dev.llmplatform.tokenizer.bpe.SpecialTokens;
-import dev.llmplatform.tokenizer.text.ChatMlPrompt;
 import dev.llmplatform.tokenizer.text.HfTokenizer;
 import dev.llmplatform.tokenizer.text.IncrementalDecoder;
 import dev.llmplatform.topics.TopicSpec;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,7 +33,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.kafka.test.utils.KafkaTestUtils;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -43,7 +40,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -55,7 +51,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The tokenizer-service against a real (embedded KRaft) broker, with a tiny model package in a temporary store. */
+/**
+ * The tokenizer-service against a real (embedded KRaft) broker, with a tiny model package in a temporary store:
+ * generation requests, token streams, and tokenize/detokenize requests.
+ */
 @SpringBootTest(classes = TokenizerApplication.class, properties = {
         "spring.config.name=" + TokenizerApplication.CONFIG_NAME,
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
@@ -87,14 +86,16 @@ class GenerationServiceTest {
     private EmbeddedKafkaBroker broker;
 
     private final HfTokenizer tokenizer = TestTokenizers.tokenizer();
-    private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
-    private KafkaConsumer<String, String> consumer;
+    private OutputTopics output;
+
+    @BeforeAll
+    void readOutput() {
+        output = new OutputTopics(broker);
+    }
 
     @AfterAll
     void cleanUp() throws IOException {
-        if (consumer != null) {
-            consumer.close();
-        }
+        output.close();
         try (Stream<Path> files = Files.walk(store)) {
             for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
@@ -125,7 +126,7 @@ class GenerationServiceTest {
 
         InferenceRequest chatTokens = Messages.fromJson(awaitValue(Topics.INFERENCE_REQUESTS, chat.requestId()), InferenceRequest.class);
         assertThat(tokenizer.decode(chatTokens.promptTokenIds().stream().mapToInt(Integer::intValue).toArray()))
-                .isEqualTo(ChatMlPrompt.render(chat.messages()));
+                .isEqualTo("<|im_start|>user\n模型<|im_end|>\n<|im_start|>assistant\n");
         assertThat(chatTokens.promptTokenIds().getFirst()).isEqualTo(SpecialTokens.IM_START_ID);
         assertThat(chatTokens.stopTokenIds()).containsExactly(SpecialTokens.EOS_ID, SpecialTokens.IM_END_ID);
 
@@ -193,12 +194,42 @@ class GenerationServiceTest {
         template.send(Topics.GENERATION_REQUESTS.name(), 0, good.requestId(), Messages.toJson(good));
 
         assertThat(awaitValue(Topics.INFERENCE_REQUESTS, good.requestId())).contains(good.requestId());
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            poll();
-            return seen.stream().anyMatch(r -> r.topic().equals(Topics.GENERATION_REQUESTS.deadLetter()) && poisonKey.equals(r.key()));
-        });
-        assertThat(seen).filteredOn(r -> r.topic().equals(Topics.GENERATION_REQUESTS.deadLetter()) && poisonKey.equals(r.key()))
-                .singleElement().extracting(ConsumerRecord::value).isEqualTo("{not json");
+        assertThat(output.awaitValue(Topics.GENERATION_REQUESTS.deadLetter(), poisonKey)).isEqualTo("{not json");
+    }
+
+    @Test
+    void shouldTokenizeAndDetokenizeRoundTripAndTokenizeChats() {
+        String text = "the model 预测 🐊";
+        var tokenize = new TokenizerRequest.Tokenize(1, id(), "tiny", text, null, false, REPLY);
+        var chat = new TokenizerRequest.Tokenize(1, id(), "tiny:1", null, List.of(new ChatMessage("user", "模型")), false, REPLY);
+        var unknown = new TokenizerRequest.Detokenize(1, id(), "missing", List.of(1), REPLY);
+        for (TokenizerRequest r : List.of(tokenize, chat, unknown)) {
+            template.send(Topics.TOKENIZER_REQUESTS.name(), r.requestId(), Messages.toJson(r));
+        }
+
+        var tokenized = (GenerationEvent.Tokenized) reply(tokenize.requestId());
+        assertThat(tokenized.tokenIds()).containsExactlyElementsOf(Arrays.stream(tokenizer.encode(text)).boxed().toList());
+        assertThat(tokenized.tokens()).containsExactlyElementsOf(tokenized.tokenIds().stream().map(tokenizer::tokenText).toList());
+        assertThat(tokenized.tokens()).startsWith("the", " model");
+        assertThat(tokenized.maxModelLength()).isEqualTo(CONTEXT);
+        var chatTokens = (GenerationEvent.Tokenized) reply(chat.requestId());
+        assertThat(String.join("", chatTokens.tokens())).isEqualTo("<|im_start|>user\n模型<|im_end|>\n<|im_start|>assistant\n");
+        assertThat(((GenerationEvent.Failed) reply(unknown.requestId())).error().status()).isEqualTo(404);
+
+        var detokenize = new TokenizerRequest.Detokenize(1, id(), "tiny", tokenized.tokenIds(), REPLY);
+        template.send(Topics.TOKENIZER_REQUESTS.name(), detokenize.requestId(), Messages.toJson(detokenize));
+        assertThat(((GenerationEvent.Detokenized) reply(detokenize.requestId())).text()).isEqualTo(text);
+    }
+
+    @Test
+    void shouldDeadLetterPoisonTokenizerRequests() {
+        String poisonKey = id();
+        template.send(Topics.TOKENIZER_REQUESTS.name(), 0, poisonKey, "{\"type\":\"tokenize\",\"schemaVersion\":1}");
+        var good = new TokenizerRequest.Detokenize(1, id(), "tiny", List.of(), REPLY);
+        template.send(Topics.TOKENIZER_REQUESTS.name(), 0, good.requestId(), Messages.toJson(good));
+
+        assertThat(reply(good.requestId())).isInstanceOf(GenerationEvent.Detokenized.class);
+        assertThat(output.awaitValue(Topics.TOKENIZER_REQUESTS.deadLetter(), poisonKey)).contains("tokenize");
     }
 
     /** Sends the ids one token per event, each with its context, all to one partition (as keyed records would be). */
@@ -236,11 +267,11 @@ class GenerationServiceTest {
     }
 
     private String awaitValue(TopicSpec topic, String key) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            poll();
-            return !recordsOf(topic, key).isEmpty();
-        });
-        return recordsOf(topic, key).getFirst().value();
+        return output.awaitValue(topic.name(), key);
+    }
+
+    private GenerationEvent reply(String requestId) {
+        return Messages.fromJson(awaitReply(requestId).value(), GenerationEvent.class);
     }
 
     private ConsumerRecord<String, String> awaitReply(String requestId) {
@@ -250,33 +281,17 @@ class GenerationServiceTest {
 
     /** Waits for a stream's terminal event and returns all its events in order. */
     private List<GenerationEvent> awaitEvents(String requestId) {
+        awaitValue(Topics.GENERATION_EVENTS, requestId);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            poll();
+            output.poll();
             List<ConsumerRecord<String, String>> records = recordsOf(Topics.GENERATION_EVENTS, requestId);
-            return !records.isEmpty()
-                    && !(Messages.fromJson(records.getLast().value(), GenerationEvent.class) instanceof GenerationEvent.Delta);
+            return !(Messages.fromJson(records.getLast().value(), GenerationEvent.class) instanceof GenerationEvent.Delta);
         });
         return recordsOf(Topics.GENERATION_EVENTS, requestId).stream()
                 .map(r -> Messages.fromJson(r.value(), GenerationEvent.class)).toList();
     }
 
     private List<ConsumerRecord<String, String>> recordsOf(TopicSpec topic, String key) {
-        return seen.stream().filter(r -> r.topic().equals(topic.name()) && key.equals(r.key())).toList();
-    }
-
-    /** Reads whatever arrived on the topics the service writes to; everything seen is kept in {@link #seen}. */
-    private synchronized void poll() {
-        if (consumer == null) {
-            Map<String, Object> props = KafkaTestUtils.consumerProps(broker, "tokenizer-test", false);
-            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (TopicSpec topic : List.of(Topics.INFERENCE_REQUESTS, Topics.GENERATION_EVENTS, Topics.GENERATION_CONTROL)) {
-                IntStream.range(0, topic.partitions()).forEach(p -> partitions.add(new TopicPartition(topic.name(), p)));
-            }
-            partitions.add(new TopicPartition(Topics.GENERATION_REQUESTS.deadLetter(), 0));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        return output.records(topic.name(), key);
     }
 }

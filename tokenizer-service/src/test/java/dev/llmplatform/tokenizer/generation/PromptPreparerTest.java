@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PromptPreparerTest {
 
     private static final ReplyTo REPLY = new ReplyTo("replies", 0);
+    /** Zephyr's turn format with our tokenizer's EOS, refusing roles it does not know. */
+    private static final String ZEPHYR_STYLE = "{% for message in messages %}"
+            + "{% if message['role'] not in ['system', 'user', 'assistant'] %}"
+            + "{{ raise_exception('unknown role ' + message['role']) }}{% endif %}"
+            + "{{ '<|' + message['role'] + '|>\\n' + message['content'] + eos_token + '\\n' }}"
+            + "{% if loop.last and add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}{% endfor %}";
 
     @TempDir
     Path root;
@@ -70,8 +77,33 @@ class PromptPreparerTest {
     void shouldRenderChatsInChatMlAndStopAtTheEndOfTurn() {
         var chat = accepted(request("tiny", null, List.of(new ChatMessage("system", "be brief"),
                 new ChatMessage("user", "模型")), 5));
-        assertThat(chat.promptTokenIds().getFirst()).isEqualTo(SpecialTokens.IM_START_ID);
-        assertThat(chat.promptTokenIds()).contains(SpecialTokens.IM_END_ID);
+        assertThat(decode(chat.promptTokenIds())).isEqualTo("<|im_start|>system\nbe brief<|im_end|>\n"
+                + "<|im_start|>user\n模型<|im_end|>\n<|im_start|>assistant\n");
+        assertThat(chat.stopTokenIds()).containsExactly(SpecialTokens.EOS_ID, SpecialTokens.IM_END_ID);
+    }
+
+    @Test
+    void shouldRenderTheModelsOwnTemplateAndStopAtItsEos() {
+        writeDecoder("zephyr", "1", 64, ZEPHYR_STYLE);
+        var chat = accepted(request("zephyr", null, List.of(new ChatMessage("user", "模型")), 5));
+        assertThat(decode(chat.promptTokenIds())).isEqualTo("<|user|>\n模型<|endoftext|>\n<|assistant|>\n");
+        assertThat(chat.stopTokenIds()).containsExactly(SpecialTokens.EOS_ID);
+    }
+
+    @Test
+    void shouldRejectAChatTheTemplateRefuses() {
+        writeDecoder("zephyr", "1", 64, ZEPHYR_STYLE);
+        var error = rejected(request("zephyr", null, List.of(new ChatMessage("tool", "x")), 5));
+        assertThat(error.status()).isEqualTo(400);
+        assertThat(error.param()).isEqualTo("messages");
+        assertThat(error.message()).contains("unknown role tool");
+    }
+
+    @Test
+    void shouldFallBackToChatMlOnlyWhenTheModelDeclaresNoTemplate() {
+        writeDecoder("old", "1", 64, null);
+        var chat = accepted(request("old", null, List.of(new ChatMessage("user", "hi")), 5));
+        assertThat(decode(chat.promptTokenIds())).isEqualTo("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
         assertThat(chat.stopTokenIds()).containsExactly(SpecialTokens.EOS_ID, SpecialTokens.IM_END_ID);
     }
 
@@ -81,6 +113,25 @@ class PromptPreparerTest {
             ModelPackageWriter.writeJson(dir.resolve(ModelPackage.CONFIG), ModelConfig.llama(1, 2, 2, 8, 16,
                     TestTokenizers.VOCAB_SIZE, context, SpecialTokens.BOS_ID, SpecialTokens.EOS_ID, true));
         });
+    }
+
+    /** A decoder whose tokenizer_config.json declares {@code chatTemplate} (none when null). */
+    private void writeDecoder(String name, String version, int context, String chatTemplate) {
+        Map<String, Object> tokenizerConfig = new LinkedHashMap<>(Map.of("bos_token", SpecialTokens.END_OF_TEXT,
+                "eos_token", SpecialTokens.END_OF_TEXT));
+        if (chatTemplate != null) {
+            tokenizerConfig.put("chat_template", chatTemplate);
+        }
+        ModelPackageWriter.write(store, name, version, "decoder", 0, null, Map.of(), null, dir -> {
+            TestTokenizers.files().write(dir);
+            ModelPackageWriter.writeJson(dir.resolve(ModelPackage.TOKENIZER_CONFIG), tokenizerConfig);
+            ModelPackageWriter.writeJson(dir.resolve(ModelPackage.CONFIG), ModelConfig.llama(1, 2, 2, 8, 16,
+                    TestTokenizers.VOCAB_SIZE, context, SpecialTokens.BOS_ID, SpecialTokens.EOS_ID, true));
+        });
+    }
+
+    private static String decode(List<Integer> ids) {
+        return TestTokenizers.tokenizer().decode(ids.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static GenerationRequest request(String model, String prompt, List<ChatMessage> messages, int maxTokens) {

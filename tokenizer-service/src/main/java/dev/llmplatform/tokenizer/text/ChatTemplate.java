@@ -1,0 +1,135 @@
+package dev.llmplatform.tokenizer.text;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import dev.llmplatform.contracts.ChatMessage;
+import dev.llmplatform.tokenizer.bpe.SpecialTokens;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A model's Jinja {@code chat_template} (from {@code tokenizer_config.json}), rendered with Jinjava
+ * the way Hugging Face's {@code apply_chat_template} renders it: {@code trim_blocks} and
+ * {@code lstrip_blocks} on; variables {@code messages} (maps with {@code role} and {@code content}),
+ * {@code add_generation_prompt}, {@code bos_token}, {@code eos_token}; and the
+ * {@code raise_exception(message)} function templates use to refuse a conversation. Jinjava
+ * covers the other idioms of common templates: {@code loop}, {@code |trim}, {@code +} on strings,
+ * {@code message['role']}, {@code messages[1:]}, {@code .strip()}. Immutable and thread-safe.
+ */
+public final class ChatTemplate {
+
+    /** The template cannot render these messages: its syntax, an unknown function, or a {@code raise_exception}. */
+    public static final class RenderException extends RuntimeException {
+        RenderException(String message) {
+            super(message);
+        }
+    }
+
+    /** What {@code raise_exception} throws; found again in the error's causes to recover its message. */
+    private static final class Raised extends RuntimeException {
+        Raised(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Jinjava is thread-safe once configured; each render gets its own interpreter. */
+    private static final Jinjava JINJA = createEngine();
+
+    private final String source;
+    private final String bosToken;
+    private final String eosToken;
+
+    /**
+     * @param source   the Jinja template text
+     * @param bosToken the tokenizer's {@code bos_token}, or null when it has none
+     * @param eosToken the tokenizer's {@code eos_token}, or null when it has none
+     */
+    public ChatTemplate(String source, String bosToken, String eosToken) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.bosToken = bosToken;
+        this.eosToken = eosToken;
+    }
+
+    /** ChatML, for a tokenizer that has ChatML's markers but declares no template of its own. */
+    public static ChatTemplate chatMl(String bosToken, String eosToken) {
+        return new ChatTemplate(SpecialTokens.CHATML_TEMPLATE, bosToken, eosToken);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * The token that ends the assistant's turn, so generation stops there: {@code <|im_end|>} where
+     * the template writes it (ChatML), else the tokenizer's {@code eos_token}.
+     */
+    public Optional<String> endOfTurnToken() {
+        return source.contains(SpecialTokens.IM_END) ? Optional.of(SpecialTokens.IM_END) : Optional.ofNullable(eosToken);
+    }
+
+    /** The conversation as text, ending with the assistant's header when {@code addGenerationPrompt}. */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        Map<String, Object> bindings = new HashMap<>();
+        bindings.put("messages", messages.stream().map(ChatTemplate::asMap).toList());
+        bindings.put("add_generation_prompt", addGenerationPrompt);
+        // Unset tokens render as "" (Jinja's undefined), as in Hugging Face.
+        bindings.put("bos_token", bosToken == null ? "" : bosToken);
+        bindings.put("eos_token", eosToken == null ? "" : eosToken);
+        RenderResult result;
+        try {
+            result = JINJA.renderForResult(source, bindings);
+        } catch (RuntimeException e) {
+            throw new RenderException("cannot render the chat template: " + describe(e));
+        }
+        Optional<TemplateError> fatal = result.getErrors().stream()
+                .filter(error -> error.getSeverity() == TemplateError.ErrorType.FATAL).findFirst();
+        if (fatal.isPresent()) {
+            throw new RenderException(messageOf(fatal.get()));
+        }
+        return result.getOutput();
+    }
+
+    /** Called by templates as {@code raise_exception('...')}; public because Jinjava invokes it by reflection. */
+    public static String raiseException(String message) {
+        throw new Raised(message);
+    }
+
+    private static Map<String, Object> asMap(ChatMessage message) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("role", message.role());
+        map.put("content", message.content());
+        return map;
+    }
+
+    private static String messageOf(TemplateError error) {
+        for (Throwable cause = error.getException(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof Raised raised) {
+                return "the model's chat template refused the messages: " + raised.getMessage();
+            }
+        }
+        return "cannot render the chat template: " + error.getMessage()
+                + (error.getLineno() > 0 ? " (line " + error.getLineno() + ")" : "");
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static Jinjava createEngine() {
+        Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
+                .withTrimBlocks(true)
+                .withLstripBlocks(true)
+                .build());
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
+                ChatTemplate.class, "raiseException", String.class));
+        return jinjava;
+    }
+}

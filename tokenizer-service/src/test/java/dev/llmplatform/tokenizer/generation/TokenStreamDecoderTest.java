@@ -1,0 +1,91 @@
+package dev.llmplatform.tokenizer.generation;
+
+import dev.llmplatform.contracts.DecodeContext;
+import dev.llmplatform.contracts.FinishReason;
+import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.ReplyTo;
+import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.TokenLogprob;
+import dev.llmplatform.model.ModelConfig;
+import dev.llmplatform.model.ModelPackage;
+import dev.llmplatform.model.ModelPackageWriter;
+import dev.llmplatform.model.ModelStore;
+import dev.llmplatform.tokenizer.TestTokenizers;
+import dev.llmplatform.tokenizer.bpe.SpecialTokens;
+import dev.llmplatform.tokenizer.text.HfTokenizer;
+import dev.llmplatform.tokenizer.text.IncrementalDecoder;
+import dev.llmplatform.tokenizer.text.TokenizerCache;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TokenStreamDecoderTest {
+
+    private final HfTokenizer tokenizer = TestTokenizers.tokenizer();
+    private TokenStreamDecoder decoder;
+
+    @BeforeEach
+    void writeModel(@TempDir Path root) {
+        ModelStore store = new ModelStore(root);
+        ModelPackageWriter.write(store, "tiny", "1", "decoder", 0, null, Map.of(), null, dir -> {
+            TestTokenizers.files().write(dir);
+            ModelPackageWriter.writeJson(dir.resolve(ModelPackage.CONFIG), ModelConfig.llama(1, 2, 2, 8, 16,
+                    TestTokenizers.VOCAB_SIZE, 64, SpecialTokens.BOS_ID, SpecialTokens.EOS_ID, true));
+        });
+        decoder = new TokenStreamDecoder(new TokenizerCache(store, 2), new StoppedRequests(16));
+    }
+
+    @Test
+    void shouldGiveEachTokenItsLogprobEntryEvenWhileItsTextIsHeldBack() {
+        int[] ids = tokenizer.encode("饕 the");
+        assertThat(tokenizer.decode(Arrays.copyOf(ids, 1))).endsWith("\uFFFD");   // 饕 spans several byte tokens
+        List<Integer> first = List.of(ids[0]);
+        List<Integer> rest = Arrays.stream(ids).skip(1).boxed().toList();
+
+        var held = (GenerationEvent.Delta) decoder.decode(event(0, first, List.of(), null, List.of())).event().orElseThrow();
+        var completed = (GenerationEvent.Completed) decoder.decode(event(1, rest, first, FinishReason.LENGTH, List.of()))
+                .event().orElseThrow();
+
+        assertThat(held.text()).isEmpty();
+        assertThat(held.logprobs()).singleElement().satisfies(entry -> {
+            assertThat(entry.tokenId()).isEqualTo(ids[0]);
+            assertThat(entry.token()).isEqualTo(tokenizer.tokenText(ids[0])).contains("\uFFFD");
+        });
+        assertThat(completed.text()).isEqualTo("饕 the");
+        assertThat(completed.logprobs()).extracting(GenerationEvent.LogprobEntry::token)
+                .containsExactlyElementsOf(rest.stream().map(tokenizer::tokenText).toList());
+        assertThat(completed.logprobs().getLast().top()).extracting(GenerationEvent.LogprobEntry.Alternative::token)
+                .containsExactly(tokenizer.tokenText(SpecialTokens.EOS_ID), tokenizer.tokenText(ids[1]));
+    }
+
+    @Test
+    void shouldKeepEntriesOfTokensCutOffByAStopString() {
+        List<Integer> ids = Arrays.stream(tokenizer.encode("the model learns")).boxed().toList();
+
+        var completed = (GenerationEvent.Completed) decoder.decode(event(0, ids, List.of(), null, List.of(" model")))
+                .event().orElseThrow();
+
+        assertThat(completed.text()).isEqualTo("the");
+        assertThat(completed.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(completed.logprobs()).extracting(GenerationEvent.LogprobEntry::tokenId).containsExactlyElementsOf(ids);
+        assertThat(String.join("", completed.logprobs().stream().map(GenerationEvent.LogprobEntry::token).toList()))
+                .isEqualTo("the model learns");
+    }
+
+    /** Logprobs for every token: each chosen with -0.5, alternatives EOS (-1) and the second token (-2). */
+    private TokenEvent event(int offset, List<Integer> tokens, List<Integer> context, FinishReason finish, List<String> stop) {
+        int second = tokenizer.encode("饕 the")[1];
+        List<TokenLogprob> logprobs = tokens.stream().map(id -> new TokenLogprob(id, -0.5, List.of(
+                new TokenLogprob.Alternative(SpecialTokens.EOS_ID, -1), new TokenLogprob.Alternative(second, -2)))).toList();
+        DecodeContext decode = new DecodeContext("tiny", "1", new ReplyTo("replies", 0), stop, true,
+                IncrementalDecoder.contextTokensFor(stop), 3);
+        return new TokenEvent(1, "r1", offset, tokens, context, logprobs, finish, null, null, null, decode);
+    }
+}
