@@ -3,9 +3,13 @@ package dev.llmplatform.gateway;
 import dev.llmplatform.topics.Topics;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Settings of the gateway-service ({@code llm.gateway.*} in {@code gateway.yml}).
@@ -18,13 +22,19 @@ import java.time.Duration;
  * @param requestTimeout   longest a generation may take end to end; past it the client gets an error
  *                         and the platform a cancel
  * @param maxTokensDefault {@code max_tokens} when a request leaves it out (16, like OpenAI)
+ * @param security         API keys ({@code llm.gateway.security.*}), off by default
+ * @param limits           rate, size and concurrency limits ({@code llm.gateway.limits.*})
+ * @param cors             cross-origin access for browser clients served from elsewhere ({@code llm.gateway.cors.*})
  */
 @ConfigurationProperties(prefix = "llm.gateway")
 public record GatewayProperties(
         @DefaultValue("./data/models") Path modelStore,
         @DefaultValue("0") int replyPartition,
         @DefaultValue("120s") Duration requestTimeout,
-        @DefaultValue("16") int maxTokensDefault) {
+        @DefaultValue("16") int maxTokensDefault,
+        @DefaultValue Security security,
+        @DefaultValue Limits limits,
+        @DefaultValue Cors cors) {
 
     public GatewayProperties {
         int partitions = Topics.GENERATION_EVENTS.partitions();
@@ -37,6 +47,67 @@ public record GatewayProperties(
         }
         if (maxTokensDefault <= 0) {
             throw new IllegalArgumentException("llm.gateway.max-tokens-default must be > 0");
+        }
+    }
+
+    /**
+     * @param enabled      when true every {@code /v1/**} request needs {@code Authorization: Bearer <key>};
+     *                     off in the one-command mode
+     * @param apiKeyHashes lowercase hex SHA-256 of each accepted key, so the configuration never holds a
+     *                     key itself: {@code printf %s "$KEY" | sha256sum}
+     */
+    public record Security(@DefaultValue("false") boolean enabled, List<String> apiKeyHashes) {
+
+        public Security {
+            apiKeyHashes = apiKeyHashes == null ? List.of()
+                    : apiKeyHashes.stream().map(String::strip).filter(h -> !h.isEmpty())
+                    .map(h -> h.toLowerCase(Locale.ROOT)).toList();
+            for (String hash : apiKeyHashes) {
+                if (hash.length() != 64 || !hash.chars().allMatch(HexFormat::isHexDigit)) {
+                    // Only the length is echoed: a key pasted here by mistake must not reach the logs.
+                    throw new IllegalArgumentException("llm.gateway.security.api-key-hashes must hold SHA-256 hashes"
+                            + " (64 hex digits), got an entry of " + hash.length() + " characters");
+                }
+            }
+            if (enabled && apiKeyHashes.isEmpty()) {
+                throw new IllegalArgumentException("llm.gateway.security.enabled is true but"
+                        + " llm.gateway.security.api-key-hashes is empty: no request could ever pass");
+            }
+        }
+    }
+
+    /**
+     * @param requestsPerMinute       per client (API key, or IP address when security is off); 0 = no limit
+     * @param tokensPerMinute         per client, charged {@code max_tokens} when a generation starts; 0 = no limit
+     * @param maxBodySize             largest request body accepted (413 beyond)
+     * @param maxInFlightGenerations  generations this instance serves at once; one more gets a 503 at once
+     *                                instead of waiting in a queue
+     */
+    public record Limits(
+            @DefaultValue("0") long requestsPerMinute,
+            @DefaultValue("0") long tokensPerMinute,
+            @DefaultValue("1MB") DataSize maxBodySize,
+            @DefaultValue("256") int maxInFlightGenerations) {
+
+        public Limits {
+            if (requestsPerMinute < 0 || tokensPerMinute < 0) {
+                throw new IllegalArgumentException("llm.gateway.limits.*-per-minute must be >= 0 (0 = no limit)");
+            }
+            if (maxBodySize.toBytes() <= 0 || maxBodySize.toBytes() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("llm.gateway.limits.max-body-size must be in 1B..2GB");
+            }
+            if (maxInFlightGenerations <= 0) {
+                throw new IllegalArgumentException("llm.gateway.limits.max-in-flight-generations must be > 0");
+            }
+        }
+    }
+
+    /** @param allowedOrigins origins (e.g. {@code https://app.example.com}, or {@code *}) allowed to call the API from a browser; none by default */
+    public record Cors(List<String> allowedOrigins) {
+
+        public Cors {
+            allowedOrigins = allowedOrigins == null ? List.of()
+                    : allowedOrigins.stream().map(String::strip).filter(o -> !o.isEmpty()).toList();
         }
     }
 }

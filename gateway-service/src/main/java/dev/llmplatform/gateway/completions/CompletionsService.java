@@ -7,6 +7,7 @@ import dev.llmplatform.gateway.completions.CompletionRequestValidator.ValidCompl
 import dev.llmplatform.gateway.completions.CompletionsProtocol.CompletionId;
 import dev.llmplatform.gateway.completions.CompletionsProtocol.CompletionRequest;
 import dev.llmplatform.gateway.generation.GenerationClient;
+import dev.llmplatform.gateway.limits.GenerationAdmission;
 import dev.llmplatform.gateway.models.ModelRegistry;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,15 +28,17 @@ import java.util.UUID;
 public class CompletionsService {
 
     private final GenerationClient generation;
+    private final GenerationAdmission admission;
     private final CompletionRequestValidator validator;
     private final GenerationRequestFactory requests;
     private final CompletionRenderer renderer;
     private final Duration requestTimeout;
     private final InstantSource clock = InstantSource.system();
 
-    public CompletionsService(GenerationClient generation, ModelRegistry registry, GatewayProperties properties,
-                              JsonMapper json) {
+    public CompletionsService(GenerationClient generation, GenerationAdmission admission, ModelRegistry registry,
+                              GatewayProperties properties, JsonMapper json) {
         this.generation = generation;
+        this.admission = admission;
         this.validator = new CompletionRequestValidator(registry);
         this.requests = new GenerationRequestFactory(properties.maxTokensDefault());
         this.renderer = new CompletionRenderer(json);
@@ -51,7 +54,8 @@ public class CompletionsService {
                     now / 1000, valid.model().name());
             GenerationRequest generationRequest = requests.create(request, valid, id.id(), generation.replyTo(),
                     now, now + requestTimeout.toMillis());
-            Flux<GenerationEvent> events = generation.generate(generationRequest);
+            // Admitted (in-flight slot, token budget) only when the events are subscribed, i.e. about to be published.
+            Flux<GenerationEvent> events = admission.admit(generationRequest, generation.generate(generationRequest));
             if (request.isStream()) {
                 return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                         .body(renderer.stream(events, id, request.includeUsageInStream())));

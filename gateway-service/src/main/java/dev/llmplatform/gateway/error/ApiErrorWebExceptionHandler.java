@@ -51,6 +51,9 @@ public class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler {
             // e.g. Allow on 405, Accept on 415
             framework.getHeaders().forEach((name, values) -> response.getHeaders().put(name, values));
         }
+        if (failure instanceof ApiException api) {
+            api.headers().forEach(response.getHeaders()::set);
+        }
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         byte[] body = json.writeValueAsBytes(ApiErrorBody.of(error));
         response.getHeaders().setContentLength(body.length);

@@ -22,6 +22,7 @@ public final class ApiErrors {
     public static ErrorInfo from(Throwable failure, String method, String path) {
         return switch (failure) {
             case ApiException api -> api.error();
+            case DataBufferLimitException ignored -> bodyTooLarge(null, -1);
             case ServerWebInputException input -> fromBadInput(input);
             case UnsupportedMediaTypeStatusException media -> new ErrorInfo(415, "invalid_request_error",
                     (media.getContentType() == null ? "Missing Content-Type" : "Unsupported Content-Type "
@@ -39,9 +40,17 @@ public final class ApiErrors {
         };
     }
 
+    /** 413; the sizes are left out of the message when unknown (null, or a negative limit). */
+    public static ErrorInfo bodyTooLarge(Long size, long limit) {
+        String message = "The request body is too large"
+                + (size != null ? " (" + size + " bytes)" : "")
+                + (limit >= 0 ? "; the limit is " + limit + " bytes" : "");
+        return new ErrorInfo(413, "invalid_request_error", message, null, null);
+    }
+
     private static ErrorInfo fromBadInput(ServerWebInputException input) {
         if (findCause(input, DataBufferLimitException.class) != null) {
-            return new ErrorInfo(413, "invalid_request_error", "The request body is too large", null, null);
+            return bodyTooLarge(null, -1);
         }
         JacksonException json = findCause(input, JacksonException.class);
         if (json instanceof StreamReadException parse) {

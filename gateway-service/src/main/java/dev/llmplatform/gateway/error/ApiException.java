@@ -2,18 +2,34 @@ package dev.llmplatform.gateway.error;
 
 import dev.llmplatform.contracts.ErrorInfo;
 
-/** An error to answer the client with, in OpenAI's shape and with its HTTP status. */
+import java.util.Map;
+
+/**
+ * An error to answer the client with, in OpenAI's shape and with its HTTP status, plus any headers
+ * the answer needs (e.g. {@code Retry-After} on a 429 or 503).
+ */
 public class ApiException extends RuntimeException {
 
     private final ErrorInfo error;
+    private final Map<String, String> headers;
 
     public ApiException(ErrorInfo error) {
+        this(error, Map.of());
+    }
+
+    public ApiException(ErrorInfo error, Map<String, String> headers) {
         super(error.message());
         this.error = error;
+        this.headers = Map.copyOf(headers);
     }
 
     public ErrorInfo error() {
         return error;
+    }
+
+    /** Headers to set on the error response. */
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public static ApiException invalid(String param, String message) {

@@ -60,6 +60,8 @@ class ReplyRouterTest {
             case GenerationEvent.Delta d -> d.text();
             case GenerationEvent.Completed c -> c.text();
             case GenerationEvent.Failed f -> f.error().message();
+            case GenerationEvent.Tokenized t -> String.join("", t.tokens());
+            case GenerationEvent.Detokenized d -> d.text();
         };
     }
 }

@@ -1,0 +1,44 @@
+package dev.llmplatform.gateway.limits;
+
+import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.gateway.error.ApiException;
+import org.springframework.http.HttpHeaders;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** The errors a limit answers with, in OpenAI's shape, with {@code Retry-After} in whole seconds. */
+final class LimitErrors {
+
+    static final String RATE_LIMIT_EXCEEDED = "rate_limit_exceeded";
+
+    private LimitErrors() {
+    }
+
+    /** @param what {@code requests} or {@code tokens}: also the error's type, as OpenAI names it */
+    static ApiException rateLimited(String what, long perMinute, Duration wait) {
+        long seconds = retryAfterSeconds(wait);
+        return new ApiException(new ErrorInfo(429, what, "Rate limit reached for " + what + ": limit "
+                + perMinute + " per minute. Please try again in " + seconds + "s.", null, RATE_LIMIT_EXCEEDED),
+                Map.of(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+    }
+
+    /** A request that can never fit the limit: a retry would not help, so no Retry-After. */
+    static ApiException tooLargeForLimit(long maxTokens, long tokensPerMinute) {
+        return new ApiException(new ErrorInfo(429, "tokens", "Request too large: max_tokens is " + maxTokens
+                + " but the limit is " + tokensPerMinute + " tokens per minute. Ask for fewer tokens.",
+                "max_tokens", RATE_LIMIT_EXCEEDED));
+    }
+
+    static ApiException overloaded(Duration retryAfter) {
+        return new ApiException(new ErrorInfo(503, "server_error",
+                "The server is currently overloaded with other requests. Please try again later.", null, "overloaded"),
+                Map.of(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter))));
+    }
+
+    /** Whole seconds, rounded up, at least 1: Retry-After has no fractions and 0 invites a busy loop. */
+    static long retryAfterSeconds(Duration wait) {
+        long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
+    }
+}
