@@ -69,6 +69,10 @@ public final class Platform implements AutoCloseable {
         args.add("--spring.kafka.bootstrap-servers=" + bootstrap);
         args.add("--llm." + name + ".model-store=" + settings.modelStore());
         args.add("--spring.main.banner-mode=off");
+        if (name.equals("training")) {
+            args.add("--llm.training.training-dir=" + settings.trainingDir());
+            args.add("--llm.training.dataset-root=" + settings.dataDir().resolve("datasets"));
+        }
         args.add("--logging.level.kafka=WARN");
         args.add("--logging.level.org.apache.kafka=WARN");
         args.add("--logging.level.state.change.logger=WARN");

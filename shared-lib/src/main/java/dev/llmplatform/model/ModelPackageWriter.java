@@ -39,6 +39,8 @@ public final class ModelPackageWriter {
         try {
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempDirectory(target.getParent(), "." + version + ".tmp-");
+            // Temp folders are private (0700); a package is read by other services, maybe as other users.
+            makeReadable(tmp);
             contents.writeInto(tmp);
             Manifest manifest = new Manifest(name + ":" + version, name, version, kind, checksums(tmp),
                     parameterCount, trainingJob, evalMetrics, description, System.currentTimeMillis());
@@ -52,6 +54,14 @@ public final class ModelPackageWriter {
             return ModelPackage.open(name, version, target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write model package " + target, e);
+        }
+    }
+
+    private static void makeReadable(Path dir) throws IOException {
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to widen
         }
     }
 

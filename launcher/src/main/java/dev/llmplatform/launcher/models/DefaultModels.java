@@ -30,9 +30,10 @@ import java.util.stream.Stream;
  */
 public final class DefaultModels {
 
-    /** Served when a request names no other model; a model with seeded random weights. */
+    /** A model with seeded random weights, always present: proves the plumbing without any training. */
     public static final String RANDOM_MODEL = "tiny-random";
-    public static final String DEFAULT_MODEL = RANDOM_MODEL;
+    /** The trained starter model shipped in {@code models/starter/1} (see README for how it was made). */
+    public static final String DEFAULT_MODEL = "starter";
     private static final long SEED = 20261128L;
     private static final Logger log = LoggerFactory.getLogger(DefaultModels.class);
 
