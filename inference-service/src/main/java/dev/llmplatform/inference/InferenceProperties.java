@@ -21,7 +21,10 @@ import java.util.List;
  * @param kvCacheBytes       KV cache memory per loaded model ("256MB", or a number of bytes)
  * @param maxWaiting         requests queued per model before new ones are refused; the request
  *                           consumer pauses at half of it so records already fetched still fit
- * @param prefillChunkTokens prompt tokens fed per step per sequence, 0 for the whole prompt at once
+ * @param prefillChunkTokens most prompt tokens prefilled per engine step, over all new sequences (0: whole
+ *                           prompts); running sequences still get a token every step while a long prompt is read
+ * @param prefixCacheBytes   part of {@code kvCacheBytes} that cached prompt prefixes may hold (0 disables reuse)
+ * @param prefixBlockTokens  prefixes are cached and reused in blocks of this many tokens
  * @param preload            models (latest version) loaded and warmed up before the service reports ready
  */
 @ConfigurationProperties(prefix = "llm.inference")
@@ -33,7 +36,9 @@ public record InferenceProperties(
         @DefaultValue("16") int maxBatchSize,
         @DefaultValue("256MB") DataSize kvCacheBytes,
         @DefaultValue("256") int maxWaiting,
-        @DefaultValue("0") int prefillChunkTokens,
+        @DefaultValue("256") int prefillChunkTokens,
+        @DefaultValue("64MB") DataSize prefixCacheBytes,
+        @DefaultValue("16") int prefixBlockTokens,
         @DefaultValue List<String> preload) {
 
     public InferenceProperties {
@@ -48,6 +53,7 @@ public record InferenceProperties(
     }
 
     public EngineSettings engineSettings() {
-        return new EngineSettings(maxBatchSize, kvCacheBytes.toBytes(), maxWaiting, prefillChunkTokens);
+        return new EngineSettings(maxBatchSize, kvCacheBytes.toBytes(), maxWaiting, prefillChunkTokens,
+                prefixCacheBytes.toBytes(), prefixBlockTokens);
     }
 }

@@ -2,15 +2,12 @@ package dev.llmplatform.inference.engine;
 
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.FinishReason;
-import dev.llmplatform.contracts.TokenLogprob;
 import dev.llmplatform.inference.engine.kv.KvCache;
 import dev.llmplatform.inference.engine.kv.KvCacheBudget;
-import dev.llmplatform.inference.engine.sampling.SampledToken;
-import dev.llmplatform.inference.engine.sampling.Sampler;
+import dev.llmplatform.inference.engine.kv.PrefixCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +19,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Continuous batching on one dedicated thread. {@link #submit} and {@link #cancel} only enqueue a
  * command and wake the thread, so callers never block and no lock serialises them. Each step the
- * thread: applies commands; cancels sequences past their deadline; admits waiting requests (batch
- * slots and KV budget permitting); feeds each new sequence its prompt (a chunk per step); then runs
- * ONE batched decode step for every sequence that has a token to feed, samples, and reports tokens.
- * With nothing to do it parks until woken.
+ * thread: applies commands; ends sequences past their deadline; admits waiting requests (batch
+ * slots and KV budget permitting, each starting from its longest cached prompt prefix); prefills at
+ * most {@code prefillChunkTokens} prompt tokens in all, oldest admission first; then runs ONE batched
+ * decode step for every sequence that has a token to feed, samples, and reports tokens. So a running
+ * sequence gets a token every step, however long the prompts being admitted beside it, and no
+ * change of the batch recomputes anyone's cache. With nothing to do it parks until woken.
  */
 public final class InferenceEngine implements AutoCloseable {
 
@@ -46,7 +45,10 @@ public final class InferenceEngine implements AutoCloseable {
     private final EngineSettings settings;
     private final TokenSink sink;
     private final KvCacheBudget budget;
+    private final PrefixCache prefixCache;
+    private final EngineMetrics metrics;
     private final Scheduler scheduler;
+    private final BatchStep step;
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
     /** Submits not yet taken from the command queue; with {@link #waiting}, what {@code maxWaiting} limits. */
     private final AtomicInteger pendingSubmits = new AtomicInteger();
@@ -62,14 +64,20 @@ public final class InferenceEngine implements AutoCloseable {
     private volatile int waiting;
     private volatile int running;
     private volatile long steps;
-    private volatile long generatedTokens;
 
     public InferenceEngine(String name, Decoder decoder, EngineSettings settings, TokenSink sink) {
+        this(name, decoder, settings, sink, EngineMetrics.NONE);
+    }
+
+    public InferenceEngine(String name, Decoder decoder, EngineSettings settings, TokenSink sink, EngineMetrics metrics) {
         this.decoder = decoder;
         this.settings = settings;
         this.sink = sink;
+        this.metrics = metrics;
         this.budget = new KvCacheBudget(settings.kvCacheBytes(), decoder.kvBytesPerToken());
-        this.scheduler = new Scheduler(decoder, budget, settings.maxBatchSize(), sink);
+        this.prefixCache = new PrefixCache(settings.prefixBlockTokens(), settings.prefixCacheBytes(), budget);
+        this.scheduler = new Scheduler(decoder, budget, settings.maxBatchSize(), sink, prefixCache, metrics);
+        this.step = new BatchStep(decoder, scheduler, prefixCache, sink, metrics, settings.prefillChunkTokens());
         this.thread = Thread.ofPlatform().name("inference-engine-" + name).daemon().unstarted(this::loop);
     }
 
@@ -98,6 +106,7 @@ public final class InferenceEngine implements AutoCloseable {
             invalid = new ErrorInfo(503, "server_error", "inference engine queue is full", null, "overloaded");
         }
         if (invalid != null) {
+            metrics.finished(FinishReason.ERROR);
             sink.onFinished(request.id(), FinishReason.ERROR, sequence.usage(), sequence.timings(now), invalid);
             return;
         }
@@ -120,7 +129,8 @@ public final class InferenceEngine implements AutoCloseable {
     }
 
     public EngineStats stats() {
-        return new EngineStats(pendingSubmits.get() + waiting, running, budget.reservedBytes(), budget.totalBytes(), steps, generatedTokens);
+        return new EngineStats(pendingSubmits.get() + waiting, running, budget.reservedBytes(), budget.totalBytes(),
+                prefixCache.bytes(), steps, step.generatedTokens());
     }
 
     private void loop() {
@@ -147,12 +157,7 @@ public final class InferenceEngine implements AutoCloseable {
         if (scheduler.runningCount() == 0) {
             return false;
         }
-        for (Sequence s : scheduler.running()) {
-            if (s.isPrefilling()) {
-                prefill(s);
-            }
-        }
-        decode();
+        step.run(scheduler.running());
         publishCounts();
         steps++;
         return true;
@@ -179,72 +184,6 @@ public final class InferenceEngine implements AutoCloseable {
         }
     }
 
-    private void prefill(Sequence s) {
-        int[] chunk = s.nextPromptChunk(settings.prefillChunkTokens());
-        float[][][] logits;
-        try {
-            logits = decoder.step(List.of(s.cache()), List.of(chunk), false);
-        } catch (RuntimeException e) {
-            fail(List.of(s), e);
-            return;
-        }
-        s.prefilled(chunk.length);
-        if (!s.isPrefilling()) {
-            emit(s, logits[0][0]);
-        }
-    }
-
-    private void decode() {
-        List<Sequence> batch = new ArrayList<>();
-        for (Sequence s : scheduler.running()) {
-            if (s.isDecoding()) {
-                batch.add(s);
-            }
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
-        List<KvCache> caches = new ArrayList<>(batch.size());
-        List<int[]> tokens = new ArrayList<>(batch.size());
-        for (Sequence s : batch) {
-            caches.add(s.cache());
-            tokens.add(new int[]{s.pendingToken()});
-        }
-        float[][][] logits;
-        try {
-            logits = decoder.step(caches, tokens, false);
-        } catch (RuntimeException e) {
-            fail(batch, e);
-            return;
-        }
-        for (int b = 0; b < batch.size(); b++) {
-            emit(batch.get(b), logits[b][0]);
-        }
-    }
-
-    /** Samples the next token, reports it, and finishes the sequence when it should stop. */
-    private void emit(Sequence s, float[] logits) {
-        SampledToken sampled = Sampler.sample(logits, s.request().sampling(), s.sampling());
-        long now = System.nanoTime();
-        int index = s.accept(sampled.tokenId(), now);
-        generatedTokens++;
-        FinishReason stop = s.stopAfter(sampled.tokenId(), decoder.contextLength());
-        if (stop != FinishReason.STOP) {
-            List<TokenLogprob> logprobs = sampled.logprob() == null ? null : List.of(sampled.logprob());
-            sink.onTokens(s.id(), index, new int[]{sampled.tokenId()}, logprobs);
-        }
-        if (stop != null) {
-            scheduler.finish(s, stop, null, now);
-        }
-    }
-
-    private void fail(List<Sequence> sequences, RuntimeException e) {
-        LOG.error("decoder step failed for {} sequence(s)", sequences.size(), e);
-        long now = System.nanoTime();
-        for (Sequence s : sequences) {
-            scheduler.finish(s, FinishReason.ERROR, ErrorInfo.internal("decoder step failed: " + e.getMessage()), now);
-        }
-    }
 
     /** Stops the engine thread; every request still queued or running ends with a 503 error. */
     @Override

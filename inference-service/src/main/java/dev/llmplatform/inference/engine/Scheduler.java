@@ -2,7 +2,9 @@ package dev.llmplatform.inference.engine;
 
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.FinishReason;
+import dev.llmplatform.inference.engine.kv.KvCache;
 import dev.llmplatform.inference.engine.kv.KvCacheBudget;
+import dev.llmplatform.inference.engine.kv.PrefixCache;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,9 +13,10 @@ import java.util.List;
 
 /**
  * Decides which sequences run: a FIFO of waiting requests, admitted while the batch has a free
- * slot and the KV budget can hold the request's worst case. Admission stops at the first request
- * that does not fit, so a large request is not starved by small ones behind it. Finishing a
- * sequence frees its slot and its reservation at once. Used by the engine thread only.
+ * slot and the KV budget can hold the request's worst case (evicting prefix-cache blocks for room
+ * if need be). Admission stops at the first request that does not fit, so a large request is not
+ * starved by small ones behind it. An admitted sequence starts from the longest cached prefix of its
+ * prompt. Finishing a sequence frees its slot and its reservation at once. Engine thread only.
  */
 final class Scheduler {
 
@@ -23,12 +26,17 @@ final class Scheduler {
     private final KvCacheBudget budget;
     private final int maxBatchSize;
     private final TokenSink sink;
+    private final PrefixCache prefixCache;
+    private final EngineMetrics metrics;
 
-    Scheduler(Decoder decoder, KvCacheBudget budget, int maxBatchSize, TokenSink sink) {
+    Scheduler(Decoder decoder, KvCacheBudget budget, int maxBatchSize, TokenSink sink, PrefixCache prefixCache,
+              EngineMetrics metrics) {
         this.decoder = decoder;
         this.budget = budget;
         this.maxBatchSize = maxBatchSize;
         this.sink = sink;
+        this.prefixCache = prefixCache;
+        this.metrics = metrics;
     }
 
     void enqueue(Sequence sequence) {
@@ -40,15 +48,34 @@ final class Scheduler {
         int admitted = 0;
         while (!waiting.isEmpty() && running.size() < maxBatchSize) {
             Sequence next = waiting.peekFirst();
-            if (!budget.tryReserve(next.reservedTokens())) {
+            // Looked up before reserving: the blocks stay held even if making room evicts them.
+            PrefixCache.Match prefix = prefixCache.lookup(next.request().promptTokenIds());
+            if (!reserve(next.reservedTokens())) {
                 break;
             }
             waiting.removeFirst();
-            next.admit(decoder.newCache(next.reservedTokens()), nowNanos);
+            KvCache cache = decoder.newCache(next.reservedTokens());
+            int cached = prefix.copyInto(cache);
+            next.admit(cache, cached, nowNanos);
             running.add(next);
+            metrics.admitted(next.queueNanos());
+            metrics.prefixLookup(next.request().promptTokenIds().length, cached);
             admitted++;
         }
         return admitted;
+    }
+
+    /** Reserves a sequence's worst case, evicting prefix-cache blocks when that is what makes it fit. */
+    private boolean reserve(int tokens) {
+        if (budget.freeBytes() + prefixCache.bytes() < budget.bytesFor(tokens)) {
+            return false;
+        }
+        while (!budget.tryReserve(tokens)) {
+            if (!prefixCache.evictOne()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Finishes the sequence with this id, waiting or running; false when none is here. */
@@ -61,14 +88,40 @@ final class Scheduler {
         return true;
     }
 
-    /** Cancels, with a timeout error, every sequence whose deadline has passed. */
+    /**
+     * Ends every sequence whose deadline has passed: a running one is cancelled with a timeout error;
+     * one still waiting was never served, so it fails with a 503 saying what it waited for.
+     */
     void expireDeadlines(long nowEpochMs, long nowNanos) {
-        for (Sequence s : all()) {
+        for (Sequence s : List.copyOf(running)) {
             if (s.pastDeadline(nowEpochMs)) {
                 finish(s, FinishReason.CANCELLED,
                         new ErrorInfo(408, "timeout_error", "request deadline passed", null, "deadline_exceeded"), nowNanos);
             }
         }
+        for (Sequence s : List.copyOf(waiting)) {
+            if (s.pastDeadline(nowEpochMs)) {
+                finish(s, FinishReason.ERROR, notAdmitted(s, nowNanos), nowNanos);
+            }
+        }
+    }
+
+    private ErrorInfo notAdmitted(Sequence s, long nowNanos) {
+        int ahead = 0;
+        for (Sequence w : waiting) {
+            if (w == s) {
+                break;
+            }
+            ahead++;
+        }
+        String waitedFor = ahead > 0 ? "its turn (" + ahead + " earlier requests still waiting)"
+                : running.size() >= maxBatchSize
+                ? "a batch slot (all " + maxBatchSize + " busy)"
+                : "KV cache (needs " + budget.bytesFor(s.reservedTokens()) + " bytes, " + budget.freeBytes()
+                + " of " + budget.totalBytes() + " free)";
+        long waitedMs = (nowNanos - s.submittedNanos()) / 1_000_000;
+        return new ErrorInfo(503, "server_error", "request not admitted before its deadline: waited " + waitedMs
+                + " ms for " + waitedFor + "; retry later or lower max_tokens", null, "queue_timeout");
     }
 
     /** Reports the end of a sequence once, and frees its slot and its KV reservation. */
@@ -81,6 +134,7 @@ final class Scheduler {
         } else {
             waiting.remove(sequence);
         }
+        metrics.finished(reason);
         sink.onFinished(sequence.id(), reason, sequence.usage(), sequence.timings(nowNanos), error);
     }
 

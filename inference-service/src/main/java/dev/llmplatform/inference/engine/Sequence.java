@@ -25,6 +25,7 @@ final class Sequence {
     private int pendingToken = -1;
     private long admittedNanos;
     private long firstTokenNanos;
+    private long lastTokenNanos;
     private boolean finished;
 
     Sequence(EngineRequest request, int contextLength, long submittedNanos) {
@@ -55,9 +56,24 @@ final class Sequence {
         return reservedTokens;
     }
 
-    void admit(KvCache cache, long nowNanos) {
+    /** Joins the batch with its own cache, which already holds {@code cachedTokens} prompt tokens (a prefix-cache hit). */
+    void admit(KvCache cache, int cachedTokens, long nowNanos) {
         this.cache = cache;
+        this.prefilled = cachedTokens;
         this.admittedNanos = nowNanos;
+    }
+
+    long submittedNanos() {
+        return submittedNanos;
+    }
+
+    long queueNanos() {
+        return admittedNanos - submittedNanos;
+    }
+
+    /** Since the previous token, or since submission for the first. */
+    long nanosSinceLastToken(long nowNanos) {
+        return nowNanos - (generated == 0 ? submittedNanos : lastTokenNanos);
     }
 
     KvCache cache() {
@@ -92,6 +108,7 @@ final class Sequence {
         if (generated == 0) {
             firstTokenNanos = nowNanos;
         }
+        lastTokenNanos = nowNanos;
         pendingToken = tokenId;
         return generated++;
     }

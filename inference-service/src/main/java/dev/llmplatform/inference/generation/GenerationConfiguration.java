@@ -4,13 +4,17 @@ import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.inference.InferenceProperties;
 import dev.llmplatform.model.ModelStore;
 import dev.llmplatform.topics.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 
 /**
  * Wires the Spring-free engine to Kafka: token events go to {@link Topics#INFERENCE_TOKENS} keyed by
@@ -34,9 +38,9 @@ public class GenerationConfiguration {
     }
 
     @Bean
-    public ModelEngines modelEngines(InferenceProperties properties, TokenEventPublisher publisher) {
+    public ModelEngines modelEngines(InferenceProperties properties, TokenEventPublisher publisher, MeterRegistry meters) {
         return new ModelEngines(new ModelStore(properties.modelStore()), properties.decoderOptions(),
-                properties.engineSettings(), publisher);
+                properties.engineSettings(), publisher, meters);
     }
 
     @Bean
@@ -47,6 +51,21 @@ public class GenerationConfiguration {
     @Bean
     public RequestBackpressure requestBackpressure(KafkaListenerEndpointRegistry registry, ModelEngines engines) {
         return new RequestBackpressure(registry, GenerationListeners.REQUESTS_LISTENER_ID, engines::anySaturated);
+    }
+
+    /**
+     * The request consumer fetches at most half of {@code max-waiting} records per poll. A pause takes
+     * effect only before the next poll, so the rest of a fetched batch still reaches the engines: with
+     * the pause at half the limit and batches of at most half, it always fits under the limit, and no
+     * request is refused for records that were merely already fetched. (spring-kafka's pauseImmediate
+     * would stop mid-batch, but a quick pause-resume-pause makes it stop the container for good.)
+     */
+    @Bean(GenerationListeners.REQUEST_CONSUMER_LIMITS)
+    public ContainerPostProcessor<String, String, AbstractMessageListenerContainer<String, String>> requestConsumerLimits(
+            InferenceProperties properties) {
+        String maxPollRecords = String.valueOf(Math.max(1, properties.maxWaiting() / 2));
+        return container -> container.getContainerProperties().getKafkaConsumerProperties()
+                .setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
     }
 
     @Bean

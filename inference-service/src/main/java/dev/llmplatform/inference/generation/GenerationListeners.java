@@ -17,6 +17,8 @@ public class GenerationListeners {
 
     public static final String REQUESTS_LISTENER_ID = "inference-requests";
     public static final String CONTROL_LISTENER_ID = "inference-control";
+    /** Bean name of the post-processor that sizes the request consumer's polls to the waiting limit. */
+    public static final String REQUEST_CONSUMER_LIMITS = "requestConsumerLimits";
 
     private final GenerationService generation;
     private final RequestBackpressure backpressure;
@@ -28,7 +30,7 @@ public class GenerationListeners {
 
     @KafkaListener(id = REQUESTS_LISTENER_ID, idIsGroup = false,
             topics = "#{T(dev.llmplatform.topics.Topics).INFERENCE_REQUESTS.name()}",
-            properties = "max.poll.records=32")
+            containerPostProcessor = REQUEST_CONSUMER_LIMITS)
     public void onRequest(String json) {
         generation.start(Messages.fromJson(json, InferenceRequest.class));
         backpressure.check();

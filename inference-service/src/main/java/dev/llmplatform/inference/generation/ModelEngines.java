@@ -7,8 +7,10 @@ import dev.llmplatform.inference.engine.InferenceEngine;
 import dev.llmplatform.inference.engine.TokenSink;
 import dev.llmplatform.inference.engine.onnx.DecoderOptions;
 import dev.llmplatform.inference.engine.onnx.OnnxDecoder;
+import dev.llmplatform.inference.metrics.ModelMetrics;
 import dev.llmplatform.model.ModelPackage;
 import dev.llmplatform.model.ModelStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +40,16 @@ public final class ModelEngines implements AutoCloseable {
     private final DecoderOptions decoderOptions;
     private final EngineSettings engineSettings;
     private final TokenSink sink;
+    private final MeterRegistry meters;
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
 
-    public ModelEngines(ModelStore store, DecoderOptions decoderOptions, EngineSettings engineSettings, TokenSink sink) {
+    public ModelEngines(ModelStore store, DecoderOptions decoderOptions, EngineSettings engineSettings, TokenSink sink,
+                        MeterRegistry meters) {
         this.store = store;
         this.decoderOptions = decoderOptions;
         this.engineSettings = engineSettings;
         this.sink = sink;
+        this.meters = meters;
     }
 
     /**
@@ -82,7 +87,9 @@ public final class ModelEngines implements AutoCloseable {
         try {
             decoder = OnnxDecoder.open(modelPackage.modelFile(), modelPackage.decoderConfig(), decoderOptions);
             InferenceEngine.warmUp(decoder);
-            InferenceEngine engine = new InferenceEngine(name, decoder, engineSettings, sink).start();
+            ModelMetrics metrics = new ModelMetrics(meters, modelPackage.name(), modelPackage.version());
+            InferenceEngine engine = new InferenceEngine(name, decoder, engineSettings, sink, metrics).start();
+            metrics.watch(engine::stats);
             LOG.info("model {} loaded on {} in {} ms: {} layers, vocab {}, context {}", name, decoder.device(),
                     (System.nanoTime() - start) / 1_000_000, decoder.graph().layers(), decoder.vocabSize(),
                     decoder.contextLength());

@@ -148,14 +148,34 @@ class InferenceEngineSchedulingTest {
     }
 
     @Test
-    void shouldCancelWithATimeoutErrorAtTheDeadline() {
+    void shouldCancelARunningSequenceWithATimeoutErrorAtItsDeadline() throws InterruptedException {
         InferenceEngine engine = engine(4, 1 << 20, 0);
-        long past = System.currentTimeMillis() - 1;
-        engine.submit(new EngineRequest("late", new int[]{1}, 5, SamplingParams.greedy(), null, past));
+        long soon = System.currentTimeMillis() + 30;
+        engine.submit(new EngineRequest("late", new int[]{1}, 50, SamplingParams.greedy(), null, soon));
+        steps(engine, 2);
+        Thread.sleep(40);
         engine.runStep();
         assertThat(sink.finish("late").reason()).isEqualTo(FinishReason.CANCELLED);
         assertThat(sink.finish("late").error().status()).isEqualTo(408);
-        assertThat(sink.tokens("late")).isEmpty();
+        assertThat(sink.tokens("late")).hasSize(3);
+    }
+
+    @Test
+    void shouldFailAWaitingRequestThatCannotBeAdmittedBeforeItsDeadline() {
+        // The budget holds one sequence of 1 + 10 tokens; "b" waits behind "a" and its deadline passes.
+        InferenceEngine engine = engine(8, 8 * 15, 0);
+        engine.submit(EngineRequest.greedy("a", new int[]{1}, 10));
+        engine.runStep();
+        long past = System.currentTimeMillis() - 1;
+        engine.submit(new EngineRequest("b", new int[]{2}, 10, SamplingParams.greedy(), null, past));
+        engine.runStep();
+        RecordingSink.Finish b = sink.finish("b");
+        assertThat(b.reason()).isEqualTo(FinishReason.ERROR);
+        assertThat(b.error().status()).isEqualTo(503);
+        assertThat(b.error().code()).isEqualTo("queue_timeout");
+        assertThat(b.error().message()).contains("not admitted before its deadline").contains("KV cache");
+        assertThat(sink.tokens("b")).isEmpty();
+        assertThat(sink.finished("a")).isFalse();
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.llmplatform.inference.engine.kv.KvCache;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A tiny deterministic "language model" for scheduler tests: its cache holds the token ids fed so
@@ -16,6 +17,8 @@ final class ToyDecoder implements Decoder {
     private final int vocab;
     private final int context;
     final List<Integer> batchSizes = new ArrayList<>();
+    /** Every token position ever fed: with no recomputation, prompt plus generated minus one per sequence. */
+    final AtomicLong fedTokens = new AtomicLong();
 
     ToyDecoder(int vocab, int context) {
         this.vocab = vocab;
@@ -75,6 +78,7 @@ final class ToyDecoder implements Decoder {
         for (int b = 0; b < caches.size(); b++) {
             KvCache cache = caches.get(b);
             int[] chunk = chunks.get(b);
+            fedTokens.addAndGet(chunk.length);
             FloatBuffer present = FloatBuffer.allocate(cache.length() + chunk.length);
             List<Integer> history = new ArrayList<>();
             for (int p = 0; p < cache.length(); p++) {

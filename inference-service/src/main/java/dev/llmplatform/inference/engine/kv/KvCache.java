@@ -134,6 +134,20 @@ public final class KvCache {
         return grown;
     }
 
+    /**
+     * Copies positions {@code [from, from + count)} of one layer out, laid out {@code [kvHeads][count][headDim]}
+     * (the shape {@link #appendFrom} reads with {@code batchIndex 0, totalLength count, fromPosition 0}).
+     */
+    public void copyOut(int layer, int from, int count, float[] keyDst, float[] valueDst) {
+        if (from < 0 || from + count > length) {
+            throw new IllegalArgumentException("positions " + from + ".." + (from + count) + " are not all cached (" + length + ")");
+        }
+        for (int h = 0; h < kvHeads; h++) {
+            System.arraycopy(keys[layer], (h * capacity + from) * headDim, keyDst, h * count * headDim, count * headDim);
+            System.arraycopy(values[layer], (h * capacity + from) * headDim, valueDst, h * count * headDim, count * headDim);
+        }
+    }
+
     /** One cached key vector, for tests and debugging. */
     public float[] key(int layer, int head, int position) {
         int start = (head * capacity + position) * headDim;

@@ -40,7 +40,11 @@ public final class KvCacheBudget {
 
     /** Reserves room for a sequence of {@code tokens} tokens; false (and nothing reserved) when it does not fit now. */
     public boolean tryReserve(int tokens) {
-        long bytes = bytesFor(tokens);
+        return tryReserveBytes(bytesFor(tokens));
+    }
+
+    /** Reserves raw bytes (the prefix cache's blocks); false (and nothing reserved) when they do not fit now. */
+    public boolean tryReserveBytes(long bytes) {
         while (true) {
             long current = reservedBytes.get();
             if (current + bytes > totalBytes) {
@@ -53,10 +57,18 @@ public final class KvCacheBudget {
     }
 
     public void release(int tokens) {
-        long after = reservedBytes.addAndGet(-bytesFor(tokens));
+        releaseBytes(bytesFor(tokens));
+    }
+
+    public void releaseBytes(long bytes) {
+        long after = reservedBytes.addAndGet(-bytes);
         if (after < 0) {
             throw new IllegalStateException("KV cache budget released more than it reserved");
         }
+    }
+
+    public long freeBytes() {
+        return totalBytes - reservedBytes.get();
     }
 
     public long totalBytes() {
