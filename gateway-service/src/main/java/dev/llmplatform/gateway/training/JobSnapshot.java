@@ -1,0 +1,17 @@
+package dev.llmplatform.gateway.training;
+
+import dev.llmplatform.contracts.TrainingEvent;
+
+/**
+ * What the gateway knows about one training job at one moment.
+ *
+ * @param model  the model name the job publishes; null when only its events have been seen so far
+ * @param latest the latest progress event; null while the training-service has not reported yet
+ */
+public record JobSnapshot(String id, String model, TrainingEvent.Status status, TrainingEvent latest,
+                          long createdEpochMs, long updatedEpochMs) {
+
+    public boolean isTerminal() {
+        return status.isTerminal();
+    }
+}
