@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * a small buffer; one publisher thread takes buffers that have something new, in the order they
  * became ready, and sends all their pending tokens as one {@link TokenEvent}. When the engine runs
  * ahead of the producer, tokens coalesce; events of one request leave in order from one thread.
+ * A non-streamed request ({@code decode.stream == false}) leaves as one event when it finishes.
  */
 public final class TokenEventPublisher implements TokenSink, AutoCloseable {
 

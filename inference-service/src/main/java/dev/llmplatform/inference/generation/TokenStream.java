@@ -16,6 +16,8 @@ import java.util.List;
  * The outgoing side of one request: tokens the engine produced that are not yet published, and the
  * last few published ids that the next event carries as decoding context. Filled by the engine
  * thread, drained by the publisher thread; whatever piled up in between leaves as one record.
+ * A request with {@code decode.stream == false} (a batch job, a non-streamed HTTP call) is only
+ * scheduled when it finishes, so it leaves as exactly one event: offset 0, every id, no context.
  */
 final class TokenStream {
 
@@ -51,7 +53,8 @@ final class TokenStream {
             }
             pendingLogprobs.addAll(logprobs);
         }
-        return schedule();
+        // Held until the finish: the caller wants one record, not a stream.
+        return decode.stream() && schedule();
     }
 
     synchronized boolean finish(FinishReason reason, Usage usage, Timings timings, ErrorInfo error) {

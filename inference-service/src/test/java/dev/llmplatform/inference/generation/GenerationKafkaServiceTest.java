@@ -1,6 +1,9 @@
 package dev.llmplatform.inference.generation;
 
 import dev.llmplatform.contracts.ControlMessage;
+import dev.llmplatform.contracts.DecodeContext;
+import dev.llmplatform.contracts.InferenceRequest;
+import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.TokenEvent;
@@ -52,6 +55,27 @@ class GenerationKafkaServiceTest extends InferenceServiceTestBase {
             assertThat(last.usage()).isEqualTo(new Usage(3, 8));
             assertThat(last.timings().totalMs()).isPositive();
             assertThat(last.error()).isNull();
+        }
+    }
+
+    @Test
+    void shouldSendANonStreamedRequestAsOneLastEventWithEveryToken() {
+        int[] prompt = {4, 5, 6};
+        InferenceRequest streamed = request("req-whole", "tiny", prompt, 8);
+        InferenceRequest whole = new InferenceRequest(streamed.schemaVersion(), streamed.requestId(), streamed.model(),
+                streamed.version(), streamed.promptTokenIds(), streamed.maxTokens(), streamed.sampling(),
+                streamed.stopTokenIds(), 0, streamed.createdEpochMs(), new DecodeContext("tiny", "1",
+                new ReplyTo("batch-results", 0), List.of(), false, 3, prompt.length));
+        try (Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
+            kafka.send(Topics.INFERENCE_REQUESTS.name(), "req-whole", Messages.toJson(whole));
+            assertThat(eventsOf(tokens, "req-whole")).singleElement().satisfies(event -> {
+                assertThat(event.offset()).isZero();
+                assertThat(event.contextTokenIds()).isEmpty();
+                assertThat(event.tokenIds()).isEqualTo(TinyLlama.greedyByRecomputation(prompt, 8));
+                assertThat(event.finishReason()).isEqualTo(FinishReason.LENGTH);
+                assertThat(event.usage()).isEqualTo(new Usage(3, 8));
+                assertThat(event.decode().stream()).isFalse();
+            });
         }
     }
 

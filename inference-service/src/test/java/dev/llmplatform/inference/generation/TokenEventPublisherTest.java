@@ -6,6 +6,7 @@ import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.contracts.Timings;
 import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.TokenLogprob;
 import dev.llmplatform.contracts.Usage;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,34 @@ class TokenEventPublisherTest {
         assertThat(last.finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(last.usage()).isEqualTo(new Usage(3, 4));
         assertThat(last.decode()).isEqualTo(DECODE);
+    }
+
+    @Test
+    void shouldSendANonStreamedRequestAsOneEventWithEveryTokenWhenItFinishes() throws InterruptedException {
+        DecodeContext whole = new DecodeContext("tiny", "1", new ReplyTo("batch-results", 0), List.of(), false, 2, 3);
+        CountDownLatch sentOne = new CountDownLatch(1);
+        List<TokenEvent> sent = new CopyOnWriteArrayList<>();
+        try (TokenEventPublisher publisher = new TokenEventPublisher(event -> {
+            sent.add(event);
+            sentOne.countDown();
+        })) {
+            publisher.open("r", whole);
+            for (int i = 0; i < 5; i++) {
+                publisher.onTokens("r", i, new int[]{30 + i}, List.of(new TokenLogprob(30 + i, -0.1 * i, List.of())));
+            }
+            // Nothing may leave before the finish, however long the publisher has been idle.
+            assertThat(sentOne.await(200, TimeUnit.MILLISECONDS)).isFalse();
+            publisher.onFinished("r", FinishReason.LENGTH, new Usage(3, 5), new Timings(1, 2, 3), null);
+            await().atMost(Duration.ofSeconds(5)).until(() -> publisher.openStreams() == 0);
+        }
+        assertThat(sent).singleElement().satisfies(event -> {
+            assertThat(event.offset()).isZero();
+            assertThat(event.tokenIds()).containsExactly(30, 31, 32, 33, 34);
+            assertThat(event.contextTokenIds()).isEmpty();
+            assertThat(event.logprobs()).extracting(TokenLogprob::tokenId).containsExactly(30, 31, 32, 33, 34);
+            assertThat(event.finishReason()).isEqualTo(FinishReason.LENGTH);
+            assertThat(event.usage()).isEqualTo(new Usage(3, 5));
+        });
     }
 
     @Test

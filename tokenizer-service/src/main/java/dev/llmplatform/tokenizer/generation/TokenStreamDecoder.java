@@ -19,7 +19,9 @@ import java.util.Optional;
 /**
  * Turns one token event into the caller's generation event, with no memory of earlier events
  * beyond the ids of streams it stopped. Generated text is decoded without special tokens, so
- * an end-of-sequence token never shows up as text.
+ * an end-of-sequence token never shows up as text. A non-streamed request ({@code decode.stream
+ * == false}, e.g. a batch job) is answered with exactly one record: the engine sends it as one
+ * last event, which becomes one {@code Completed} with the whole text, or one {@code Failed}.
  */
 public final class TokenStreamDecoder {
 
@@ -49,6 +51,9 @@ public final class TokenStreamDecoder {
             return Output.of(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, id, event.error()));
         }
         DecodeContext decode = event.decode();
+        if (!decode.stream() && !event.isLast()) {
+            return partialOfWholeRequest(id);
+        }
         Optional<ModelTokenizer> model = tokenizers.get(decode.model(), decode.version());
         if (model.isEmpty()) {
             return Output.of(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, id, ErrorInfo.internal(
@@ -70,6 +75,18 @@ public final class TokenStreamDecoder {
         }
         return Output.of(new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, id, step.text(),
                 event.tokenIds(), logprobs));
+    }
+
+    /**
+     * An engine that streamed a request asked for whole (an older engine mid-upgrade): its text
+     * could not be one record, so the caller gets one {@code Failed}, the engine a cancel, and
+     * later events of the request are dropped, rather than a Delta the caller never expects.
+     */
+    private Output partialOfWholeRequest(String id) {
+        stopped.add(id);
+        return new Output(Optional.of(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, id,
+                ErrorInfo.internal("the engine streamed a request that asked for one result; retry it"))),
+                Optional.of(ControlMessage.Cancel.of(id, ControlMessage.Reason.CLIENT)));
     }
 
     private static GenerationEvent.Completed completed(TokenEvent event, String text,

@@ -79,6 +79,44 @@ class TokenStreamDecoderTest {
                 .isEqualTo("the model learns");
     }
 
+    @Test
+    void shouldAnswerANonStreamedRequestWithOneCompletedHoldingTheWholeTextCutAtItsStopString() {
+        List<Integer> ids = Arrays.stream(tokenizer.encode("罕见的饕餮 🐊 the model learns")).boxed().toList();
+
+        var output = decoder.decode(whole(ids, FinishReason.LENGTH, List.of(" model")));
+
+        assertThat(output.event()).get().isInstanceOfSatisfying(GenerationEvent.Completed.class, completed -> {
+            assertThat(completed.text()).isEqualTo("罕见的饕餮 🐊 the");
+            assertThat(completed.finishReason()).isEqualTo(FinishReason.STOP);
+            assertThat(completed.tokenIds()).isEqualTo(ids);
+        });
+        // The engine already finished: there is nothing to cancel.
+        assertThat(output.cancel()).isEmpty();
+    }
+
+    @Test
+    void shouldFailANonStreamedRequestOnceWhenItsEngineStreamsIt() {
+        List<Integer> ids = Arrays.stream(tokenizer.encode("the model learns")).boxed().toList();
+        TokenEvent first = whole(ids.subList(0, 1), null, List.of());
+        TokenEvent last = new TokenEvent(1, "r1", 1, ids.subList(1, ids.size()), ids.subList(0, 1), null,
+                FinishReason.LENGTH, null, null, null, first.decode());
+
+        var failed = decoder.decode(first);
+        var late = decoder.decode(last);
+
+        assertThat(failed.event()).get().isInstanceOfSatisfying(GenerationEvent.Failed.class,
+                f -> assertThat(f.error().status()).isEqualTo(500));
+        assertThat(failed.cancel()).isPresent();
+        assertThat(late.event()).isEmpty();
+    }
+
+    /** One event with every token of a non-streamed request, as the engine sends it: offset 0, no context. */
+    private static TokenEvent whole(List<Integer> tokens, FinishReason finish, List<String> stop) {
+        DecodeContext decode = new DecodeContext("tiny", "1", new ReplyTo("batch-results", 0), stop, false,
+                IncrementalDecoder.contextTokensFor(stop), 3);
+        return new TokenEvent(1, "r1", 0, tokens, List.of(), null, finish, null, null, null, decode);
+    }
+
     /** Logprobs for every token: each chosen with -0.5, alternatives EOS (-1) and the second token (-2). */
     private TokenEvent event(int offset, List<Integer> tokens, List<Integer> context, FinishReason finish, List<String> stop) {
         int second = tokenizer.encode("饕 the")[1];
