@@ -20,11 +20,13 @@ import java.util.Locale;
  *                         and pass the pod ordinal (label {@code apps.kubernetes.io/pod-index} through
  *                         the downward API) as {@code GATEWAY_REPLY_PARTITION}
  * @param requestTimeout   longest a generation may take end to end; past it the client gets an error
- *                         and the platform a cancel
+ *                         and the platform a cancel. A client may shorten it per request with the
+ *                         {@code X-Request-Timeout} header, never lengthen it
  * @param maxTokensDefault {@code max_tokens} when a request leaves it out (16, like OpenAI)
  * @param security         API keys ({@code llm.gateway.security.*}), off by default
  * @param limits           rate, size and concurrency limits ({@code llm.gateway.limits.*})
  * @param cors             cross-origin access for browser clients served from elsewhere ({@code llm.gateway.cors.*})
+ * @param batches          {@code /v1/batches} ({@code llm.gateway.batches.*})
  */
 @ConfigurationProperties(prefix = "llm.gateway")
 public record GatewayProperties(
@@ -34,7 +36,8 @@ public record GatewayProperties(
         @DefaultValue("16") int maxTokensDefault,
         @DefaultValue Security security,
         @DefaultValue Limits limits,
-        @DefaultValue Cors cors) {
+        @DefaultValue Cors cors,
+        @DefaultValue Batches batches) {
 
     public GatewayProperties {
         int partitions = Topics.GENERATION_EVENTS.partitions();
@@ -98,6 +101,26 @@ public record GatewayProperties(
             }
             if (maxInFlightGenerations <= 0) {
                 throw new IllegalArgumentException("llm.gateway.limits.max-in-flight-generations must be > 0");
+            }
+        }
+    }
+
+    /**
+     * Batches are held in this instance's memory, results included, so both counts bound its heap.
+     *
+     * @param concurrency lines of one batch generating at once (each also takes an in-flight slot)
+     * @param maxLines    lines one batch may hold
+     * @param maxBatches  batches kept; the oldest finished one is forgotten to make room, and a new
+     *                    batch is refused (429) while this many are still running
+     */
+    public record Batches(
+            @DefaultValue("8") int concurrency,
+            @DefaultValue("5000") int maxLines,
+            @DefaultValue("20") int maxBatches) {
+
+        public Batches {
+            if (concurrency <= 0 || maxLines <= 0 || maxBatches <= 0) {
+                throw new IllegalArgumentException("llm.gateway.batches.concurrency, max-lines and max-batches must be > 0");
             }
         }
     }

@@ -65,24 +65,15 @@ export async function getJson(path, options) {
   return (await request(path, options)).json();
 }
 
-/**
- * Whether an endpoint exists on this gateway: 'missing' for a 404 that is not about a model,
- * 'unauthorized' for a 401, 'present' for any other answer (a 400 to an empty probe included).
- */
-export async function probe(path, options) {
-  try {
-    const response = await request(path, options);
-    return { state: 'present', response };
-  } catch (e) {
-    if (!(e instanceof ApiError)) {
-      throw e;
-    }
-    if (e.status === 404 && e.code !== 'model_not_found') {
-      return { state: 'missing', error: e };
-    }
-    if (e.status === 401) {
-      return { state: 'unauthorized', error: e };
-    }
-    return { state: 'present', error: e };
+/** A 404 about the path itself, not about a model or a job it names: the gateway lacks the endpoint. */
+export function isMissingEndpoint(e) {
+  return e instanceof ApiError && e.status === 404 && !['model_not_found', 'job_not_found'].includes(e.code);
+}
+
+/** A line for the page from any failure. */
+export function describeError(e) {
+  if (e instanceof ApiError) {
+    return e.status === 401 ? 'This gateway needs an API key: enter it at the top right.' : e.describe();
   }
+  return e?.message ?? String(e);
 }

@@ -1,25 +1,9 @@
-// Renders generated text token by token, and a token's probability with its top alternatives.
-// Log probabilities follow OpenAI's completions shape:
-//   choices[0].logprobs = {tokens: [], token_logprobs: [], top_logprobs: [{token: logprob}], text_offset: []}
-// and may be null (a server that does not send them): then each chunk's text is one box.
+// Renders generated text as one box per token (see token-align.js for what a box holds); the
+// user points at a box to see its probabilities (token-details.js).
 
 /** Shows whitespace a token carries, so " " and "\n" tokens stay visible. */
 export function visible(text) {
   return text.replace(/\n/g, '↵').replace(/\t/g, '⇥').replace(/ /g, '·');
-}
-
-/** The pieces a stream chunk brings: one per token with its logprobs, or the whole text as one piece. */
-export function piecesOf(choice) {
-  const lp = choice?.logprobs;
-  if (lp && Array.isArray(lp.tokens) && lp.tokens.length > 0) {
-    return lp.tokens.map((token, i) => ({
-      text: token,
-      logprob: lp.token_logprobs?.[i] ?? null,
-      top: lp.top_logprobs?.[i] ?? null,
-    }));
-  }
-  const text = choice?.text ?? '';
-  return text === '' ? [] : [{ text, logprob: null, top: null }];
 }
 
 function probabilityClass(logprob) {
@@ -27,7 +11,7 @@ function probabilityClass(logprob) {
   return p >= 0.9 ? 'p-high' : p >= 0.5 ? 'p-mid' : p >= 0.1 ? 'p-low' : 'p-rare';
 }
 
-/** Appends tokens to an output element; tells onSelect which piece the user points at. */
+/** Appends boxes to an output element; tells onSelect which piece the user points at. */
 export class TokenView {
   constructor(container, onSelect) {
     this.container = container;
@@ -38,8 +22,9 @@ export class TokenView {
     container.addEventListener('click', (e) => this.#select(e.target));
   }
 
+  /** Tokens shown so far (a group of byte tokens counts each of them). */
   get count() {
-    return this.pieces.length;
+    return this.pieces.reduce((n, piece) => n + (piece.extra ? 0 : piece.tokens?.length ?? 1), 0);
   }
 
   append(piece) {
@@ -47,6 +32,14 @@ export class TokenView {
     span.className = `tok ${this.pieces.length % 2 === 0 ? 'a' : 'b'}`;
     if (piece.logprob !== null && Number.isFinite(piece.logprob)) {
       span.classList.add(probabilityClass(piece.logprob));
+    }
+    if (piece.tokens) {
+      span.classList.add('group');
+      span.title = `${piece.tokens.length} tokens make this text`;
+    }
+    if (piece.extra) {
+      span.classList.add('extra');
+      span.title = 'Generated but not in the text: an end token, or cut by a stop sequence';
     }
     span.dataset.index = String(this.pieces.length);
     // A newline token shows its mark and still breaks the line.
@@ -74,55 +67,4 @@ export class TokenView {
     this.active = span;
     this.onSelect(this.pieces[Number(span.dataset.index)]);
   }
-}
-
-/** The details of one piece: a table of the chosen token and its alternatives, most likely first. */
-export function renderDetails(element, piece) {
-  element.replaceChildren();
-  const title = document.createElement('p');
-  const code = document.createElement('code');
-  code.textContent = JSON.stringify(piece.text);
-  title.append('Token ', code);
-  element.append(title);
-  if (piece.logprob === null) {
-    const note = document.createElement('p');
-    note.className = 'muted';
-    note.textContent = 'No log probabilities for this text: the server sent none (it may not support logprobs yet, '
-        + 'or the box holds a whole chunk).';
-    element.append(note);
-    return;
-  }
-  const rows = Object.entries(piece.top ?? {});
-  if (!rows.some(([token]) => token === piece.text)) {
-    rows.push([piece.text, piece.logprob]);
-  }
-  rows.sort((a, b) => b[1] - a[1]);
-
-  const table = document.createElement('table');
-  const head = table.createTHead().insertRow();
-  for (const label of ['token', 'logprob', 'p', '']) {
-    const th = document.createElement('th');
-    th.textContent = label;
-    head.append(th);
-  }
-  const body = table.createTBody();
-  for (const [token, logprob] of rows) {
-    const row = body.insertRow();
-    if (token === piece.text) {
-      row.className = 'chosen';
-    }
-    const tokenCell = row.insertCell();
-    const tokenCode = document.createElement('code');
-    tokenCode.textContent = visible(token);
-    tokenCode.title = JSON.stringify(token);
-    tokenCell.append(tokenCode);
-    const p = Math.exp(logprob);
-    Object.assign(row.insertCell(), { className: 'num', textContent: logprob.toFixed(3) });
-    Object.assign(row.insertCell(), { className: 'num', textContent: `${(p * 100).toFixed(p < 0.01 ? 2 : 1)}%` });
-    const bar = document.createElement('div');
-    bar.className = 'bar';
-    bar.style.width = `${Math.max(1, Math.round(p * 80))}px`;
-    row.insertCell().append(bar);
-  }
-  element.append(table);
 }

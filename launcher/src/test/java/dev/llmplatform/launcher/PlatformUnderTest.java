@@ -54,12 +54,18 @@ final class PlatformUnderTest implements AutoCloseable {
 
     /** Posts and returns the body's lines as they arrived (for server-sent events). */
     HttpResponse<java.util.stream.Stream<String>> postStreaming(String path, String json) {
+        return postStreaming(path, json, Map.of());
+    }
+
+    HttpResponse<java.util.stream.Stream<String>> postStreaming(String path, String json, Map<String, String> headers) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                     .header("Content-Type", "application/json")
                     .header("Accept", "text/event-stream")
                     .timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofLines());
+                    .POST(HttpRequest.BodyPublishers.ofString(json));
+            headers.forEach(request::header);
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * Text back to the caller, on the reply topic the request named, keyed by request id.
  * A stream is zero or more {@link Delta}s followed by exactly one {@link Completed} or {@link Failed};
- * a tokenizer request is answered by one {@link Tokenized}, {@link Detokenized} or {@link Failed}.
+ * a tokenizer request is answered by one {@link Tokenized}, {@link Detokenized} or {@link Failed};
+ * an analysis request by one {@link Analysis} event or {@link Failed}, sent by the inference-service.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -17,7 +18,9 @@ import java.util.Objects;
         @JsonSubTypes.Type(value = GenerationEvent.Completed.class, name = "completed"),
         @JsonSubTypes.Type(value = GenerationEvent.Failed.class, name = "failed"),
         @JsonSubTypes.Type(value = GenerationEvent.Tokenized.class, name = "tokenized"),
-        @JsonSubTypes.Type(value = GenerationEvent.Detokenized.class, name = "detokenized")})
+        @JsonSubTypes.Type(value = GenerationEvent.Detokenized.class, name = "detokenized"),
+        @JsonSubTypes.Type(value = GenerationEvent.Embeddings.class, name = "embeddings"),
+        @JsonSubTypes.Type(value = GenerationEvent.Attention.class, name = "attention")})
 public sealed interface GenerationEvent extends Versioned {
 
     int CURRENT_VERSION = 1;
@@ -82,6 +85,45 @@ public sealed interface GenerationEvent extends Versioned {
             Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
             Objects.requireNonNull(requestId, "requestId");
             text = text == null ? "" : text;
+        }
+    }
+
+    /** The answer to an {@link AnalysisRequest}: one graph run, no generation. */
+    sealed interface Analysis extends GenerationEvent permits Embeddings, Attention {
+    }
+
+    /**
+     * One L2-normalised vector per input, in input order (mean of the last hidden states over
+     * the real tokens, as sentence-transformers pools).
+     *
+     * @param promptTokens tokens of all inputs, special tokens included (OpenAI's {@code prompt_tokens})
+     */
+    record Embeddings(int schemaVersion, String requestId, float[][] vectors, int promptTokens)
+            implements Analysis {
+        public Embeddings {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(vectors, "vectors");
+        }
+    }
+
+    /**
+     * Attention probabilities of every layer and head, rounded to 4 decimals:
+     * {@code weights[layer][head][query][key]}, each query's row summing to 1.
+     *
+     * @param causal true for a decoder (no query attends to a later key), false for an encoder
+     */
+    record Attention(int schemaVersion, String requestId, boolean causal, List<String> tokens,
+                     List<Integer> tokenIds, int layers, int heads, float[][][][] weights) implements Analysis {
+        public Attention {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(weights, "weights");
+            tokens = tokens == null ? List.of() : List.copyOf(tokens);
+            tokenIds = tokenIds == null ? List.of() : List.copyOf(tokenIds);
+            if (weights.length != layers || (layers > 0 && weights[0].length != heads)) {
+                throw new IllegalArgumentException("weights must be [layers][heads][query][key]");
+            }
         }
     }
 

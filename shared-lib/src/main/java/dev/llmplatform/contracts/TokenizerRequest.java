@@ -10,11 +10,15 @@ import java.util.Objects;
  * Requests to the tokenizer-service that need no generation, on {@code llm.tokenizer.requests},
  * keyed by request id. The answer ({@link GenerationEvent.Tokenized}, {@link GenerationEvent.Detokenized}
  * or {@link GenerationEvent.Failed}) goes to {@code replyTo} like every generation event.
+ * {@link Analysis} requests are tokenized here and answered by the inference-service
+ * ({@link AnalysisRequest} on {@code llm.inference.analysis}), straight to the same {@code replyTo}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = TokenizerRequest.Tokenize.class, name = "tokenize"),
-        @JsonSubTypes.Type(value = TokenizerRequest.Detokenize.class, name = "detokenize")})
+        @JsonSubTypes.Type(value = TokenizerRequest.Detokenize.class, name = "detokenize"),
+        @JsonSubTypes.Type(value = TokenizerRequest.Embed.class, name = "embed"),
+        @JsonSubTypes.Type(value = TokenizerRequest.Attend.class, name = "attend")})
 public sealed interface TokenizerRequest extends Versioned {
 
     int CURRENT_VERSION = 1;
@@ -49,6 +53,43 @@ public sealed interface TokenizerRequest extends Versioned {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(replyTo, "replyTo");
             tokenIds = tokenIds == null ? List.of() : List.copyOf(tokenIds);
+        }
+    }
+
+    /**
+     * Requests that run a model's graph without generating: tokenized here, then sent to the
+     * inference-service, which answers with a {@link GenerationEvent.Analysis} or a {@code Failed}.
+     */
+    sealed interface Analysis extends TokenizerRequest permits Embed, Attend {
+        /** When the caller stops waiting (epoch ms); 0 for never. Work found past it is skipped. */
+        long deadlineEpochMs();
+    }
+
+    /** Sentence embeddings of each input, by an encoder model ({@code /v1/embeddings}). */
+    record Embed(int schemaVersion, String requestId, String model, List<String> inputs, long deadlineEpochMs,
+                 ReplyTo replyTo) implements Analysis {
+        public Embed {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "TokenizerRequest");
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(replyTo, "replyTo");
+            Objects.requireNonNull(inputs, "inputs");
+            if (inputs.isEmpty() || inputs.size() > AnalysisRequest.MAX_EMBEDDING_INPUTS) {
+                throw new IllegalArgumentException("inputs must hold 1.." + AnalysisRequest.MAX_EMBEDDING_INPUTS + " texts");
+            }
+            inputs = List.copyOf(inputs);
+        }
+    }
+
+    /** Every layer's attention probabilities for a prompt, encoder or decoder ({@code /v1/attention}). */
+    record Attend(int schemaVersion, String requestId, String model, String prompt, long deadlineEpochMs,
+                  ReplyTo replyTo) implements Analysis {
+        public Attend {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "TokenizerRequest");
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(prompt, "prompt");
+            Objects.requireNonNull(replyTo, "replyTo");
         }
     }
 }

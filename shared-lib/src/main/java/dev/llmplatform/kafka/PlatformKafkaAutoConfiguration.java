@@ -33,9 +33,7 @@ public class PlatformKafkaAutoConfiguration {
         List<NewTopic> topics = new ArrayList<>();
         for (TopicSpec spec : Topics.ALL) {
             topics.add(newTopic(spec));
-            topics.add(TopicBuilder.name(spec.deadLetter()).partitions(1).replicas(1)
-                    .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(java.time.Duration.ofDays(14).toMillis()))
-                    .build());
+            topics.add(deadLetterTopic(spec));
         }
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
@@ -45,6 +43,17 @@ public class PlatformKafkaAutoConfiguration {
                 .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(spec.retention().toMillis()));
         if (spec.compacted()) {
             builder.compact();
+        }
+        return builder.configs(spec.configs()).build();
+    }
+
+    /** A dead-letter topic takes the largest record its topic can hold, or dead-lettering one would fail. */
+    static NewTopic deadLetterTopic(TopicSpec spec) {
+        TopicBuilder builder = TopicBuilder.name(spec.deadLetter()).partitions(1).replicas(1)
+                .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(java.time.Duration.ofDays(14).toMillis()));
+        String maxMessageBytes = spec.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        if (maxMessageBytes != null) {
+            builder.config(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes);
         }
         return builder.build();
     }

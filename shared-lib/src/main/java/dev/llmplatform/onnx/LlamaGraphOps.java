@@ -4,6 +4,8 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.model.llama.LlamaWeights;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.llmplatform.onnx.OnnxGraphBuilder.attr;
@@ -24,14 +26,23 @@ final class LlamaGraphOps {
     record Rotary(String cos, String sin) {
     }
 
+    /** ONNX Runtime's contrib operator domain, where MatMulNBits lives. */
+    static final String MS_DOMAIN = "com.microsoft";
+
     private final OnnxGraphBuilder g;
     private final ModelConfig config;
+    private final WeightQuantization quantization;
     private final String two;
     private final String eps;
 
     LlamaGraphOps(OnnxGraphBuilder g, ModelConfig config) {
+        this(g, config, WeightQuantization.NONE);
+    }
+
+    LlamaGraphOps(OnnxGraphBuilder g, ModelConfig config, WeightQuantization quantization) {
         this.g = g;
         this.config = config;
+        this.quantization = quantization;
         this.two = g.floatScalar("const.two", 2f);
         this.eps = g.floatScalar("const.rms_norm_eps", (float) config.rmsNormEps());
     }
@@ -45,10 +56,34 @@ final class LlamaGraphOps {
         return op("Mul", prefix + "/Mul", op("Div", prefix + "/Div", x, rms), w);
     }
 
-    /** y = x · W for a row-major [in, out] weight. */
+    /** y = x · W for a row-major [in, out] weight; block-quantized (MatMulNBits) when the options say so. */
     String linear(String prefix, String x, float[] weight, int in, int out) {
+        if (quantization.quantized()) {
+            BlockQuantizedMatrix q = BlockQuantizedMatrix.quantizeInOut(weight, in, out, quantization.format().bits(),
+                    quantization.blockSize(), quantization.symmetric());
+            return matMulNBits(prefix + "/MatMulNBits", prefix, x, q);
+        }
         String w = g.floatInitializer(prefix + ".weight", weight, in, out);
         return op("MatMul", prefix + "/MatMul", x, w);
+    }
+
+    /**
+     * y = x · dequantize(q) as one {@code com.microsoft::MatMulNBits} node; initializers are named
+     * like ONNX Runtime's own quantizer names them ({@code <module>.weight_Q4}, {@code _scales}, {@code _zero_points}).
+     */
+    String matMulNBits(String output, String prefix, String x, BlockQuantizedMatrix q) {
+        String base = prefix + ".weight_Q" + q.bits();
+        String b = g.rawInitializer(base, DataType.UINT8, ByteBuffer.wrap(q.packed()), q.packed().length,
+                q.n(), q.kBlocks(), q.blobSize());
+        String scales = g.floatInitializer(base + "_scales", q.scales(), q.scales().length);
+        List<String> inputs = new ArrayList<>(List.of(x, b, scales));
+        if (q.zeroPoints() != null) {
+            inputs.add(g.rawInitializer(base + "_zero_points", DataType.UINT8, ByteBuffer.wrap(q.zeroPoints()),
+                    q.zeroPoints().length, q.zeroPoints().length));
+        }
+        return g.node(MS_DOMAIN, "MatMulNBits", List.of(output), inputs,
+                attr("K", q.k()), attr("N", q.n()), attr("bits", q.bits()), attr("block_size", q.blockSize()),
+                attr("accuracy_level", quantization.accuracyLevel())).getFirst();
     }
 
     /** Angles position · inv_freq for the Hugging Face rotate-half layout, computed from position_ids in the graph. */

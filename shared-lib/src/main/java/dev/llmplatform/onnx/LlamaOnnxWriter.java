@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static dev.llmplatform.onnx.OnnxGraphBuilder.attr;
@@ -21,7 +22,9 @@ import static dev.llmplatform.onnx.OnnxGraphBuilder.attrInts;
 /**
  * Writes a Llama-style decoder as an ONNX graph with Optimum's names (inputs {@code input_ids},
  * {@code attention_mask}, {@code position_ids}, {@code past_key_values.{i}.key|value}; outputs
- * {@code logits}, {@code present.{i}.key|value}), opset 17, float32 weights.
+ * {@code logits}, {@code present.{i}.key|value}), opset 17, float32 weights by default or
+ * block-quantized int8/int4 linear weights ({@link WeightQuantization}, ONNX Runtime's
+ * {@code com.microsoft::MatMulNBits}).
  *
  * <p>Shapes (B = batch_size, S = sequence_length, P = past_sequence_length,
  * T = total_sequence_length = P + S):
@@ -48,9 +51,28 @@ public final class LlamaOnnxWriter {
     /** Protobuf cannot hold a message of 2 GiB or more in one piece. */
     private static final long MAX_PROTO_BYTES = Integer.MAX_VALUE - (64L << 20);
 
-    /** @param attentionOutputs also output {@code attentions.{i}} [batch, heads, seq, total] per layer */
-    public record Options(boolean attentionOutputs) {
+    /** ONNX Runtime's contrib domain version imported when MatMulNBits is used. */
+    public static final long MS_OPSET = 1;
+
+    /**
+     * @param attentionOutputs also output {@code attentions.{i}} [batch, heads, seq, total] per layer
+     * @param weights          float32 linear weights (default) or block-quantized int8/int4 ones
+     *                         (ONNX Runtime's {@code MatMulNBits}: the graph then runs only in ONNX Runtime)
+     */
+    public record Options(boolean attentionOutputs, WeightQuantization weights) {
         public static final Options DEFAULT = new Options(false);
+
+        public Options {
+            weights = weights == null ? WeightQuantization.NONE : weights;
+        }
+
+        public Options(boolean attentionOutputs) {
+            this(attentionOutputs, WeightQuantization.NONE);
+        }
+
+        public static Options quantized(WeightQuantization weights) {
+            return new Options(false, weights);
+        }
     }
 
     private LlamaOnnxWriter() {
@@ -95,7 +117,7 @@ public final class LlamaOnnxWriter {
             g.input("past_key_values." + i + ".value", DataType.FLOAT, batch, kvHeads, past, headDim);
         }
 
-        LlamaGraphOps ops = new LlamaGraphOps(g, c);
+        LlamaGraphOps ops = new LlamaGraphOps(g, c, options.weights());
         String embedding = g.floatInitializer("model.embed_tokens.weight", weights.embedding(), c.vocabSize(), c.hidden());
         String hidden = g.node("Gather", "model.embed_tokens/Gather", List.of(embedding, inputIds), attr("axis", 0));
         LlamaGraphOps.Rotary rotary = ops.rotary(positionIds);
@@ -111,10 +133,21 @@ public final class LlamaOnnxWriter {
             hidden = ops.add(p + "/mlp_residual", afterAttention, mlp);
         }
         String last = ops.rmsNorm("model.norm", hidden, weights.finalNorm());
-        String head = weights.lmHead() != null
-                ? g.floatInitializer("lm_head.weight", weights.lmHead(), c.hidden(), c.vocabSize())
-                : g.node("Transpose", "lm_head.tied_weight", List.of(embedding), attrInts("perm", 1, 0));
-        g.node("MatMul", "logits", List.of(last, head));
+        WeightQuantization q = options.weights();
+        if (q.quantized() && q.quantizeLmHead()) {
+            // The embedding [vocab, hidden] is already MatMulNBits' [N, K]; a tied model gets a quantized copy.
+            BlockQuantizedMatrix head = weights.lmHead() != null
+                    ? BlockQuantizedMatrix.quantizeInOut(weights.lmHead(), c.hidden(), c.vocabSize(), q.format().bits(),
+                    q.blockSize(), q.symmetric())
+                    : BlockQuantizedMatrix.quantizeOutIn(weights.embedding(), c.hidden(), c.vocabSize(), q.format().bits(),
+                    q.blockSize(), q.symmetric());
+            ops.matMulNBits("logits", "lm_head", last, head);
+        } else {
+            String head = weights.lmHead() != null
+                    ? g.floatInitializer("lm_head.weight", weights.lmHead(), c.hidden(), c.vocabSize())
+                    : g.node("Transpose", "lm_head.tied_weight", List.of(embedding), attrInts("perm", 1, 0));
+            g.node("MatMul", "logits", List.of(last, head));
+        }
 
         g.output("logits", DataType.FLOAT, batch, seq, Dim.of(c.vocabSize()));
         for (int i = 0; i < c.layers(); i++) {
@@ -126,7 +159,10 @@ public final class LlamaOnnxWriter {
                 g.output("attentions." + i, DataType.FLOAT, batch, Dim.of(c.heads()), seq, total);
             }
         }
-        return g.build(PRODUCER, PRODUCER_VERSION, List.of(new OnnxGraphBuilder.Opset("", OPSET)), metadata(c, options));
+        List<OnnxGraphBuilder.Opset> opsets = q.quantized()
+                ? List.of(new OnnxGraphBuilder.Opset("", OPSET), new OnnxGraphBuilder.Opset(LlamaGraphOps.MS_DOMAIN, MS_OPSET))
+                : List.of(new OnnxGraphBuilder.Opset("", OPSET));
+        return g.build(PRODUCER, PRODUCER_VERSION, opsets, metadata(c, options));
     }
 
     private static Map<String, String> metadata(ModelConfig c, Options options) {
@@ -143,6 +179,14 @@ public final class LlamaOnnxWriter {
         m.put("rope_theta", Double.toString(c.ropeTheta()));
         m.put("tie_word_embeddings", Boolean.toString(c.tieWordEmbeddings()));
         m.put("attention_outputs", Boolean.toString(options.attentionOutputs()));
+        WeightQuantization q = options.weights();
+        m.put("weight_format", q.format().name().toLowerCase(Locale.ROOT));
+        if (q.quantized()) {
+            m.put("quant_block_size", Integer.toString(q.blockSize()));
+            m.put("quant_symmetric", Boolean.toString(q.symmetric()));
+            m.put("quant_lm_head", Boolean.toString(q.quantizeLmHead()));
+            m.put("quant_accuracy_level", Integer.toString(q.accuracyLevel()));
+        }
         return m;
     }
 }

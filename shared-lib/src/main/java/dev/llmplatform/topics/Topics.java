@@ -1,5 +1,6 @@
 package dev.llmplatform.topics;
 
+import dev.llmplatform.contracts.AnalysisRequest;
 import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationRequest;
@@ -12,18 +13,27 @@ import dev.llmplatform.contracts.TrainingJob;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one place that names every topic. No other code spells a topic name.
  *
  * <p>Writers: gateway (and batch producers) → {@link #GENERATION_REQUESTS}; tokenizer →
- * {@link #INFERENCE_REQUESTS}, {@link #GENERATION_EVENTS}; inference → {@link #INFERENCE_TOKENS};
+ * {@link #INFERENCE_REQUESTS}, {@link #INFERENCE_ANALYSIS}, {@link #GENERATION_EVENTS}; inference →
+ * {@link #INFERENCE_TOKENS} and the answers to analysis requests on the reply topic they name;
  * gateway and tokenizer → {@link #GENERATION_CONTROL}; gateway → {@link #TOKENIZER_REQUESTS}; gateway → {@link #TRAINING_JOBS};
  * training → {@link #TRAINING_EVENTS}, {@link #MODELS}.
  */
 public final class Topics {
 
     public static final String DEAD_LETTER_SUFFIX = ".DLT";
+
+    /**
+     * Largest record on a reply topic: an attention map (layers × heads × 64² weights) runs to a few
+     * megabytes of JSON, far past Kafka's 1 MB default. Producers that write such replies raise their
+     * {@code max.request.size} to this.
+     */
+    public static final int MAX_REPLY_BYTES = 16 * 1024 * 1024;
 
     /** Prompts to generate from, keyed by request id. */
     public static final TopicSpec GENERATION_REQUESTS =
@@ -38,11 +48,20 @@ public final class Topics {
             new TopicSpec("llm.inference.tokens", 6, Duration.ofHours(6), false, TokenEvent.class);
 
     /**
-     * Detokenized text back to the caller. The default reply topic of gateways: each gateway
-     * instance owns one partition, so partitions bound the number of gateway instances.
+     * Detokenized text (and answers to analysis requests) back to the caller. The default reply topic
+     * of gateways: each gateway instance owns one partition, so partitions bound the number of gateway
+     * instances. Records may be large (attention maps), hence {@link #MAX_REPLY_BYTES}.
      */
     public static final TopicSpec GENERATION_EVENTS =
-            new TopicSpec("llm.generation.events", 8, Duration.ofHours(6), false, GenerationEvent.class);
+            new TopicSpec("llm.generation.events", 8, Duration.ofHours(6), false, GenerationEvent.class,
+                    Map.of("max.message.bytes", String.valueOf(MAX_REPLY_BYTES)));
+
+    /**
+     * Tokenized embeddings and attention requests for the inference engine, keyed by request id;
+     * answered on the reply topic each request names.
+     */
+    public static final TopicSpec INFERENCE_ANALYSIS =
+            new TopicSpec("llm.inference.analysis", 3, Duration.ofHours(6), false, AnalysisRequest.class);
 
     /** Cancels (stop sequence found, client gone, deadline passed), keyed by request id. */
     public static final TopicSpec GENERATION_CONTROL =
@@ -66,7 +85,7 @@ public final class Topics {
 
     public static final List<TopicSpec> ALL = List.of(
             GENERATION_REQUESTS, INFERENCE_REQUESTS, INFERENCE_TOKENS, GENERATION_EVENTS,
-            GENERATION_CONTROL, TOKENIZER_REQUESTS, TRAINING_JOBS, TRAINING_EVENTS, MODELS);
+            GENERATION_CONTROL, TOKENIZER_REQUESTS, TRAINING_JOBS, TRAINING_EVENTS, MODELS, INFERENCE_ANALYSIS);
 
     private Topics() {
     }

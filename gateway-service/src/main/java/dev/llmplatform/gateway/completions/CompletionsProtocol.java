@@ -1,13 +1,18 @@
 package dev.llmplatform.gateway.completions;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonFormat;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.llmplatform.contracts.Usage;
+import dev.llmplatform.gateway.serving.ResponseId;
+import dev.llmplatform.gateway.serving.SamplingRequest;
+import dev.llmplatform.gateway.serving.StreamOptions;
+import dev.llmplatform.gateway.serving.UsageBody;
+import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;
+import java.util.Map;
 
 /** {@code /v1/completions} in OpenAI's JSON shape (snake_case), with vLLM's sampling extensions. */
 public final class CompletionsProtocol {
@@ -20,9 +25,12 @@ public final class CompletionsProtocol {
     /**
      * The request body. Unset fields are null so the gateway can tell "left out" from a value.
      * {@code stop} takes a string or a list of strings; {@code prompt} is kept as JSON so the
-     * validator can explain what it accepts (a string, or a list of one string).
+     * validator can explain what it accepts (a string, or a list of one string). Any other field
+     * lands in {@code unrecognized} and is refused with a 400 naming it.
+     *
+     * @param logprobs top alternatives per token, 0..5; null for no logprobs
+     * @param echo     prepend the prompt to the completion (not with logprobs: prompt logprobs are not computed)
      */
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record CompletionRequest(
             String model,
             JsonNode prompt,
@@ -39,58 +47,55 @@ public final class CompletionsProtocol {
             Boolean stream,
             @JsonProperty("stream_options") StreamOptions streamOptions,
             Integer n,
-            String user) {
+            @JsonProperty("logit_bias") Map<String, Double> logitBias,
+            Integer logprobs,
+            Boolean echo,
+            String user,
+            @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) implements SamplingRequest {
 
-        public boolean isStream() {
-            return Boolean.TRUE.equals(stream);
+        @Override
+        public Integer requestedMaxTokens() {
+            return maxTokens;
         }
 
-        public boolean includeUsageInStream() {
-            return streamOptions != null && Boolean.TRUE.equals(streamOptions.includeUsage());
+        public boolean isEcho() {
+            return Boolean.TRUE.equals(echo);
         }
-    }
-
-    /** {@code include_usage}: one more chunk before {@code [DONE]} with empty choices and the usage. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record StreamOptions(@JsonProperty("include_usage") Boolean includeUsage) {
-    }
-
-    /** The id, creation time (seconds) and model shared by the response or by every chunk of a stream. */
-    public record CompletionId(String id, long created, String model) {
     }
 
     public record CompletionResponse(String id, String object, long created, String model, List<Choice> choices,
                                      UsageBody usage) {
-        public static CompletionResponse of(CompletionId id, Choice choice, UsageBody usage) {
-            return new CompletionResponse(id.id(), OBJECT, id.created(), id.model(), List.of(choice), usage);
+        public static CompletionResponse of(ResponseId id, List<Choice> choices, UsageBody usage) {
+            return new CompletionResponse(id.id(), OBJECT, id.created(), id.model(), choices, usage);
         }
     }
 
     /** One streamed piece; {@code usage} only appears on the extra chunk {@code include_usage} asks for. */
     public record CompletionChunk(String id, String object, long created, String model, List<Choice> choices,
                                   @JsonInclude(JsonInclude.Include.NON_NULL) UsageBody usage) {
-        public static CompletionChunk of(CompletionId id, Choice choice) {
+        public static CompletionChunk of(ResponseId id, Choice choice) {
             return new CompletionChunk(id.id(), OBJECT, id.created(), id.model(), List.of(choice), null);
         }
 
-        public static CompletionChunk usageOnly(CompletionId id, UsageBody usage) {
+        public static CompletionChunk usageOnly(ResponseId id, UsageBody usage) {
             return new CompletionChunk(id.id(), OBJECT, id.created(), id.model(), List.of(), usage);
         }
     }
 
     /** A choice; {@code logprobs} and {@code finish_reason} are written as null until there is a value. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Choice(int index, String text, Object logprobs, @JsonProperty("finish_reason") String finishReason) {
-        public static Choice of(String text, String finishReason) {
-            return new Choice(0, text, null, finishReason);
-        }
+    public record Choice(int index, String text, Logprobs logprobs, @JsonProperty("finish_reason") String finishReason) {
     }
 
-    public record UsageBody(@JsonProperty("prompt_tokens") int promptTokens,
-                            @JsonProperty("completion_tokens") int completionTokens,
-                            @JsonProperty("total_tokens") int totalTokens) {
-        public static UsageBody of(Usage usage) {
-            return new UsageBody(usage.promptTokens(), usage.completionTokens(), usage.totalTokens());
-        }
+    /**
+     * OpenAI's legacy logprobs, one entry per token in each list.
+     *
+     * @param topLogprobs each token's alternatives, token text → logprob, most likely first
+     * @param textOffset  where each token's text begins in the choice's text (code points)
+     */
+    public record Logprobs(List<String> tokens,
+                           @JsonProperty("token_logprobs") List<Double> tokenLogprobs,
+                           @JsonProperty("top_logprobs") List<Map<String, Double>> topLogprobs,
+                           @JsonProperty("text_offset") List<Integer> textOffset) {
     }
 }

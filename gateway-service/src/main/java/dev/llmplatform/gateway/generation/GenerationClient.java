@@ -3,7 +3,9 @@ package dev.llmplatform.gateway.generation;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationRequest;
 import dev.llmplatform.contracts.ReplyTo;
+import dev.llmplatform.contracts.TokenizerRequest;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** What the HTTP endpoints need from the generation back end, whatever carries the messages. */
 public interface GenerationClient {
@@ -18,4 +20,11 @@ public interface GenerationClient {
      * it before its last event tells the platform to stop generating.
      */
     Flux<GenerationEvent> generate(GenerationRequest request);
+
+    /**
+     * Asks the tokenizer-service (tokenize or detokenize) and returns its one answer: a
+     * {@code Tokenized}, {@code Detokenized} or {@code Failed} event. Errors with an
+     * {@code ApiException} when the request cannot be published or no answer comes before the deadline.
+     */
+    Mono<GenerationEvent> tokenizer(TokenizerRequest request, long deadlineEpochMs);
 }

@@ -6,6 +6,7 @@ import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationRequest;
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ReplyTo;
+import dev.llmplatform.contracts.TokenizerRequest;
 import dev.llmplatform.gateway.error.ApiException;
 import dev.llmplatform.topics.Topics;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.TimeoutException;
@@ -78,6 +80,22 @@ public final class KafkaGenerationClient implements GenerationClient {
         });
     }
 
+    /** Nothing to cancel on a timeout: the tokenizer answers at once or not at all. */
+    @Override
+    public Mono<GenerationEvent> tokenizer(TokenizerRequest request, long deadlineEpochMs) {
+        String id = request.requestId();
+        return Mono.defer(() -> {
+            Flux<GenerationEvent> replies = router.register(id);
+            return publish(Topics.TOKENIZER_REQUESTS.name(), id, request)
+                    .onErrorMap(e -> !(e instanceof ApiException), KafkaGenerationClient::unavailable)
+                    .then(replies.next())
+                    .timeout(Duration.ofMillis(Math.max(0, deadlineEpochMs - clock.millis())))
+                    .onErrorMap(TimeoutException.class, e -> new ApiException(new ErrorInfo(504, "server_error",
+                            "The tokenizer did not answer in time", null, "timeout")))
+                    .doFinally(signal -> router.remove(id));
+        });
+    }
+
     private Mono<Duration> untilDeadline(GenerationRequest request) {
         if (request.deadlineEpochMs() == 0) {
             return Mono.never();
@@ -109,8 +127,9 @@ public final class KafkaGenerationClient implements GenerationClient {
     }
 
     private ApiException deadlinePassed(GenerationRequest request) {
-        long seconds = Math.max(0, (request.deadlineEpochMs() - request.createdEpochMs()) / 1000);
-        return new ApiException(new ErrorInfo(504, "server_error",
-                "The generation did not finish within the request deadline of " + seconds + " s", null, "timeout"));
+        double seconds = Math.max(0, request.deadlineEpochMs() - request.createdEpochMs()) / 1000.0;
+        return new ApiException(new ErrorInfo(504, "server_error", "The generation did not finish within the"
+                + " request deadline of " + BigDecimal.valueOf(seconds).stripTrailingZeros().toPlainString() + " s",
+                null, "timeout"));
     }
 }

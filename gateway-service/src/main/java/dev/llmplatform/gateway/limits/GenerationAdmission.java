@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code Retry-After} when {@code max-in-flight-generations} are already running on this instance
  * (no queue that grows without bound), a 429 when the client's {@code tokens-per-minute} cannot
  * cover the request's {@code max_tokens}. Tokens are reserved up front and not refunded when a
- * generation stops early; the in-flight slot is held until the events end or are cancelled.
+ * generation stops early; the in-flight slot is held until the events end or are cancelled. A request
+ * for {@code n} choices takes {@code n} slots and {@code n × max_tokens} tokens.
  */
 @Component
 public class GenerationAdmission {
@@ -37,24 +39,34 @@ public class GenerationAdmission {
 
     /** The events, once admitted; an {@code ApiException} (429 or 503) in their place when not. */
     public Flux<GenerationEvent> admit(GenerationRequest request, Flux<GenerationEvent> events) {
+        return admit(List.of(request), events);
+    }
+
+    /**
+     * The events of several generations (a request's {@code n} choices), admitted all together or
+     * not at all: one in-flight slot each, the token budget charged every one's {@code max_tokens}.
+     */
+    public <T> Flux<T> admit(List<GenerationRequest> requests, Flux<T> events) {
+        int slots = requests.size();
+        long maxTokens = requests.stream().mapToLong(GenerationRequest::maxTokens).sum();
         return Flux.deferContextual(context -> {
-            if (tokens != null && request.maxTokens() > tokens.perMinute()) {
-                return Flux.error(LimitErrors.tooLargeForLimit(request.maxTokens(), tokens.perMinute()));
+            if (tokens != null && maxTokens > tokens.perMinute()) {
+                return Flux.error(LimitErrors.tooLargeForLimit(maxTokens, tokens.perMinute()));
             }
-            if (!inFlight.tryAcquire()) {
+            if (!inFlight.tryAcquire(slots)) {
                 return Flux.error(LimitErrors.overloaded(OVERLOADED_RETRY_AFTER));
             }
             if (tokens != null) {
-                Duration wait = tokens.tryAcquire(ClientIdentity.of(context).id(), request.maxTokens());
+                Duration wait = tokens.tryAcquire(ClientIdentity.of(context).id(), maxTokens);
                 if (!wait.isZero()) {
-                    inFlight.release();
+                    inFlight.release(slots);
                     return Flux.error(LimitErrors.rateLimited("tokens", tokens.perMinute(), wait));
                 }
             }
             AtomicBoolean released = new AtomicBoolean();
             return events.doFinally(signal -> {
                 if (released.compareAndSet(false, true)) {
-                    inFlight.release();
+                    inFlight.release(slots);
                 }
             });
         });

@@ -23,9 +23,13 @@ final class LimitErrors {
                 Map.of(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
     }
 
-    /** A request that can never fit the limit: a retry would not help, so no Retry-After. */
+    /**
+     * A request that can never fit the limit: a retry would not help, so no Retry-After.
+     *
+     * @param maxTokens {@code max_tokens} summed over the request's choices
+     */
     static ApiException tooLargeForLimit(long maxTokens, long tokensPerMinute) {
-        return new ApiException(new ErrorInfo(429, "tokens", "Request too large: max_tokens is " + maxTokens
+        return new ApiException(new ErrorInfo(429, "tokens", "Request too large: max_tokens (times n) is " + maxTokens
                 + " but the limit is " + tokensPerMinute + " tokens per minute. Ask for fewer tokens.",
                 "max_tokens", RATE_LIMIT_EXCEEDED));
     }

@@ -1,8 +1,11 @@
 package dev.llmplatform.gateway.openapi;
 
+import dev.llmplatform.gateway.chat.ChatProtocol.ChatChunk;
+import dev.llmplatform.gateway.chat.ChatProtocol.ChatCompletion;
 import dev.llmplatform.gateway.completions.CompletionsProtocol.CompletionChunk;
 import dev.llmplatform.gateway.completions.CompletionsProtocol.CompletionResponse;
 import dev.llmplatform.gateway.error.ApiErrorBody;
+import dev.llmplatform.gateway.serving.RequestTimeout;
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -39,7 +42,8 @@ class ApiDocsCustomizer implements OpenApiCustomizer {
     public void customise(OpenAPI api) {
         var components = api.getComponents();
         ModelConverters converters = ModelConverters.getInstance(true);
-        for (Class<?> type : new Class<?>[]{CompletionResponse.class, CompletionChunk.class, ApiErrorBody.class}) {
+        for (Class<?> type : new Class<?>[]{CompletionResponse.class, CompletionChunk.class, ChatCompletion.class,
+                ChatChunk.class, ApiErrorBody.class}) {
             converters.readAll(new AnnotatedType(type)).forEach(components::addSchemas);
         }
         promptAsTextOrList(api);
@@ -64,6 +68,32 @@ class ApiDocsCustomizer implements OpenApiCustomizer {
                                                 .description("data: lines, each a CompletionChunk, ending with data: [DONE]"))
                                         .addExamples("stream", example(null, ApiExamples.COMPLETION_STREAM, false)))));
             }
+            case "POST /v1/chat/completions" -> {
+                named(operation, "chat", "createChatCompletion",
+                        "Answers a conversation; with \"stream\": true the answer is a stream of server-sent events");
+                operation.getRequestBody().getContent().get(JSON)
+                        .addExamples("simple", example("Sampling settings, two choices", ApiExamples.CHAT_REQUEST, true))
+                        .addExamples("stream", example("Streamed, with logprobs and usage", ApiExamples.CHAT_STREAM_REQUEST, true));
+                responses.addApiResponse("200", new ApiResponse().description("The chat completion, or its event stream")
+                        .content(new Content()
+                                .addMediaType(JSON, new MediaType().schema(ref("ChatCompletion"))
+                                        .addExamples("completion", example(null, ApiExamples.CHAT_RESPONSE, true)))
+                                .addMediaType(EVENT_STREAM, new MediaType().schema(new StringSchema()
+                                                .description("data: lines, each a ChatChunk, ending with data: [DONE]"))
+                                        .addExamples("stream", example(null, ApiExamples.CHAT_STREAM, false)))));
+            }
+            case "POST /v1/tokenize" -> {
+                named(operation, "tokenizer", "tokenize", "Token ids of a prompt, or of messages through the chat template");
+                operation.getRequestBody().getContent().get(JSON)
+                        .addExamples("prompt", example(null, ApiExamples.TOKENIZE_REQUEST, true));
+                jsonOk(responses, "The tokens", ApiExamples.TOKENIZE_RESPONSE);
+            }
+            case "POST /v1/detokenize" -> {
+                named(operation, "tokenizer", "detokenize", "The text of token ids");
+                operation.getRequestBody().getContent().get(JSON)
+                        .addExamples("tokens", example(null, ApiExamples.DETOKENIZE_REQUEST, true));
+                jsonOk(responses, "The text", ApiExamples.DETOKENIZE_RESPONSE);
+            }
             case "GET /v1/models" -> {
                 named(operation, "models", "listModels", "Lists the served models");
                 jsonOk(responses, "The models", ApiExamples.MODEL_LIST);
@@ -79,6 +109,11 @@ class ApiDocsCustomizer implements OpenApiCustomizer {
         }
         if (endpoint.contains(" /v1/")) {
             commonErrors(endpoint, operation, responses);
+        }
+        if (operation.getParameters() != null) {
+            operation.getParameters().stream().filter(p -> RequestTimeout.HEADER.equals(p.getName()))
+                    .forEach(p -> p.description("Seconds (decimals allowed) this request may take; it can only shorten"
+                            + " the gateway's llm.gateway.request-timeout"));
         }
     }
 

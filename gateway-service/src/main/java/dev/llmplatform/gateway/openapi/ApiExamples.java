@@ -31,6 +31,45 @@ final class ApiExamples {
 
             """;
 
+    static final String CHAT_REQUEST = """
+            {"model": "tiny-llama", "messages": [{"role": "system", "content": "Answer briefly."},
+             {"role": "user", "content": "Tell me a story"}], "max_completion_tokens": 32, "temperature": 0.8,
+             "n": 2, "seed": 42, "stop": ["\\n\\n"], "logit_bias": {"17": -100}}""";
+
+    static final String CHAT_STREAM_REQUEST = """
+            {"model": "tiny-llama", "messages": [{"role": "user", "content": "Tell me a story"}], "stream": true,
+             "logprobs": true, "top_logprobs": 2, "stream_options": {"include_usage": true}}""";
+
+    static final String CHAT_RESPONSE = """
+            {"id": "chatcmpl-7d1e2f3a4b5c6d7e8f90a1b2c3d4e5f6", "object": "chat.completion", "created": 1794000000,
+             "model": "tiny-llama",
+             "choices": [{"index": 0, "message": {"role": "assistant", "content": "Once there was a fox.", "refusal": null},
+                          "logprobs": null, "finish_reason": "stop"}],
+             "usage": {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19}}""";
+
+    static final String CHAT_STREAM = """
+            data: {"id":"chatcmpl-7d1e2f3a","object":"chat.completion.chunk","created":1794000000,"model":"tiny-llama","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}
+
+            data: {"id":"chatcmpl-7d1e2f3a","object":"chat.completion.chunk","created":1794000000,"model":"tiny-llama","choices":[{"index":0,"delta":{"content":"Once"},"logprobs":null,"finish_reason":null}]}
+
+            data: {"id":"chatcmpl-7d1e2f3a","object":"chat.completion.chunk","created":1794000000,"model":"tiny-llama","choices":[{"index":0,"delta":{"content":" there"},"logprobs":null,"finish_reason":"length"}]}
+
+            data: [DONE]
+
+            """;
+
+    static final String TOKENIZE_REQUEST = """
+            {"model": "tiny-llama", "prompt": "你好 🙂"}""";
+
+    static final String TOKENIZE_RESPONSE = """
+            {"count": 3, "max_model_len": 256, "tokens": [412, 98, 377], "token_strs": ["你好", " ", "🙂"]}""";
+
+    static final String DETOKENIZE_REQUEST = """
+            {"model": "tiny-llama", "tokens": [412, 98, 377]}""";
+
+    static final String DETOKENIZE_RESPONSE = """
+            {"prompt": "你好 🙂"}""";
+
     static final String MODEL_LIST = """
             {"object": "list", "data": [
               {"id": "tiny-llama", "object": "model", "created": 1794000000, "owned_by": "llm-platform", "version": "3",

@@ -1,57 +1,46 @@
 // The completion playground: pick a model, set sampling, stream /v1/completions and show each token.
 
-import { ApiError, getJson, request } from '../api.js';
+import { ApiError, describeError, request } from '../api.js';
+import { fillModelSelect, generates, listModels } from '../models.js';
 import { sseData } from '../sse.js';
-import { TokenView, piecesOf, renderDetails } from '../tokens.js';
+import { StreamStats } from '../stream-stats.js';
+import { TokenAligner, completionChunk } from '../token-align.js';
+import { renderDetails } from '../token-details.js';
+import { TokenView } from '../tokens.js';
 
 const $ = (selector) => document.querySelector(selector);
 
 let running = null; // the AbortController of the generation in progress
 
-export async function mount() {
+/** @param params the route's query: ?model= picks that model (the training page links here) */
+export async function mount(section, params) {
   const form = $('#completion-form');
-  if (form.dataset.ready) {
-    return;
+  if (!form.dataset.ready) {
+    form.dataset.ready = 'true';
+    for (const output of form.querySelectorAll('output[data-for]')) {
+      const input = form.elements[output.dataset.for];
+      const show = () => { output.textContent = input.value; };
+      input.addEventListener('input', show);
+      show();
+    }
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      generate(form);
+    });
+    $('#stop').addEventListener('click', () => running?.abort());
   }
-  form.dataset.ready = 'true';
-  for (const output of form.querySelectorAll('output[data-for]')) {
-    const input = form.elements[output.dataset.for];
-    const show = () => { output.textContent = input.value; };
-    input.addEventListener('input', show);
-    show();
-  }
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    generate(form);
-  });
-  $('#stop').addEventListener('click', () => running?.abort());
-  await loadModels();
+  // Every visit: a job may have published a model since the last one.
+  await loadModels(params?.get('model'));
 }
 
 /** Fills the model list; encoders are listed but cannot be picked, since they cannot generate. */
-export async function loadModels() {
-  const select = $('#model');
-  const previous = select.value;
+export async function loadModels(wanted = null) {
   try {
-    const { data } = await getJson('/v1/models');
-    select.replaceChildren(...data.map((model) => {
-      const option = document.createElement('option');
-      option.value = model.id;
-      const context = model.context_length ? `, ${model.context_length} ctx` : '';
-      option.textContent = `${model.id} (v${model.version}${context})`;
-      option.disabled = model.kind === 'encoder';
-      return option;
-    }));
-    const usable = data.filter((m) => m.kind !== 'encoder').map((m) => m.id);
-    select.value = usable.includes(previous) ? previous : (usable[0] ?? '');
-    if (data.length === 0) {
-      showError('No models are served yet.');
-    } else {
-      showError(null);
-    }
+    const models = await listModels();
+    fillModelSelect($('#model'), models, { canPick: generates, wanted });
+    showError(models.length === 0 ? 'No models are served yet.' : null);
   } catch (e) {
-    showError(e instanceof ApiError && e.status === 401
-        ? 'This gateway needs an API key: enter it at the top right.' : `Could not list models: ${describe(e)}`);
+    showError(e instanceof ApiError && e.status === 401 ? describeError(e) : `Could not list models: ${describeError(e)}`);
   }
 }
 
@@ -97,8 +86,12 @@ async function generate(form) {
   showError(null);
   setBusy(true);
 
+  const stats = new StreamStats();
   const view = new TokenView(output, (piece) => renderDetails(details, piece));
-  const stats = { started: performance.now(), firstToken: null, finish: null, usage: null };
+  const aligner = new TokenAligner((piece) => {
+    stats.tokenArrived();
+    view.append(piece);
+  });
   showStats(view, stats);
   try {
     const response = await request('/v1/completions', { method: 'POST', body: requestBody(form), signal: controller.signal });
@@ -113,10 +106,7 @@ async function generate(form) {
       }
       const choice = chunk.choices?.[0];
       if (choice) {
-        for (const piece of piecesOf(choice)) {
-          stats.firstToken ??= performance.now();
-          view.append(piece);
-        }
+        aligner.push(completionChunk(choice));
         stats.finish = choice.finish_reason ?? stats.finish;
       }
       stats.usage = chunk.usage ?? stats.usage;
@@ -126,11 +116,15 @@ async function generate(form) {
     if (e.name === 'AbortError') {
       stats.finish = 'stopped';
     } else {
-      showError(describe(e));
+      showError(describeError(e));
     }
   } finally {
-    showStats(view, stats);
+    // A generation replaced by a newer one leaves the output alone: it belongs to the newer one now.
     if (running === controller) {
+      if (!controller.signal.aborted) {
+        aligner.finish();
+      }
+      showStats(view, stats);
       running = null;
       setBusy(false);
     }
@@ -138,23 +132,7 @@ async function generate(form) {
 }
 
 function showStats(view, stats) {
-  const parts = [];
-  const tokens = stats.usage?.completion_tokens ?? view.count;
-  parts.push(`${tokens} token${tokens === 1 ? '' : 's'}`);
-  if (stats.firstToken !== null) {
-    const elapsed = (performance.now() - stats.firstToken) / 1000;
-    parts.push(`first after ${Math.round(stats.firstToken - stats.started)} ms`);
-    if (elapsed > 0.05 && tokens > 1) {
-      parts.push(`${(tokens / elapsed).toFixed(1)} tok/s`);
-    }
-  }
-  if (stats.usage) {
-    parts.push(`prompt ${stats.usage.prompt_tokens}`);
-  }
-  if (stats.finish) {
-    parts.push(`finish: ${stats.finish}`);
-  }
-  $('#stats').textContent = parts.join(' · ');
+  $('#stats').textContent = stats.describe(view.count);
 }
 
 function setBusy(busy) {
@@ -166,8 +144,4 @@ function showError(message) {
   const element = $('#error');
   element.textContent = message ?? '';
   element.hidden = !message;
-}
-
-function describe(e) {
-  return e instanceof ApiError ? e.describe() : e.message;
 }

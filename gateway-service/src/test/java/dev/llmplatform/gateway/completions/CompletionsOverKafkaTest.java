@@ -12,6 +12,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.JsonNode;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
@@ -106,6 +107,59 @@ class CompletionsOverKafkaTest extends KafkaGatewayTest {
         assertThat(lines.get(2)).isEqualTo("data: [DONE]");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(peer.controls())
                 .contains(ControlMessage.Cancel.of(id, ControlMessage.Reason.DEADLINE)));
+    }
+
+    @Test
+    void shouldEndAStreamAtTheClientsOwnShorterDeadline() {
+        long start = System.nanoTime();
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Content-Type", "application/json").header("X-Request-Timeout", "0.6")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"model":"%s","messages":[{"role":"user","content":"hang on"}],"stream":true}""".formatted(MODEL)))
+                .build());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(millis).as("the 5 s configured timeout must not be the one that fired").isBetween(500L, 3_000L);
+        List<String> lines = dataLines(response.body());
+        String id = payload(lines.getFirst()).get("id").asString();
+        JsonNode error = payload(lines.get(lines.size() - 2)).get("error");
+        assertThat(error.get("code").asString()).isEqualTo("timeout");
+        assertThat(error.get("message").asString()).contains("0.6 s");
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(peer.controls())
+                .contains(ControlMessage.Cancel.of(id, ControlMessage.Reason.DEADLINE)));
+    }
+
+    @Test
+    void shouldMergeTheRepliesOfEveryChoiceAndCancelThemAllWhenTheClientGoesAway() {
+        String body = "{\"model\":\"%s\",\"prompt\":\"%s\",\"n\":2,\"stream\":true}";
+        List<String> lines = dataLines(post("/v1/completions", body.formatted(MODEL, "Say hello")).body());
+        assertThat(lines.subList(0, lines.size() - 1).stream().map(l -> payload(l).get("choices").get(0).get("index").asInt()))
+                .containsOnly(0, 1).contains(0, 1);
+
+        List<String> firstChunks = WebClient.create("http://localhost:" + port).post().uri("/v1/completions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body.formatted(MODEL, "hang on"))
+                .retrieve().bodyToFlux(String.class)
+                .take(2)
+                .collectList().block(Duration.ofSeconds(20));
+        String id = Messages.mapper().readTree(firstChunks.getFirst()).get("id").asString();
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(peer.controls()).contains(
+                ControlMessage.Cancel.of(id + "-0", ControlMessage.Reason.CLIENT),
+                ControlMessage.Cancel.of(id + "-1", ControlMessage.Reason.CLIENT)));
+    }
+
+    @Test
+    void shouldTokenizeAndDetokenizeThroughTheTokenizerTopic() {
+        HttpResponse<String> tokenized = post("/v1/tokenize", "{\"model\":\"%s\",\"prompt\":\"世界\"}".formatted(MODEL));
+
+        assertThat(tokenized.statusCode()).as(tokenized.body()).isEqualTo(200);
+        JsonNode body = Messages.mapper().readTree(tokenized.body());
+        assertThat(body.get("token_strs").valueStream().map(JsonNode::asString)).containsExactly("世", "界");
+        HttpResponse<String> text = post("/v1/detokenize", "{\"model\":\"%s\",\"tokens\":%s}".formatted(MODEL, body.get("tokens")));
+        assertThat(Messages.mapper().readTree(text.body()).get("prompt").asString()).isEqualTo("世界");
+        assertThat(peer.tokenizerRequests()).hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(r -> assertThat(r.replyTo().partition()).isEqualTo(REPLY_PARTITION));
     }
 
     @Test

@@ -133,6 +133,46 @@ class CompletionsResponseTest {
         assertThat(request.deadlineEpochMs() - request.createdEpochMs()).as("the configured timeout").isEqualTo(120_000);
     }
 
+    @Test
+    void shouldGiveLegacyLogprobsWithTokensTopDictsAndTextOffsets() {
+        JsonNode logprobs = post("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"logprobs\":2}".formatted(MODEL))
+                .expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody()
+                .get("choices").get(0).get("logprobs");
+
+        assertThat(logprobs.get("tokens").valueStream().map(JsonNode::asString))
+                .containsExactly("Hello", ", ", "\uFFFD", "世界", " 🙂");
+        assertThat(logprobs.get("token_logprobs").valueStream().map(JsonNode::asDouble))
+                .containsExactly(-0.1, -0.2, -0.30000000000000004, -0.4, -0.9);
+        assertThat(logprobs.get("text_offset").valueStream().map(JsonNode::asInt)).containsExactly(0, 5, 7, 8, 10);
+        JsonNode top = logprobs.get("top_logprobs").get(3);
+        assertThat(top.propertyNames()).containsExactly("世界", "alt1");
+        assertThat(top.get("alt1").asDouble()).isEqualTo(-1.4);
+    }
+
+    @Test
+    void shouldStreamTextOffsetsThatContinueAcrossChunks() {
+        List<String> lines = streamLines("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"logprobs\":0,\"stream\":true}"
+                .formatted(MODEL));
+
+        List<Integer> offsets = lines.subList(0, lines.size() - 1).stream().map(this::payload)
+                .flatMap(c -> c.get("choices").get(0).get("logprobs").get("text_offset").valueStream())
+                .map(JsonNode::asInt).toList();
+        assertThat(offsets).containsExactly(0, 5, 7, 8, 10);
+    }
+
+    @Test
+    void shouldEchoThePromptBeforeTheCompletionWholeAndStreamed() {
+        JsonNode body = post("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"echo\":true}".formatted(MODEL))
+                .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(body.get("choices").get(0).get("text").asString()).isEqualTo("Say helloHello, 世界 🙂");
+
+        List<String> lines = streamLines("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"echo\":true,\"stream\":true}"
+                .formatted(MODEL));
+        assertThat(payload(lines.getFirst()).get("choices").get(0).get("text").asString()).isEqualTo("Say hello");
+        assertThat(backend.requests()).allSatisfy(r -> assertThat(r.prompt()).isEqualTo("Say hello"));
+    }
+
     private WebTestClient.ResponseSpec post(String body) {
         return http.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
     }

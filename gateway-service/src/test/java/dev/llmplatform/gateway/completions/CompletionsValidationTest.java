@@ -57,7 +57,21 @@ class CompletionsValidationTest {
             {"model":"tiny-llama","prompt":"hi","top_p":1.5}             | 400 | top_p
             {"model":"tiny-llama","prompt":"hi","top_k":-2}              | 400 | top_k
             {"model":"tiny-llama","prompt":"hi","presence_penalty":3}    | 400 | presence_penalty
-            {"model":"tiny-llama","prompt":"hi","n":2}                   | 400 | n
+            {"model":"tiny-llama","prompt":"hi","n":0}                   | 400 | n
+            {"model":"tiny-llama","prompt":"hi","n":17}                  | 400 | n
+            {"model":"tiny-llama","prompt":"hi","min_p":1.5}             | 400 | min_p
+            {"model":"tiny-llama","prompt":"hi","frequency_penalty":-2.5} | 400 | frequency_penalty
+            {"model":"tiny-llama","prompt":"hi","repetition_penalty":0}  | 400 | repetition_penalty
+            {"model":"tiny-llama","prompt":"hi","logit_bias":{"abc":1}}  | 400 | logit_bias
+            {"model":"tiny-llama","prompt":"hi","logit_bias":{"-5":1}}   | 400 | logit_bias
+            {"model":"tiny-llama","prompt":"hi","logit_bias":{"5":101}}  | 400 | logit_bias
+            {"model":"tiny-llama","prompt":"hi","logprobs":6}            | 400 | logprobs
+            {"model":"tiny-llama","prompt":"hi","logprobs":-1}           | 400 | logprobs
+            {"model":"tiny-llama","prompt":"hi","echo":true,"logprobs":1} | 400 | echo
+            {"model":"tiny-llama","prompt":"hi","stream_options":{"include_usage":true}} | 400 | stream_options
+            {"model":"tiny-llama","prompt":"hi","stream":true,"stream_options":{"foo":1}} | 400 | stream_options.foo
+            {"model":"tiny-llama","prompt":"hi","best_of":2}             | 400 | best_of
+            {"model":"tiny-llama","prompt":"hi","suffix":"!"}            | 400 | suffix
             {"model":"tiny-llama","prompt":"hi","stop":["a","b","c","d","e"]} | 400 | stop
             {"model":"tiny-llama","prompt":"hi","stop":""}               | 400 | stop
             {"model":"tiny-llama","prompt":"hi","stream":"perhaps"}      | 400 | stream
@@ -75,6 +89,38 @@ class CompletionsValidationTest {
                 .jsonPath("$.error.param").isEqualTo(param)
                 .jsonPath("$.error.code").isEqualTo(status == 404 ? "model_not_found" : null);
         assertThat(backend.requests()).as("nothing may be published for a refused request").isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAnUnknownParameterNamingItBeforeAnythingElse() {
+        http.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"no-such-model\",\"prompt\":\"hi\",\"foo\":1}")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.message").isEqualTo("Unrecognized request argument supplied: foo")
+                .jsonPath("$.error.param").isEqualTo("foo");
+        http.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"%s\",\"prompt\":\"hi\",\"tools\":[],\"foo\":null}".formatted(MODEL))
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.message").isEqualTo("Unrecognized request arguments supplied: foo, tools");
+        assertThat(backend.requests()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAMalformedRequestTimeoutHeader() {
+        for (String timeout : new String[]{"soon", "0", "-3"}) {
+            http.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON)
+                    .header("X-Request-Timeout", timeout)
+                    .bodyValue("{\"model\":\"%s\",\"prompt\":\"hi\"}".formatted(MODEL))
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.error.message").value(m -> assertThat((String) m).contains("X-Request-Timeout"));
+        }
+        assertThat(backend.requests()).isEmpty();
     }
 
     @Test

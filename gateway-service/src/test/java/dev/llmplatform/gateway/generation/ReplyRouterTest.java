@@ -62,6 +62,7 @@ class ReplyRouterTest {
             case GenerationEvent.Failed f -> f.error().message();
             case GenerationEvent.Tokenized t -> String.join("", t.tokens());
             case GenerationEvent.Detokenized d -> d.text();
+            case GenerationEvent.Analysis a -> a.getClass().getSimpleName();
         };
     }
 }

@@ -1,6 +1,8 @@
 package dev.llmplatform.gateway.openapi;
 
+import dev.llmplatform.gateway.chat.ChatController;
 import dev.llmplatform.gateway.completions.CompletionsController;
+import dev.llmplatform.gateway.tokenize.TokenizeController;
 import dev.llmplatform.gateway.models.ModelsController;
 import dev.llmplatform.gateway.support.SliceTestBackend;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code /openapi.json}: valid JSON naming every endpoint the gateway maps, with examples. */
-@WebFluxTest(controllers = {CompletionsController.class, ModelsController.class},
+@WebFluxTest(controllers = {CompletionsController.class, ChatController.class, TokenizeController.class,
+        ModelsController.class},
         properties = "spring.config.name=gateway")
 @ImportAutoConfiguration({SpringDocConfiguration.class, SpringDocConfigProperties.class, SpringDocWebFluxConfiguration.class})
 @Import({SliceTestBackend.class, OpenApiConfiguration.class})
@@ -49,7 +52,8 @@ class OpenApiDocumentTest {
                                 .map(method -> method.name().toLowerCase() + " " + path)))
                 .toList();
 
-        assertThat(mapped).contains("post /v1/completions", "get /v1/models", "get /v1/models/{id}");
+        assertThat(mapped).contains("post /v1/completions", "post /v1/chat/completions", "post /v1/tokenize",
+                "post /v1/detokenize", "get /v1/models", "get /v1/models/{id}");
         assertThat(mapped).allSatisfy(endpoint -> {
             String[] parts = endpoint.split(" ");
             assertThat(paths.path(parts[1]).has(parts[0])).as(endpoint + " is in /openapi.json").isTrue();
@@ -70,6 +74,21 @@ class OpenApiDocumentTest {
                     .as(status).endsWith("/ApiErrorBody");
         }
         assertThat(document().at("/components/schemas/CompletionRequest/properties/prompt/oneOf").size()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldDescribeChatAndTokenizeWithExamplesAndTheTimeoutHeader() {
+        JsonNode paths = document().get("paths");
+        JsonNode chat = paths.get("/v1/chat/completions").get("post");
+
+        assertThat(chat.at("/responses/200/content/application~1json/schema/$ref").asString()).endsWith("/ChatCompletion");
+        assertThat(chat.at("/responses/200/content/text~1event-stream/examples/stream/value").asString())
+                .contains("chat.completion.chunk").endsWith("data: [DONE]\n\n");
+        assertThat(chat.get("parameters").valueStream().map(p -> p.get("name").asString())).contains("X-Request-Timeout");
+        assertThat(paths.at("/~1v1~1tokenize/post/responses/200/content/application~1json/examples/example/value/count")
+                .asInt()).isEqualTo(3);
+        assertThat(document().at("/components/schemas/ChatRequest/properties").has("unrecognized"))
+                .as("the catch-all for unknown fields is no parameter").isFalse();
     }
 
     private JsonNode document() {

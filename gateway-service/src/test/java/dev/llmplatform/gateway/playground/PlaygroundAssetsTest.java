@@ -61,7 +61,23 @@ class PlaygroundAssetsTest {
             }
         }
         assertThat(seen).contains("/css/app.css", "/js/main.js", "/js/api.js", "/js/sse.js", "/js/tokens.js",
-                "/js/views/playground.js", "/js/views/attention.js", "/js/views/training.js");
+                "/js/token-align.js", "/js/token-details.js", "/js/views/playground.js", "/js/views/chat.js",
+                "/js/views/attention.js", "/js/attention/lines.js", "/js/attention/heatmap.js",
+                "/js/views/training.js", "/js/training/chart.js");
+    }
+
+    @Test
+    void shouldGiveEveryRoutedViewALinkAndASection() {
+        String page = get("/", MediaType.TEXT_HTML);
+        String main = get("/js/main.js", MediaType.valueOf("text/javascript"));
+        Matcher routes = Pattern.compile("const views = \\{ ([a-z, ]+) \\};").matcher(main);
+        assertThat(routes.find()).as("the router's view table").isTrue();
+
+        for (String view : routes.group(1).split(", ")) {
+            assertThat(page).contains("href=\"#/" + view + "\" data-view=\"" + view + "\"")
+                    .contains("<section id=\"view-" + view + "\"");
+        }
+        assertThat(routes.group(1).split(", ")).contains("playground", "chat", "attention", "training");
     }
 
     private String get(String path, MediaType type) {

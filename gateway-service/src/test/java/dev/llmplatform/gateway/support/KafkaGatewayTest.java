@@ -92,7 +92,7 @@ public abstract class KafkaGatewayTest {
         return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
-    private HttpResponse<String> send(HttpRequest request) {
+    protected HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -3,10 +3,14 @@ package dev.llmplatform.gateway.support;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.GenerationEvent.LogprobEntry;
+import dev.llmplatform.contracts.GenerationRequest;
 import dev.llmplatform.contracts.Timings;
 import dev.llmplatform.contracts.Usage;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The replies a tokenizer-service would send, for tests that play its part. */
 public final class Replies {
@@ -28,6 +32,47 @@ public final class Replies {
 
     public static GenerationEvent failed(String requestId, ErrorInfo error) {
         return new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, requestId, error);
+    }
+
+    /** Each scripted token's own text; id 3 holds part of a character, as a byte-level token can. */
+    public static final Map<Integer, String> TOKEN_TEXTS = Map.of(1, "Hello", 2, ", ", 3, "\uFFFD", 4, "世界", 9, " 🙂");
+
+    /**
+     * {@link #scripted(String, String)} for a generation request: the script is named by the prompt,
+     * or by the last message of a chat. When the request asks for logprobs, every event carries one
+     * {@link #logprob} per token with that many alternatives.
+     */
+    public static List<GenerationEvent> scripted(GenerationRequest request) {
+        String text = request.prompt() != null ? request.prompt() : request.messages().getLast().content();
+        List<GenerationEvent> events = scripted(request.requestId(), text);
+        Integer top = request.sampling().logprobs();
+        return top == null ? events : events.stream().map(event -> withLogprobs(event, top)).toList();
+    }
+
+    /** Token k has logprob -0.1·k; its alternatives (itself first) are sorted, most likely first. */
+    public static LogprobEntry logprob(int tokenId, int alternatives) {
+        double logprob = -0.1 * tokenId;
+        List<LogprobEntry.Alternative> top = new ArrayList<>();
+        for (int j = 0; j < alternatives; j++) {
+            top.add(j == 0 ? new LogprobEntry.Alternative(tokenText(tokenId), tokenId, logprob)
+                    : new LogprobEntry.Alternative("alt" + j, 100 + j, logprob - j));
+        }
+        return new LogprobEntry(tokenText(tokenId), tokenId, logprob, top);
+    }
+
+    private static String tokenText(int tokenId) {
+        return TOKEN_TEXTS.getOrDefault(tokenId, "t" + tokenId);
+    }
+
+    private static GenerationEvent withLogprobs(GenerationEvent event, int top) {
+        return switch (event) {
+            case GenerationEvent.Delta d -> new GenerationEvent.Delta(d.schemaVersion(), d.requestId(), d.text(),
+                    d.tokenIds(), d.tokenIds().stream().map(id -> logprob(id, top)).toList());
+            case GenerationEvent.Completed c -> new GenerationEvent.Completed(c.schemaVersion(), c.requestId(), c.text(),
+                    c.tokenIds(), c.tokenIds().stream().map(id -> logprob(id, top)).toList(), c.finishReason(),
+                    c.usage(), c.timings());
+            default -> event;
+        };
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.llmplatform.gateway.support;
 
 import dev.llmplatform.gateway.GatewayProperties;
+import dev.llmplatform.gateway.chat.ChatService;
 import dev.llmplatform.gateway.completions.CompletionsService;
+import dev.llmplatform.gateway.serving.GenerationServing;
+import dev.llmplatform.gateway.tokenize.TokenizeService;
 import dev.llmplatform.gateway.limits.GenerationAdmission;
 import dev.llmplatform.gateway.models.ModelRegistry;
 import dev.llmplatform.gateway.models.RegisteredModel;
@@ -12,14 +15,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * What a {@code @WebFluxTest} of the gateway needs beside its controllers: the completions
- * service, a registry with a small decoder ({@value #MODEL}, context 64, generation defaults
+ * What a {@code @WebFluxTest} of the gateway needs beside its controllers: the completions, chat
+ * and tokenize services, a registry with a small decoder ({@value #MODEL}, context 64, generation defaults
  * temperature 0.7 and top_k 40) and an encoder ({@value #ENCODER}), the scripted back end and the
  * generation admission (limits from the test's properties).
  */
 @TestConfiguration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewayProperties.class)
-@Import({CompletionsService.class, GenerationAdmission.class})
+@Import({GenerationServing.class, CompletionsService.class, ChatService.class, TokenizeService.class,
+        GenerationAdmission.class})
 public class SliceTestBackend {
 
     public static final String MODEL = "tiny-llama";

@@ -4,6 +4,7 @@ import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationRequest;
 import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.contracts.TokenizerRequest;
 import dev.llmplatform.topics.TopicSpec;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,7 +29,8 @@ import java.util.stream.IntStream;
  * Plays the tokenizer-service on Kafka for gateway tests: reads {@code GenerationRequest}s and
  * answers each with {@link Replies#scripted} on the reply topic and partition it names, keyed by
  * request id. Before a normal answer it sends a decoy delta to another partition, which the
- * gateway must never see. It also records the cancels on the control topic.
+ * gateway must never see. It also records the cancels on the control topic, and answers tokenizer
+ * requests as the slice back end does.
  */
 public final class TokenizerPeer implements AutoCloseable {
 
@@ -38,6 +40,8 @@ public final class TokenizerPeer implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
     private final List<GenerationRequest> requests = new CopyOnWriteArrayList<>();
     private final List<ControlMessage> controls = new CopyOnWriteArrayList<>();
+    private final List<TokenizerRequest> tokenizerRequests = new CopyOnWriteArrayList<>();
+    private final ScriptedGenerationClient scripted = new ScriptedGenerationClient();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -48,6 +52,7 @@ public final class TokenizerPeer implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new StringSerializer());
         List<TopicPartition> partitions = new ArrayList<>(partitionsOf(Topics.GENERATION_REQUESTS));
         partitions.addAll(partitionsOf(Topics.GENERATION_CONTROL));
+        partitions.addAll(partitionsOf(Topics.TOKENIZER_REQUESTS));
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(30)));
@@ -64,6 +69,8 @@ public final class TokenizerPeer implements AutoCloseable {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.topic().equals(Topics.GENERATION_CONTROL.name())) {
                         controls.add(Messages.fromJson(record.value(), ControlMessage.class));
+                    } else if (record.topic().equals(Topics.TOKENIZER_REQUESTS.name())) {
+                        answer(Messages.fromJson(record.value(), TokenizerRequest.class));
                     } else {
                         answer(Messages.fromJson(record.value(), GenerationRequest.class));
                     }
@@ -79,12 +86,20 @@ public final class TokenizerPeer implements AutoCloseable {
     private void answer(GenerationRequest request) {
         requests.add(request);
         String id = request.requestId();
-        List<GenerationEvent> replies = Replies.scripted(id, request.prompt());
+        List<GenerationEvent> replies = Replies.scripted(request);
         if (replies.size() > 2) {
             int otherPartition = (request.replyTo().partition() + 1) % Topics.GENERATION_EVENTS.partitions();
             send(request.replyTo().topic(), otherPartition, id, Replies.delta(id, DECOY_TEXT));
         }
         replies.forEach(event -> send(request.replyTo().topic(), request.replyTo().partition(), id, event));
+        producer.flush();
+    }
+
+    /** The slice back end's answers ({@link ScriptedGenerationClient#tokenizer}), sent over Kafka. */
+    private void answer(TokenizerRequest request) {
+        tokenizerRequests.add(request);
+        GenerationEvent reply = scripted.tokenizer(request, 0).block();
+        send(request.replyTo().topic(), request.replyTo().partition(), request.requestId(), reply);
         producer.flush();
     }
 
@@ -100,6 +115,10 @@ public final class TokenizerPeer implements AutoCloseable {
 
     public List<GenerationRequest> requests() {
         return requests;
+    }
+
+    public List<TokenizerRequest> tokenizerRequests() {
+        return tokenizerRequests;
     }
 
     public List<ControlMessage> controls() {

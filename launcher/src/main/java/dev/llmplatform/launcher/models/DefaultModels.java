@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 /**
  * Makes sure the model store holds something to serve before the services start: the model
  * packages shipped with the project (copied from the seed folder, by default {@code ./models}),
+ * the pretrained all-MiniLM-L6-v2 encoder (from a jar on the classpath, {@link PretrainedEncoder}),
  * and, when none is there, a small decoder with seeded random weights made on the spot. Nothing
  * is downloaded.
  */
@@ -43,6 +44,7 @@ public final class DefaultModels {
     public static void ensure(Path storeDir, Path seedModels) {
         ModelStore store = new ModelStore(storeDir);
         copySeedModels(store, seedModels);
+        PretrainedEncoder.ensure(store, DefaultModels.class.getClassLoader());
         if (store.latestVersion(RANDOM_MODEL).isEmpty()) {
             long t0 = System.nanoTime();
             writeRandomModel(store);

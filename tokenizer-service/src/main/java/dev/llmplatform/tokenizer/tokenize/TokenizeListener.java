@@ -4,6 +4,7 @@ import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.TokenizerRequest;
+import dev.llmplatform.tokenizer.analysis.AnalysisHandler;
 import dev.llmplatform.tokenizer.generation.GenerationPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,16 +25,23 @@ class TokenizeListener {
 
     private final TokenizeResponder responder;
     private final GenerationPublisher publisher;
+    private final AnalysisHandler analysis;
 
-    TokenizeListener(TokenizeResponder responder, GenerationPublisher publisher) {
+    TokenizeListener(TokenizeResponder responder, GenerationPublisher publisher, AnalysisHandler analysis) {
         this.responder = responder;
         this.publisher = publisher;
+        this.analysis = analysis;
     }
 
     @KafkaListener(topics = "#{T(dev.llmplatform.topics.Topics).TOKENIZER_REQUESTS.name()}",
             concurrency = "${llm.tokenizer.tokenize-concurrency:1}")
     void onTokenizerRequest(String value) {
         TokenizerRequest request = Messages.fromJson(value, TokenizerRequest.class);
+        if (request instanceof TokenizerRequest.Analysis embedOrAttend) {
+            // Embeddings and attention maps go on to the inference-service, which answers the caller.
+            analysis.handle(embedOrAttend);
+            return;
+        }
         GenerationEvent answer;
         try {
             answer = responder.answer(request);

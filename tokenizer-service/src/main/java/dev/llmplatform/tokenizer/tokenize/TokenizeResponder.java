@@ -39,6 +39,9 @@ public final class TokenizeResponder {
         return switch (request) {
             case TokenizerRequest.Tokenize tokenize -> tokenize(tokenize, found.get());
             case TokenizerRequest.Detokenize detokenize -> detokenize(detokenize, found.get());
+            // Routed to the analysis package by the listener; answered here only if that ever changes.
+            case TokenizerRequest.Analysis analysis -> failed(request, ErrorInfo.internal(
+                    "analysis requests are not answered by the tokenize responder"));
         };
     }
 

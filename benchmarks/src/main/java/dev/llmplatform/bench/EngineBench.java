@@ -1,0 +1,153 @@
+package dev.llmplatform.bench;
+
+import dev.llmplatform.inference.engine.EngineRequest;
+import dev.llmplatform.inference.engine.EngineSettings;
+import dev.llmplatform.inference.engine.InferenceEngine;
+import dev.llmplatform.inference.engine.onnx.DecoderOptions;
+import dev.llmplatform.inference.engine.onnx.ExecutionDevice;
+import dev.llmplatform.inference.engine.onnx.OnnxDecoder;
+import dev.llmplatform.onnx.WeightQuantization;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The inference engine in-process (no Kafka): single-stream and aggregate tokens/s at several
+ * concurrency levels, time to first token, inter-token latency, and the fraction of the memory
+ * bandwidth roofline reached, for float32, int8 and int4 weights of one model, plus the eval-loss
+ * change quantization causes. Greedy decoding, no stop token, fixed prompt and output lengths.
+ *
+ * <pre>
+ * benchmarks/run.sh EngineBench --model=gpt2 --formats=fp32,int8,int4 --streams=1,4,16,64 --prompt=32 --new=32
+ * benchmarks/run.sh EngineBench --model=small   (the trained starter package if present, re-exported in each format)
+ * </pre>
+ * Options: {@code --device=cpu|cuda|auto} (default: system property {@code llm.inference.device}, else cpu),
+ * {@code --threads=2} (ONNX Runtime intra-op threads), {@code --repeat=2} (runs per level; the median
+ * decode rate is reported), {@code --bandwidth-gbs=N} (skip the bandwidth probe), {@code --eval-tokens=96},
+ * {@code --accuracy-level=4} (MatMulNBits accuracy_level of the quantized graphs; 0 = float activations), {@code --intermediate=2048}.
+ */
+public final class EngineBench {
+
+    private EngineBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        String model = args.string("model", "small");
+        List<String> formats = args.strings("formats", "fp32,int8,int4");
+        List<Integer> levels = args.integers("streams", "1,4,16,64");
+        int prompt = args.integer("prompt", 32);
+        int newTokens = args.integer("new", 64);
+        int repeat = args.integer("repeat", 2);
+        int threads = args.integer("threads", 2);
+        ExecutionDevice device = ExecutionDevice.parse(args.string("device", System.getProperty("llm.inference.device", "cpu")));
+        System.out.println(Args.machineLine());
+
+        double gbs = args.decimal("bandwidth-gbs", 0);
+        if (gbs <= 0) {
+            gbs = BandwidthProbe.measure(256L << 20, Runtime.getRuntime().availableProcessors(), 3).readGbs();
+            System.out.printf("memory read bandwidth (probe, 256 MB): %.1f GB/s%n", gbs);
+        }
+        Path dir = BenchModels.tempDir("llm-bench-");
+        List<BenchModels.OnnxModel> models = models(args, model, formats, dir);
+
+        EvalLoss.Reference reference = null;
+        List<String> rows = new ArrayList<>();
+        List<String> evals = new ArrayList<>();
+        double firstLoss = 0;
+        for (BenchModels.OnnxModel m : models) {
+            long t0 = System.nanoTime();
+            try (OnnxDecoder decoder = OnnxDecoder.open(m.onnx(), m.config(),
+                    new DecoderOptions(device, threads, args.integer("cuda-device", 0)))) {
+                System.out.printf("%s %s: session open in %.1f s on %s%n", m.name(), m.quantization().format(),
+                        (System.nanoTime() - t0) / 1e9, decoder.device());
+                EvalLoss.Result loss = EvalLoss.measure(decoder, m.config().bosTokenId(), args.integer("eval-tokens", 96), reference);
+                if (reference == null) {
+                    reference = loss.reference();
+                }
+                System.out.printf("  eval: loss %.4f nats/token on %d tokens sampled from fp32, top-1 agreement with fp32 %.1f%%%n",
+                        loss.loss(), loss.reference().text().length - 1, 100 * loss.agreement());
+                evals.add(String.format("| %s | %.4f | %+.4f | %.1f%% |", m.quantization().format(), loss.loss(),
+                        loss.loss() - (evals.isEmpty() ? loss.loss() : firstLoss), 100 * loss.agreement()));
+                if (evals.size() == 1) {
+                    firstLoss = loss.loss();
+                }
+                warmUp(decoder, prompt);
+                Roofline roofline = Roofline.of(m.config(), m.quantization());
+                for (int streams : levels) {
+                    StreamRecorder.Summary s = median(decoder, streams, prompt, newTokens, repeat);
+                    double past = prompt + (newTokens - 1) / 2.0;
+                    double bytes = roofline.bytesPerToken(streams, past);
+                    double bound = roofline.tokensPerSecond(gbs, streams, past);
+                    String row = String.format("| %s | %d | %d | %.1f | %.1f | %.0f / %.0f | %.1f / %.1f | %.2f | %.0f | %.0f%% |",
+                            m.quantization().format(), streams, s.tokens(), s.aggregateTps(), s.decodeTps(),
+                            s.ttftP50(), s.ttftP99(), s.itlP50(), s.itlP99(), bytes / 1e6, bound, 100 * s.decodeTps() / bound);
+                    System.out.println(row);
+                    rows.add(row);
+                }
+            }
+        }
+        System.out.printf("%n%s, prompt %d + %d new tokens, greedy, %s, ONNX Runtime intra-op threads %d, roofline at %.1f GB/s%n",
+                models.getFirst().name(), prompt, newTokens, device, threads, gbs);
+        System.out.println("| weights | streams | tokens | aggregate tok/s | decode tok/s | TTFT p50 / p99 ms | ITL p50 / p99 ms "
+                + "| MB read / token | roofline tok/s | of roofline |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+        System.out.println();
+        System.out.println("| weights | eval loss (nats/token) | vs first | top-1 agreement with first |");
+        System.out.println("|---|---|---|---|");
+        evals.forEach(System.out::println);
+        System.out.println("# load average at the end: " + Args.loadAverage());
+    }
+
+    private static List<BenchModels.OnnxModel> models(Args args, String model, List<String> formats, Path dir)
+            throws Exception {
+        BenchModels.Source source = BenchModels.load(model, args.integer("intermediate", 2048));
+        System.out.printf("model %s: %,d parameters, %s%n", source.name(), source.weights().config().parameterCount(),
+                source.description());
+        List<BenchModels.OnnxModel> out = new ArrayList<>();
+        for (String f : formats) {
+            WeightQuantization q = BenchModels.quantization(f, args.integer("accuracy-level", WeightQuantization.ACCURACY_INT8));
+            out.add(BenchModels.write(source.name(), source.weights(), q, dir));
+        }
+        return out;
+    }
+
+    /** One small run so the session's lazy initialisation and the JIT are out of the measurement. */
+    private static void warmUp(OnnxDecoder decoder, int prompt) throws InterruptedException {
+        run(decoder, 2, prompt, 4, 1);
+    }
+
+    private static StreamRecorder.Summary median(OnnxDecoder decoder, int streams, int prompt, int newTokens, int repeat)
+            throws InterruptedException {
+        List<StreamRecorder.Summary> runs = new ArrayList<>();
+        for (int r = 0; r < repeat; r++) {
+            runs.add(run(decoder, streams, prompt, newTokens, 100 + r));
+        }
+        runs.sort(Comparator.comparingDouble(StreamRecorder.Summary::decodeTps));
+        return runs.get(runs.size() / 2);
+    }
+
+    /** Submits {@code streams} greedy requests at once to a fresh engine and waits for all of them. */
+    static StreamRecorder.Summary run(OnnxDecoder decoder, int streams, int prompt, int newTokens, long seed)
+            throws InterruptedException {
+        long kvBytes = (long) streams * (prompt + newTokens) * decoder.kvBytesPerToken() * 2 + (64L << 20);
+        StreamRecorder recorder = new StreamRecorder(streams);
+        SplittableRandom random = new SplittableRandom(seed);
+        try (InferenceEngine engine = new InferenceEngine("bench", decoder,
+                new EngineSettings(streams, kvBytes, streams + 1, 0), recorder).start()) {
+            for (int i = 0; i < streams; i++) {
+                int[] tokens = random.ints(prompt, 3, decoder.vocabSize()).toArray();
+                String id = "bench-" + seed + "-" + i;
+                recorder.submitted(id, newTokens);
+                engine.submit(EngineRequest.greedy(id, tokens, newTokens));
+            }
+            recorder.await(1800);
+        }
+        return recorder.summary();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.llmplatform.gateway.chat;
+
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.llmplatform.gateway.serving.ResponseId;
+import dev.llmplatform.gateway.serving.SamplingRequest;
+import dev.llmplatform.gateway.serving.StreamOptions;
+import dev.llmplatform.gateway.serving.UsageBody;
+import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code /v1/chat/completions} in OpenAI's JSON shape (snake_case), with vLLM's sampling extensions. */
+public final class ChatProtocol {
+
+    public static final String OBJECT = "chat.completion";
+    public static final String CHUNK_OBJECT = "chat.completion.chunk";
+    public static final String ASSISTANT = "assistant";
+
+    private ChatProtocol() {
+    }
+
+    /**
+     * The request body; unset fields are null. Any field not declared here lands in
+     * {@code unrecognized} and is refused with a 400 naming it.
+     *
+     * @param maxTokens           OpenAI's older name of {@code max_completion_tokens}
+     * @param logprobs            true to return each token's logprob
+     * @param topLogprobs         alternatives per token, 0..20 (needs {@code logprobs: true})
+     */
+    public record ChatRequest(
+            String model,
+            List<MessageBody> messages,
+            @JsonProperty("max_completion_tokens") Integer maxCompletionTokens,
+            @JsonProperty("max_tokens") Integer maxTokens,
+            Double temperature,
+            @JsonProperty("top_p") Double topP,
+            @JsonProperty("top_k") Integer topK,
+            @JsonProperty("min_p") Double minP,
+            @JsonProperty("presence_penalty") Double presencePenalty,
+            @JsonProperty("frequency_penalty") Double frequencyPenalty,
+            @JsonProperty("repetition_penalty") Double repetitionPenalty,
+            Long seed,
+            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> stop,
+            Boolean stream,
+            @JsonProperty("stream_options") StreamOptions streamOptions,
+            Integer n,
+            @JsonProperty("logit_bias") Map<String, Double> logitBias,
+            Boolean logprobs,
+            @JsonProperty("top_logprobs") Integer topLogprobs,
+            String user,
+            @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) implements SamplingRequest {
+
+        @Override
+        public Integer requestedMaxTokens() {
+            return maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
+        }
+
+        @Override
+        public String maxTokensParam() {
+            return maxCompletionTokens != null ? "max_completion_tokens" : "max_tokens";
+        }
+
+        public boolean wantsLogprobs() {
+            return Boolean.TRUE.equals(logprobs);
+        }
+    }
+
+    /**
+     * One message of the conversation: role {@code system}, {@code developer} (read as system),
+     * {@code user} or {@code assistant}; content a string or a list of {@code {"type":"text"}} parts.
+     */
+    public record MessageBody(String role, @Schema(oneOf = {String.class, ContentPart[].class}) JsonNode content,
+                              @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) {
+    }
+
+    /** For the OpenAPI document: the one kind of content part accepted. */
+    public record ContentPart(String type, String text) {
+    }
+
+    public record ChatCompletion(String id, String object, long created, String model, List<Choice> choices,
+                                 UsageBody usage) {
+        public static ChatCompletion of(ResponseId id, List<Choice> choices, UsageBody usage) {
+            return new ChatCompletion(id.id(), OBJECT, id.created(), id.model(), choices, usage);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Choice(int index, Message message, Logprobs logprobs,
+                         @JsonProperty("finish_reason") String finishReason) {
+    }
+
+    /** The answer's message; {@code refusal} is always null (nothing is refused), written as OpenAI writes it. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Message(String role, String content, String refusal) {
+        public static Message assistant(String content) {
+            return new Message(ASSISTANT, content, null);
+        }
+    }
+
+    /** One streamed piece; {@code usage} only appears on the extra chunk {@code include_usage} asks for. */
+    public record ChatChunk(String id, String object, long created, String model, List<ChunkChoice> choices,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) UsageBody usage) {
+        public static ChatChunk of(ResponseId id, ChunkChoice choice) {
+            return new ChatChunk(id.id(), CHUNK_OBJECT, id.created(), id.model(), List.of(choice), null);
+        }
+
+        public static ChatChunk usageOnly(ResponseId id, UsageBody usage) {
+            return new ChatChunk(id.id(), CHUNK_OBJECT, id.created(), id.model(), List.of(), usage);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ChunkChoice(int index, Delta delta, Logprobs logprobs,
+                              @JsonProperty("finish_reason") String finishReason) {
+    }
+
+    /** The role on a choice's first chunk, then content; an empty delta on a last chunk that adds no text. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Delta(String role, String content) {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Logprobs(List<TokenLogprob> content, String refusal) {
+    }
+
+    /** @param bytes the token's UTF-8 bytes; null for a token holding only part of a character (its text is U+FFFD) */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record TokenLogprob(String token, double logprob, List<Integer> bytes,
+                               @JsonProperty("top_logprobs") List<TopLogprob> topLogprobs) {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record TopLogprob(String token, double logprob, List<Integer> bytes) {
+    }
+}

@@ -1,0 +1,45 @@
+package dev.llmplatform.gateway.chat;
+
+import dev.llmplatform.contracts.ChatMessage;
+import dev.llmplatform.gateway.chat.ChatProtocol.ChatRequest;
+import dev.llmplatform.gateway.error.ApiException;
+import dev.llmplatform.gateway.models.ModelRegistry;
+import dev.llmplatform.gateway.models.RegisteredModel;
+import dev.llmplatform.gateway.serving.GenerationInput;
+import dev.llmplatform.gateway.serving.SamplingValidator;
+
+import java.util.List;
+
+/**
+ * Checks a chat request: the shared sampling surface ({@link SamplingValidator}), then what only
+ * chat has: the messages, {@code logprobs} with {@code top_logprobs} (0..20), and not both
+ * {@code max_tokens} and {@code max_completion_tokens}.
+ */
+final class ChatRequestValidator {
+
+    static final int MAX_TOP_LOGPROBS = 20;
+
+    private final SamplingValidator sampling;
+
+    ChatRequestValidator(ModelRegistry registry) {
+        this.sampling = new SamplingValidator(registry);
+    }
+
+    GenerationInput validate(ChatRequest request) {
+        sampling.checkBody(request);
+        List<ChatMessage> messages = ChatMessages.of(request.messages());
+        if (request.maxTokens() != null && request.maxCompletionTokens() != null) {
+            throw ApiException.invalid("max_tokens", "Send max_completion_tokens or max_tokens, not both");
+        }
+        Integer top = request.topLogprobs();
+        if (top != null && (top < 0 || top > MAX_TOP_LOGPROBS)) {
+            throw ApiException.invalid("top_logprobs", "top_logprobs must be in 0.." + MAX_TOP_LOGPROBS + ", got " + top);
+        }
+        if (top != null && !request.wantsLogprobs()) {
+            throw ApiException.invalid("top_logprobs", "top_logprobs needs logprobs to be true");
+        }
+        RegisteredModel model = sampling.validate(request);
+        Integer topLogprobs = request.wantsLogprobs() ? (top == null ? 0 : top) : null;
+        return GenerationInput.ofMessages(request, model, messages, topLogprobs);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.llmplatform.gateway.serving;
+
+import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.GenerationEvent.LogprobEntry;
+import dev.llmplatform.gateway.error.ApiException;
+import dev.llmplatform.gateway.serving.ResponseFormat.ChoiceResult;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the choices of one response have produced so far: text, logprobs, token counts, the last
+ * event. Used by one subscriber at a time (the events of a response are serialised by the merge).
+ */
+final class Choices {
+
+    private final Choice[] choices;
+
+    Choices(int n) {
+        choices = new Choice[n];
+        for (int i = 0; i < n; i++) {
+            choices[i] = new Choice();
+        }
+    }
+
+    /** True the first time a choice is seen, so its opening chunks are sent once. */
+    boolean open(int index) {
+        Choice choice = choices[index];
+        boolean first = !choice.opened;
+        choice.opened = true;
+        return first;
+    }
+
+    int textOffset(int index) {
+        return choices[index].tokenTextLength;
+    }
+
+    Choices add(IndexedEvent indexed) {
+        Choice choice = choices[indexed.index()];
+        switch (indexed.event()) {
+            case GenerationEvent.Delta delta -> choice.add(delta.text(), delta.tokenIds().size(), delta.logprobs());
+            case GenerationEvent.Completed done -> {
+                choice.add(done.text(), done.tokenIds().size(), done.logprobs());
+                choice.completed = done;
+            }
+            case GenerationEvent.Failed failed -> throw new ApiException(failed.error());
+            case GenerationEvent.Tokenized ignored -> {
+            }
+            case GenerationEvent.Detokenized ignored -> {
+            }
+            case GenerationEvent.Analysis ignored -> {
+            }
+        }
+        return this;
+    }
+
+    List<ChoiceResult> results() {
+        List<ChoiceResult> results = new ArrayList<>(choices.length);
+        for (int i = 0; i < choices.length; i++) {
+            Choice choice = choices[i];
+            if (choice.completed == null) {
+                throw new ApiException(new ErrorInfo(502, "server_error",
+                        "The generation ended without a result", null, null));
+            }
+            results.add(new ChoiceResult(i, choice.text.toString(), choice.logprobs,
+                    choice.completed.finishReason().wireName()));
+        }
+        return results;
+    }
+
+    /** The prompt counted once (every choice has the same one, as OpenAI counts it); completions summed. */
+    UsageBody usage() {
+        int prompt = 0;
+        int completion = 0;
+        for (Choice choice : choices) {
+            GenerationEvent.Completed done = choice.completed;
+            if (done != null && done.usage() != null) {
+                prompt = done.usage().promptTokens();
+                completion += done.usage().completionTokens();
+            } else {
+                completion += choice.tokens;
+            }
+        }
+        return UsageBody.of(prompt, completion);
+    }
+
+    private static final class Choice {
+        private final StringBuilder text = new StringBuilder();
+        private final List<LogprobEntry> logprobs = new ArrayList<>();
+        private int tokens;
+        private int tokenTextLength;
+        private boolean opened;
+        private GenerationEvent.Completed completed;
+
+        void add(String piece, int tokenCount, List<LogprobEntry> entries) {
+            text.append(piece);
+            tokens += tokenCount;
+            if (entries != null) {
+                logprobs.addAll(entries);
+                for (LogprobEntry entry : entries) {
+                    tokenTextLength += entry.token().codePointCount(0, entry.token().length());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.llmplatform.gateway.serving;
+
+import dev.llmplatform.contracts.ChatMessage;
+import dev.llmplatform.gateway.models.RegisteredModel;
+
+import java.util.List;
+
+/**
+ * A validated request, ready to become generation requests: exactly one of {@code prompt} and
+ * {@code messages}, and how many top alternatives each token's logprob should carry (null: no logprobs).
+ */
+public record GenerationInput(SamplingRequest request, RegisteredModel model, String prompt,
+                              List<ChatMessage> messages, Integer topLogprobs) {
+
+    public static GenerationInput ofPrompt(SamplingRequest request, RegisteredModel model, String prompt,
+                                           Integer topLogprobs) {
+        return new GenerationInput(request, model, prompt, null, topLogprobs);
+    }
+
+    public static GenerationInput ofMessages(SamplingRequest request, RegisteredModel model, List<ChatMessage> messages,
+                                             Integer topLogprobs) {
+        return new GenerationInput(request, model, null, messages, topLogprobs);
+    }
+}

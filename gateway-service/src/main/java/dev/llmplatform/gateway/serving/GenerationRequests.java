@@ -1,0 +1,76 @@
+package dev.llmplatform.gateway.serving;
+
+import dev.llmplatform.contracts.GenerationRequest;
+import dev.llmplatform.contracts.ReplyTo;
+import dev.llmplatform.contracts.SamplingParams;
+import dev.llmplatform.gateway.models.RegisteredModel;
+import dev.llmplatform.model.GenerationDefaults;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a validated OpenAI request into the platform's {@link GenerationRequest}s, one per choice
+ * ({@code n}): each with its own request id and, when the client gave a seed, seed + index, so the
+ * choices differ yet the whole answer repeats for the same seed. A setting the request leaves out
+ * comes from the model's {@code generation_config.json} (as vLLM does), and only then from
+ * OpenAI's defaults: temperature 1, top_p 1, no top_k.
+ */
+final class GenerationRequests {
+
+    private static final double OPENAI_TEMPERATURE = 1.0;
+    private static final double OPENAI_TOP_P = 1.0;
+
+    private final int maxTokensDefault;
+
+    GenerationRequests(int maxTokensDefault) {
+        this.maxTokensDefault = maxTokensDefault;
+    }
+
+    List<GenerationRequest> create(GenerationInput input, ResponseId id, ReplyTo replyTo, long nowEpochMs,
+                                   long deadlineEpochMs) {
+        SamplingRequest r = input.request();
+        RegisteredModel model = input.model();
+        int maxTokens = r.requestedMaxTokens() != null ? r.requestedMaxTokens() : maxTokensDefault;
+        if (model.contextLength() > 0) {
+            maxTokens = Math.min(maxTokens, model.contextLength());
+        }
+        int choices = r.choices();
+        List<GenerationRequest> requests = new ArrayList<>(choices);
+        for (int i = 0; i < choices; i++) {
+            Long seed = r.seed() == null ? null : r.seed() + i;
+            requests.add(new GenerationRequest(GenerationRequest.CURRENT_VERSION, id.requestId(i, choices),
+                    model.name(), input.prompt(), input.messages(), maxTokens,
+                    sampling(r, model.defaults(), seed, input.topLogprobs()),
+                    r.stop() == null ? List.of() : r.stop(), r.isStream(), replyTo, nowEpochMs, deadlineEpochMs));
+        }
+        return requests;
+    }
+
+    static SamplingParams sampling(SamplingRequest r, GenerationDefaults model, Long seed, Integer topLogprobs) {
+        double temperature = first(r.temperature(), model.temperature(), OPENAI_TEMPERATURE);
+        double topP = first(r.topP(), model.topP(), OPENAI_TOP_P);
+        int topK = Math.max(0, first(r.topK(), model.topK(), 0));   // -1 and 0 both mean off
+        return new SamplingParams(temperature, topP, topK,
+                r.minP() == null ? 0 : r.minP(),
+                r.repetitionPenalty() == null ? 1 : r.repetitionPenalty(),
+                r.presencePenalty() == null ? 0 : r.presencePenalty(),
+                r.frequencyPenalty() == null ? 0 : r.frequencyPenalty(),
+                seed, logitBias(r.logitBias()), topLogprobs);
+    }
+
+    /** Keys were checked by the validator: non-negative integers. */
+    private static Map<Integer, Double> logitBias(Map<String, Double> bias) {
+        Map<Integer, Double> byId = new HashMap<>();
+        if (bias != null) {
+            bias.forEach((token, value) -> byId.put(SamplingValidator.parseTokenId(token), value));
+        }
+        return byId;
+    }
+
+    private static <T> T first(T requested, T modelDefault, T openAiDefault) {
+        return requested != null ? requested : modelDefault != null ? modelDefault : openAiDefault;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.llmplatform.gateway.serving;
+
+import dev.llmplatform.contracts.GenerationRequest;
+import dev.llmplatform.gateway.GatewayProperties;
+import dev.llmplatform.gateway.generation.GenerationClient;
+import dev.llmplatform.gateway.limits.GenerationAdmission;
+import dev.llmplatform.gateway.security.ApiKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+/**
+ * What completions and chat share once a request is validated: a deadline, one generation request
+ * per choice, admission of them all at once, the merged events, and the answer as one JSON body or
+ * an SSE stream in the endpoint's {@link ResponseFormat}.
+ */
+@Service
+public class GenerationServing {
+
+    private static final Logger log = LoggerFactory.getLogger(GenerationServing.class);
+
+    private final GenerationClient generation;
+    private final GenerationAdmission admission;
+    private final GenerationRequests requests;
+    private final ResponseRenderer renderer;
+    private final Duration maxTimeout;
+    private final InstantSource clock = InstantSource.system();
+
+    public GenerationServing(GenerationClient generation, GenerationAdmission admission, GatewayProperties properties,
+                             JsonMapper json) {
+        this.generation = generation;
+        this.admission = admission;
+        this.requests = new GenerationRequests(properties.maxTokensDefault());
+        this.renderer = new ResponseRenderer(json);
+        this.maxTimeout = properties.requestTimeout();
+    }
+
+    /**
+     * A 200 with a JSON body or an event stream, or an error carrying its OpenAI error.
+     *
+     * @param idPrefix      {@code cmpl-} or {@code chatcmpl-}, as OpenAI's ids begin
+     * @param timeoutHeader the client's {@value RequestTimeout#HEADER}, or null
+     */
+    public Mono<ResponseEntity<?>> serve(GenerationInput input, String idPrefix, String timeoutHeader,
+                                         ResponseFormat format) {
+        SamplingRequest request = input.request();
+        Duration timeout = RequestTimeout.resolve(timeoutHeader, maxTimeout);
+        long now = clock.millis();
+        ResponseId id = new ResponseId(idPrefix + UUID.randomUUID().toString().replace("-", ""), now / 1000,
+                input.model().name());
+        if (request.user() != null && log.isDebugEnabled()) {
+            // Who asked, for abuse tracing, without writing the end user's identifier into the logs.
+            log.debug("{} for user {}", id.id(), ApiKeys.hash(request.user()).substring(0, 12));
+        }
+        List<GenerationRequest> published = requests.create(input, id, generation.replyTo(), now, now + timeout.toMillis());
+        int choices = published.size();
+        // Admitted (in-flight slots, token budget) only when the events are subscribed, i.e. about to be published.
+        Flux<IndexedEvent> events = admission.admit(published, Flux.merge(IntStream.range(0, choices)
+                .mapToObj(i -> generation.generate(published.get(i)).map(event -> new IndexedEvent(i, event)))
+                .toList()));
+        if (request.isStream()) {
+            return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                    .body(renderer.stream(events, id, choices, request.includeUsageInStream(), format)));
+        }
+        return renderer.whole(events, id, choices, format).map(ResponseEntity::ok);
+    }
+}

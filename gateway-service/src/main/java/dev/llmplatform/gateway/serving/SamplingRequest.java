@@ -1,0 +1,68 @@
+package dev.llmplatform.gateway.serving;
+
+import tools.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sampling surface {@code /v1/completions} and {@code /v1/chat/completions} share, as their
+ * request records declare it (a null is a setting the client left out).
+ */
+public interface SamplingRequest {
+
+    String model();
+
+    /** {@code max_tokens}, or chat's {@code max_completion_tokens}. */
+    Integer requestedMaxTokens();
+
+    /** The parameter {@link #requestedMaxTokens()} came from, for error messages. */
+    default String maxTokensParam() {
+        return "max_tokens";
+    }
+
+    Double temperature();
+
+    Double topP();
+
+    Integer topK();
+
+    Double minP();
+
+    Double presencePenalty();
+
+    Double frequencyPenalty();
+
+    Double repetitionPenalty();
+
+    Long seed();
+
+    List<String> stop();
+
+    Boolean stream();
+
+    StreamOptions streamOptions();
+
+    Integer n();
+
+    /** Token id (as a JSON object key) → bias in -100..100. */
+    Map<String, Double> logitBias();
+
+    String user();
+
+    /** Fields of the body that the record does not declare. */
+    Map<String, JsonNode> unrecognized();
+
+    default boolean isStream() {
+        return Boolean.TRUE.equals(stream());
+    }
+
+    default boolean includeUsageInStream() {
+        return streamOptions() != null && Boolean.TRUE.equals(streamOptions().includeUsage());
+    }
+
+    /** How many choices to generate. */
+    default int choices() {
+        return n() == null ? 1 : n();
+    }
+}

@@ -1,0 +1,258 @@
+package dev.llmplatform.launcher;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionTokenLogprob;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionCreateParams;
+import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.inference.generation.ModelEngines;
+import dev.llmplatform.inference.engine.EngineStats;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The OpenAI surface of the real platform (broker, four services, the default model): the official
+ * OpenAI Java client, the sampling parameters observed in what the model writes, tokenize and
+ * detokenize, and cancellation observed in the inference engine itself.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenAiSurfaceEndToEndTest {
+
+    private static final String MODEL = CompletionContract.model();
+    /** The default model's end-of-text id; biased away so a long generation cannot end early. */
+    private static final String NO_EOS = "\"logit_bias\":{\"0\":-100}";
+
+    private PlatformUnderTest platform;
+    private OpenAIClient openAi;
+    /** Tokens a long generation asks for: most of the model's context. */
+    private int longGeneration;
+
+    @BeforeAll
+    void start() {
+        platform = PlatformUnderTest.start(null, Map.of());
+        openAi = OpenAIOkHttpClient.builder().baseUrl(platform.baseUrl() + "/v1").apiKey("sk-any").build();
+        JsonNode card = Messages.mapper().readTree(platform.get("/v1/models/" + MODEL).body());
+        longGeneration = card.get("context_length").asInt() - 16;
+    }
+
+    @AfterAll
+    void stop() {
+        if (openAi != null) {
+            openAi.close();
+        }
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void shouldServeChatToTheOfficialClientStreamedAndWholeWithLogprobs() {
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(MODEL)
+                .addSystemMessage("Answer briefly.").addUserMessage("你好，请讲个故事")
+                .maxCompletionTokens(12).temperature(0.0).logprobs(true).topLogprobs(3).build();
+
+        ChatCompletion whole = openAi.chat().completions().create(params);
+        ChatCompletion.Choice choice = whole.choices().getFirst();
+        String content = choice.message().content().orElseThrow();
+        List<ChatCompletionTokenLogprob> logprobs = choice.logprobs().orElseThrow().content().orElseThrow();
+        assertThat(logprobs).hasSize((int) whole.usage().orElseThrow().completionTokens());
+        assertThat(logprobs).allSatisfy(lp -> assertThat(lp.topLogprobs()).hasSize(3));
+
+        StringBuilder streamed = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = openAi.chat().completions().createStreaming(params)) {
+            List<ChatCompletionChunk> chunks = stream.stream().toList();
+            assertThat(chunks.getFirst().choices().getFirst().delta().role()).isPresent();
+            chunks.forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(streamed::append)));
+            assertThat(chunks.getLast().choices().getFirst().finishReason()).isPresent();
+        }
+        assertThat(streamed.toString()).as("greedy: the stream says what the whole answer said").isEqualTo(content);
+    }
+
+    @Test
+    void shouldServeCompletionsToTheOfficialClientStreamedAndWholeWithLogprobs() {
+        CompletionCreateParams params = CompletionCreateParams.builder().model(MODEL).prompt("从前有一座山")
+                .maxTokens(10).temperature(0.0).logprobs(2).build();
+
+        Completion whole = openAi.completions().create(params);
+        var logprobs = whole.choices().getFirst().logprobs().orElseThrow();
+        assertThat(logprobs.tokens().orElseThrow()).hasSize((int) whole.usage().orElseThrow().completionTokens());
+        assertThat(logprobs.tokenLogprobs().orElseThrow()).allSatisfy(lp -> assertThat(lp).isLessThanOrEqualTo(0.0));
+
+        StringBuilder streamed = new StringBuilder();
+        try (StreamResponse<Completion> stream = openAi.completions().createStreaming(params)) {
+            stream.stream().forEach(c -> c.choices().forEach(ch -> streamed.append(ch.text())));
+        }
+        assertThat(streamed.toString()).isEqualTo(whole.choices().getFirst().text());
+    }
+
+    @Test
+    void shouldForceATokenWithALogitBiasOfPlus100() {
+        // ASCII: a token of whole characters, so the text shows exactly which token came out.
+        JsonNode tokens = post("/v1/tokenize", "{\"model\":\"%s\",\"prompt\":\"the\",\"add_special_tokens\":false}");
+        int id = tokens.get("tokens").get(0).asInt();
+        String text = tokens.get("token_strs").get(0).asString();
+
+        String unbiased = text(complete("\"prompt\":\"从前\",\"max_tokens\":4,\"temperature\":0"));
+        String biased = text(complete("\"prompt\":\"从前\",\"max_tokens\":4,\"temperature\":0,\"logit_bias\":{\"%d\":100}"
+                .formatted(id)));
+        assertThat(biased).isEqualTo(text.repeat(4)).isNotEqualTo(unbiased);
+    }
+
+    @Test
+    void shouldGiveThreeIndexedChoicesThatRepeatForTheSameSeed() {
+        String fields = "\"prompt\":\"从前\",\"max_tokens\":8,\"temperature\":1.0,\"n\":3,\"seed\":5";
+        JsonNode first = complete(fields);
+        JsonNode second = complete(fields);
+
+        assertThat(first.get("choices").valueStream().map(c -> c.get("index").asInt())).containsExactly(0, 1, 2);
+        assertThat(texts(first)).isEqualTo(texts(second)).doesNotHaveDuplicates();
+        assertThat(first.get("usage").get("completion_tokens").asInt()).isGreaterThan(8);
+    }
+
+    @Test
+    void shouldStopJustBeforeAStopStringTheModelWrites() {
+        String greedy = text(complete("\"prompt\":\"从前\",\"max_tokens\":24,\"temperature\":0," + NO_EOS));
+        int at = firstNewCharacter(greedy);
+        String stop = greedy.substring(at, greedy.offsetByCodePoints(at, 1));
+
+        JsonNode stopped = complete("\"prompt\":\"从前\",\"max_tokens\":24,\"temperature\":0,%s,\"stop\":[\"%s\"]"
+                .formatted(NO_EOS, stop));
+        assertThat(text(stopped)).isEqualTo(greedy.substring(0, at));
+        assertThat(stopped.get("choices").get(0).get("finish_reason").asString()).isEqualTo("stop");
+    }
+
+    @Test
+    void shouldChangeGreedyOutputWithPenaltiesAndSampleGreedilyWithMinP1() {
+        String base = "\"prompt\":\"从前\",\"max_tokens\":24,\"temperature\":0," + NO_EOS;
+        JsonNode greedy = complete(base + ",\"logprobs\":0");
+        List<String> tokens = greedy.at("/choices/0/logprobs/tokens").valueStream().map(JsonNode::asString).toList();
+        assertThat(tokens).as("the case only shows something if greedy repeats a token").hasSizeGreaterThan(
+                (int) tokens.stream().distinct().count());
+
+        for (String penalty : List.of("\"frequency_penalty\":2", "\"presence_penalty\":2", "\"repetition_penalty\":2")) {
+            assertThat(text(complete(base + "," + penalty))).as(penalty).isNotEqualTo(text(greedy));
+        }
+        String sampled = "\"prompt\":\"从前\",\"max_tokens\":24,\"temperature\":2,\"top_p\":1,\"seed\":3," + NO_EOS;
+        assertThat(text(complete(sampled))).isNotEqualTo(text(greedy));
+        assertThat(text(complete(sampled + ",\"min_p\":1"))).as("only the most likely token survives")
+                .isEqualTo(text(greedy));
+    }
+
+    @Test
+    void shouldReturnSortedTopLogprobsThatAgreeWithTheChosenToken() {
+        JsonNode body = post("/v1/chat/completions", """
+                {"model":"%s","messages":[{"role":"user","content":"讲个故事"}],"max_completion_tokens":12,
+                 "temperature":0,"logprobs":true,"top_logprobs":5}""");
+        JsonNode content = body.at("/choices/0/logprobs/content");
+
+        assertThat(content.size()).isPositive();
+        for (JsonNode entry : content) {
+            double logprob = entry.get("logprob").asDouble();
+            List<JsonNode> top = entry.get("top_logprobs").valueStream().toList();
+            assertThat(logprob).isLessThanOrEqualTo(0.0);
+            assertThat(top.stream().map(t -> t.get("logprob").asDouble()).toList())
+                    .isSortedAccordingTo((a, b) -> Double.compare(b, a));
+            // Greedy, and logprobs are the model's own: the chosen token is the most likely one.
+            assertThat(top.getFirst().get("token").asString()).isEqualTo(entry.get("token").asString());
+            assertThat(top.getFirst().get("logprob").asDouble()).isEqualTo(logprob);
+        }
+    }
+
+    @Test
+    void shouldRoundTripChineseAndEmojiThroughTokenizeAndDetokenize() {
+        String text = "你好，世界！🙂 Emoji 🚀 和中文";
+        JsonNode tokens = post("/v1/tokenize", "{\"model\":\"%s\",\"prompt\":\"" + text + "\",\"add_special_tokens\":false}");
+        assertThat(tokens.get("count").asInt()).isEqualTo(tokens.get("tokens").size()).isPositive();
+        assertThat(tokens.get("token_strs").size()).isEqualTo(tokens.get("count").asInt());
+        assertThat(tokens.get("max_model_len").asInt()).isPositive();
+
+        JsonNode back = post("/v1/detokenize", "{\"model\":\"%s\",\"tokens\":" + tokens.get("tokens") + "}");
+        assertThat(back.get("prompt").asString()).isEqualTo(text);
+
+        JsonNode chat = post("/v1/tokenize", "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}");
+        assertThat(chat.get("count").asInt()).isGreaterThan(tokens.get("count").asInt());
+    }
+
+    @Test
+    void shouldFreeTheEngineSequenceWithinASecondOfTheClientDisconnecting() {
+        long before = engine().generatedTokens();
+        try (RawSseClient client = RawSseClient.post(platform.platform.gatewayPort(), "/v1/completions",
+                "{\"model\":\"%s\",\"prompt\":\"从前\",\"max_tokens\":%d,\"stream\":true,%s}"
+                        .formatted(MODEL, longGeneration, NO_EOS))) {
+            assertThat(client.nextData()).contains("\"text\"");
+            assertThat(engine().running()).as("still generating when the client leaves").isEqualTo(1);
+        }
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> engine().running() == 0);
+        assertThat(engine().generatedTokens() - before).as("cut short").isLessThan(longGeneration);
+    }
+
+    @Test
+    void shouldEndAtTheClientsDeadlineWithAnErrorEventAndFreeTheEngine() throws Exception {
+        HttpResponse<Stream<String>> response = platform.postStreaming("/v1/completions",
+                "{\"model\":\"%s\",\"prompt\":\"从前\",\"max_tokens\":%d,\"stream\":true,%s}"
+                        .formatted(MODEL, longGeneration, NO_EOS),
+                Map.of("X-Request-Timeout", "0.3"));
+        List<String> lines = PlatformUnderTest.dataLines(response.body());
+
+        assertThat(lines.getLast()).isEqualTo("data: [DONE]");
+        JsonNode error = Messages.mapper().readTree(lines.get(lines.size() - 2).substring(5)).get("error");
+        assertThat(error.get("message").asString()).containsAnyOf("deadline", "0.3 s");
+        await().atMost(Duration.ofSeconds(1)).until(() -> engine().running() == 0);
+    }
+
+    // --- helpers
+
+    private EngineStats engine() {
+        Map<String, EngineStats> stats = platform.platform.context("inference").getBean(ModelEngines.class).stats();
+        return stats.entrySet().stream().filter(e -> e.getKey().startsWith(MODEL)).map(Map.Entry::getValue)
+                .findFirst().orElse(new EngineStats(0, 0, 0, 1, 0, 0, 0));
+    }
+
+    private JsonNode complete(String fields) {
+        return post("/v1/completions", "{\"model\":\"%s\"," + fields + "}");
+    }
+
+    /** Posts a body whose first {@code %s} is the model; fails on anything but 200. */
+    private JsonNode post(String path, String template) {
+        HttpResponse<String> response = platform.post(path, template.formatted(MODEL));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Messages.mapper().readTree(response.body());
+    }
+
+    private static String text(JsonNode completion) {
+        return completion.at("/choices/0/text").asString();
+    }
+
+    private static List<String> texts(JsonNode completion) {
+        return completion.get("choices").valueStream().map(c -> c.get("text").asString()).toList();
+    }
+
+    /** Index of the first character (after the first) that does not occur before it. */
+    private static int firstNewCharacter(String text) {
+        for (int i = text.offsetByCodePoints(0, 1); i < text.length(); i = text.offsetByCodePoints(i, 1)) {
+            String c = text.substring(i, text.offsetByCodePoints(i, 1));
+            if (!text.substring(0, i).contains(c) && !c.isBlank()) {
+                return i;
+            }
+        }
+        throw new AssertionError("no usable stop string in " + text);
+    }
+}
