@@ -69,6 +69,8 @@ public final class Platform implements AutoCloseable {
         args.add("--spring.kafka.bootstrap-servers=" + bootstrap);
         args.add("--llm." + name + ".model-store=" + settings.modelStore());
         args.add("--spring.main.banner-mode=off");
+        // ./data outlives upgrades: bring existing topics' settings (record size limits) up to date.
+        args.add("--spring.kafka.admin.modify-topic-configs=true");
         if (name.equals("training")) {
             args.add("--llm.training.training-dir=" + settings.trainingDir());
             args.add("--llm.training.dataset-root=" + settings.dataDir().resolve("datasets"));

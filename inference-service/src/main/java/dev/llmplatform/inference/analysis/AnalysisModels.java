@@ -1,11 +1,16 @@
 package dev.llmplatform.inference.analysis;
 
 import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.inference.engine.onnx.DecoderOptions;
 import dev.llmplatform.model.ModelPackage;
 import dev.llmplatform.model.ModelStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
 
 import java.util.Map;
 import java.util.Optional;
@@ -95,11 +100,13 @@ public final class AnalysisModels implements AutoCloseable {
         }
     }
 
-    /** A BERT config.json has the keys the platform's config record reads; max_position_embeddings is the limit. */
-    private static int encoderPositions(ModelPackage pkg) {
+    /** {@code max_position_embeddings} of the encoder's config.json (BERT's 512 when it does not say). */
+    static int encoderPositions(ModelPackage pkg) {
         try {
-            return pkg.decoderConfig().contextLength();
-        } catch (RuntimeException e) {
+            JsonNode positions = Messages.mapper().readTree(Files.readString(pkg.dir().resolve(ModelPackage.CONFIG)))
+                    .path("max_position_embeddings");
+            return positions.isInt() && positions.asInt() > 0 ? positions.asInt() : DEFAULT_ENCODER_POSITIONS;
+        } catch (IOException | RuntimeException e) {
             return DEFAULT_ENCODER_POSITIONS;
         }
     }

@@ -45,7 +45,7 @@ class AnalysisServiceTest {
         ModelStore modelStore = new ModelStore(store);
         ModelPackageWriter.write(modelStore, "encoder", "1", "encoder", 22_000_000, null, Map.of(), "MiniLM", dir -> {
             Files.copy(MiniLm.files().resolve("model.onnx"), dir.resolve(ModelPackage.MODEL), StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(dir.resolve(ModelPackage.CONFIG), "{\"model_type\":\"bert\",\"max_position_embeddings\":512}");
+            Files.writeString(dir.resolve(ModelPackage.CONFIG), "{\"model_type\":\"bert\",\"max_position_embeddings\":384}");
         });
         writeDecoder(modelStore, "tiny-attn", new LlamaOnnxWriter.Options(true));
         writeDecoder(modelStore, "tiny-plain", LlamaOnnxWriter.Options.DEFAULT);
@@ -80,9 +80,10 @@ class AnalysisServiceTest {
     @Test
     void shouldRefuseEmbeddingsFromADecoderAndInputsPastTheEncodersPositions() {
         assertFailed(service.answer(embed("tiny-attn", List.of(List.of(1, 2, 3)))), 400, "does not support embeddings");
-        List<Integer> tooLong = Collections.nCopies(513, 1000);
+        // the limit is the package's max_position_embeddings (written as 384 here, not BERT's 512)
+        List<Integer> tooLong = Collections.nCopies(385, 1000);
         assertFailed(service.answer(embed("encoder", List.of(List.of(101, 102), tooLong))), 400,
-                "maximum context length is 512 tokens, but the input[1] has 513");
+                "maximum context length is 384 tokens, but the input[1] has 385");
     }
 
     @Test
