@@ -103,6 +103,27 @@ class OpenAiSurfaceEndToEndTest {
     }
 
     @Test
+    void shouldEchoThePromptWithItsTokensLogprobsBeforeTheCompletions() {
+        String prompt = "Once upon a time";
+        JsonNode body = complete("\"prompt\":\"%s\",\"echo\":true,\"logprobs\":2,\"max_tokens\":1,\"temperature\":0,%s"
+                .formatted(prompt, NO_EOS));
+        JsonNode logprobs = body.at("/choices/0/logprobs");
+        List<String> tokens = logprobs.get("tokens").valueStream().map(JsonNode::asString).toList();
+        List<JsonNode> tokenLogprobs = logprobs.get("token_logprobs").valueStream().toList();
+
+        assertThat(text(body)).startsWith(prompt);
+        // ASCII through a byte-level tokenizer: every token's text is whole, so the pieces spell the text.
+        assertThat(String.join("", tokens)).isEqualTo(text(body));
+        assertThat(tokens).hasSize(body.at("/usage/prompt_tokens").asInt() + body.at("/usage/completion_tokens").asInt());
+        assertThat(tokenLogprobs.getFirst().isNull()).as("nothing precedes the first prompt token").isTrue();
+        assertThat(logprobs.get("top_logprobs").get(0).isNull()).isTrue();
+        assertThat(tokenLogprobs.subList(1, tokenLogprobs.size()))
+                .allSatisfy(lp -> assertThat(lp.isNumber() && lp.asDouble() <= 0.0).as(lp.toString()).isTrue());
+        assertThat(logprobs.get("text_offset").get(tokens.size() - 1).asInt())
+                .isEqualTo(text(body).length() - tokens.getLast().length());
+    }
+
+    @Test
     void shouldForceATokenWithALogitBiasOfPlus100() {
         // ASCII: a token of whole characters, so the text shows exactly which token came out.
         JsonNode tokens = post("/v1/tokenize", "{\"model\":\"%s\",\"prompt\":\"the\",\"add_special_tokens\":false}");

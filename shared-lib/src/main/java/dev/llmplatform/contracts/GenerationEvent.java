@@ -35,9 +35,10 @@ public sealed interface GenerationEvent extends Versioned {
     /**
      * New text and the tokens that made it. Text may lag tokens by a few bytes (an incomplete
      * UTF-8 character, or a possible start of a stop string is held back until resolved).
+     * {@code promptLogprobs}: see {@link Completed}.
      */
     record Delta(int schemaVersion, String requestId, String text, List<Integer> tokenIds,
-                 List<LogprobEntry> logprobs) implements GenerationEvent {
+                 List<LogprobEntry> logprobs, List<LogprobEntry> promptLogprobs) implements GenerationEvent {
         public Delta {
             Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
             Objects.requireNonNull(requestId, "requestId");
@@ -46,10 +47,16 @@ public sealed interface GenerationEvent extends Versioned {
         }
     }
 
-    /** The end of a stream: the last text (may be empty), why it ended, token counts and timings. */
+    /**
+     * The end of a stream: the last text (may be empty), why it ended, token counts and timings.
+     *
+     * @param promptLogprobs on the first event of a request that asked for them (echo with logprobs), one
+     *                       entry per prompt token with its text; the first entry has no log-probability
+     *                       (nothing precedes it: logprob 0, no alternatives), shown as null; else null
+     */
     record Completed(int schemaVersion, String requestId, String text, List<Integer> tokenIds,
                      List<LogprobEntry> logprobs, FinishReason finishReason, Usage usage,
-                     Timings timings) implements GenerationEvent {
+                     Timings timings, List<LogprobEntry> promptLogprobs) implements GenerationEvent {
         public Completed {
             Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
             Objects.requireNonNull(requestId, "requestId");

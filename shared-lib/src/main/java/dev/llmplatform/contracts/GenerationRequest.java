@@ -9,6 +9,8 @@ import java.util.Objects;
  * any batch producer that names its own {@link #replyTo()}.
  *
  * @param deadlineEpochMs 0 for none; past it the request is cancelled with an error
+ * @param promptLogprobs  null for none, else log-probabilities of the prompt tokens are wanted too, with
+ *                        this many top alternatives each (0..20): OpenAI's {@code echo} with {@code logprobs}
  */
 public record GenerationRequest(
         int schemaVersion,
@@ -22,7 +24,8 @@ public record GenerationRequest(
         boolean stream,
         ReplyTo replyTo,
         long createdEpochMs,
-        long deadlineEpochMs) implements Versioned {
+        long deadlineEpochMs,
+        Integer promptLogprobs) implements Versioned {
 
     public static final int CURRENT_VERSION = 1;
 

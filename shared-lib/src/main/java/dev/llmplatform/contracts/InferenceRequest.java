@@ -6,7 +6,9 @@ import java.util.Objects;
 /**
  * A tokenized prompt for the inference engine, on {@code llm.inference.requests}, keyed by request id.
  *
- * @param stopTokenIds  token ids that end the sequence (the model's EOS ids)
+ * @param stopTokenIds   token ids that end the sequence (the model's EOS ids)
+ * @param promptLogprobs null for none, else the engine also scores every prompt token (with this many top
+ *                       alternatives) and sends them on the request's first token event
  */
 public record InferenceRequest(
         int schemaVersion,
@@ -19,7 +21,8 @@ public record InferenceRequest(
         List<Integer> stopTokenIds,
         long deadlineEpochMs,
         long createdEpochMs,
-        DecodeContext decode) implements Versioned {
+        DecodeContext decode,
+        Integer promptLogprobs) implements Versioned {
 
     public static final int CURRENT_VERSION = 1;
 

@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param finishReason    set on the last event of the request
  * @param usage           set on the last event
  * @param error           set when the engine failed or refused the request
+ * @param promptLogprobs  on the first event of a request that asked for them, one entry per prompt token;
+ *                        the first prompt token follows nothing, so its entry has logprob 0 and no
+ *                        alternatives and is shown as null; else null
  */
 public record TokenEvent(
         int schemaVersion,
@@ -26,7 +29,8 @@ public record TokenEvent(
         Usage usage,
         Timings timings,
         ErrorInfo error,
-        DecodeContext decode) implements Versioned {
+        DecodeContext decode,
+        List<TokenLogprob> promptLogprobs) implements Versioned {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -37,6 +41,7 @@ public record TokenEvent(
         tokenIds = tokenIds == null ? List.of() : List.copyOf(tokenIds);
         contextTokenIds = contextTokenIds == null ? List.of() : List.copyOf(contextTokenIds);
         logprobs = logprobs == null ? null : List.copyOf(logprobs);
+        promptLogprobs = promptLogprobs == null ? null : List.copyOf(promptLogprobs);
     }
 
     public boolean isLast() {

@@ -6,6 +6,9 @@ import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -23,7 +26,8 @@ import java.util.List;
 /**
  * What every service needs from Kafka: every topic (and its dead-letter topic) created at
  * start-up, and one error handler that sends poison records to {@code <topic>.DLT} with the
- * error in headers instead of retrying them forever.
+ * error in headers instead of retrying them forever; and the {@link TraceCapture} that adapters use
+ * to carry a request's trace past a thread change.
  */
 @AutoConfiguration
 public class PlatformKafkaAutoConfiguration {
@@ -71,5 +75,15 @@ public class PlatformKafkaAutoConfiguration {
         handler.addNotRetryableExceptions(PoisonMessageException.class, IllegalArgumentException.class,
                 NullPointerException.class);
         return handler;
+    }
+
+    /**
+     * The tracer is looked up when this bean is created, after every bean is defined, so the order of
+     * auto-configurations does not matter; without one (tracing off) records' own headers are carried.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public TraceCapture traceCapture(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        return new TraceCapture(tracer.getIfUnique(), propagator.getIfUnique());
     }
 }

@@ -16,7 +16,10 @@ import java.util.Map;
 
 /**
  * Text completions: {@code choices[].text}, logprobs in OpenAI's legacy shape, and with
- * {@code echo} the prompt before the completion (streamed as each choice's first chunk).
+ * {@code echo} the prompt before the completion (streamed as each choice's first chunk). With
+ * {@code echo} and {@code logprobs}, the prompt's tokens lead the logprobs too, the first with null
+ * {@code token_logprobs} and {@code top_logprobs} (nothing precedes it), and {@code text_offset}
+ * runs on over prompt and completion.
  *
  * @param logprobs   whether the client asked for logprobs (else they are written as null)
  * @param echoPrompt the prompt to echo, or null
@@ -25,13 +28,22 @@ record CompletionFormat(boolean logprobs, String echoPrompt) implements Response
 
     @Override
     public List<Object> opening(ResponseId id, int index) {
-        return echoPrompt == null ? List.of() : List.of(CompletionChunk.of(id, new Choice(index, echoPrompt, null, null)));
+        return opening(id, index, List.of());
+    }
+
+    @Override
+    public List<Object> opening(ResponseId id, int index, List<LogprobEntry> promptLogprobs) {
+        if (echoPrompt == null) {
+            return List.of();
+        }
+        Logprobs prompt = promptLogprobs.isEmpty() ? null : logprobsOf(promptLogprobs, List.of(), 0);
+        return List.of(CompletionChunk.of(id, new Choice(index, echoPrompt, prompt, null)));
     }
 
     @Override
     public Object chunk(ResponseId id, Piece piece) {
         return CompletionChunk.of(id, new Choice(piece.index(), piece.text(),
-                logprobsOf(piece.logprobs(), piece.textOffset()), piece.finishReason()));
+                logprobsOf(List.of(), piece.logprobs(), piece.textOffset()), piece.finishReason()));
     }
 
     @Override
@@ -43,31 +55,46 @@ record CompletionFormat(boolean logprobs, String echoPrompt) implements Response
     public Object response(ResponseId id, List<ChoiceResult> choices, UsageBody usage) {
         String prefix = echoPrompt == null ? "" : echoPrompt;
         return CompletionResponse.of(id, choices.stream().map(c -> new Choice(c.index(), prefix + c.text(),
-                logprobsOf(c.logprobs(), 0), c.finishReason())).toList(), usage);
+                logprobsOf(echoPrompt == null ? List.of() : c.promptLogprobs(), c.logprobs(), 0),
+                c.finishReason())).toList(), usage);
     }
 
-    /** Offsets count the token texts, as vLLM does; a token holding part of a character counts its U+FFFD. */
-    private Logprobs logprobsOf(List<LogprobEntry> entries, int firstOffset) {
+    /**
+     * The prompt's entries (the first has no logprob) then the completion's. Offsets count the token
+     * texts, as vLLM does; a token holding part of a character counts its U+FFFD.
+     */
+    private Logprobs logprobsOf(List<LogprobEntry> prompt, List<LogprobEntry> entries, int firstOffset) {
         if (!logprobs) {
             return null;
         }
-        List<String> tokens = new ArrayList<>(entries.size());
-        List<Double> tokenLogprobs = new ArrayList<>(entries.size());
-        List<Map<String, Double>> top = new ArrayList<>(entries.size());
-        List<Integer> offsets = new ArrayList<>(entries.size());
+        int size = prompt.size() + entries.size();
+        Logprobs out = new Logprobs(new ArrayList<>(size), new ArrayList<>(size), new ArrayList<>(size),
+                new ArrayList<>(size));
         int offset = firstOffset;
+        for (int i = 0; i < prompt.size(); i++) {
+            offset = append(out, prompt.get(i), offset, i == 0);
+        }
         for (LogprobEntry entry : entries) {
-            tokens.add(entry.token());
-            tokenLogprobs.add(entry.logprob());
-            Map<String, Double> alternatives = new LinkedHashMap<>();
+            offset = append(out, entry, offset, false);
+        }
+        return out;
+    }
+
+    /** Adds one token; returns the offset after its text. */
+    private static int append(Logprobs out, LogprobEntry entry, int offset, boolean unscored) {
+        out.tokens().add(entry.token());
+        out.tokenLogprobs().add(unscored ? null : entry.logprob());
+        Map<String, Double> alternatives = null;
+        if (!unscored) {
+            alternatives = new LinkedHashMap<>();
             // Two ids can share a text (partial characters); the first, more likely one is kept.
             if (entry.top() != null) {
-                entry.top().forEach(alt -> alternatives.putIfAbsent(alt.token(), alt.logprob()));
+                Map<String, Double> into = alternatives;
+                entry.top().forEach(alt -> into.putIfAbsent(alt.token(), alt.logprob()));
             }
-            top.add(alternatives);
-            offsets.add(offset);
-            offset += entry.token().codePointCount(0, entry.token().length());
         }
-        return new Logprobs(tokens, tokenLogprobs, top, offsets);
+        out.topLogprobs().add(alternatives);
+        out.textOffset().add(offset);
+        return offset + entry.token().codePointCount(0, entry.token().length());
     }
 }

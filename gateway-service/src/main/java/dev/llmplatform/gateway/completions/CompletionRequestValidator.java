@@ -10,7 +10,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Checks a completion request: the shared sampling surface ({@link SamplingValidator}), then what
- * only completions have: the prompt, {@code logprobs} (0..5 alternatives, OpenAI's limit) and {@code echo}.
+ * only completions have: the prompt, {@code logprobs} (0..5 alternatives, OpenAI's limit) and {@code echo};
+ * both together also score the prompt's tokens.
  */
 final class CompletionRequestValidator {
 
@@ -27,17 +28,14 @@ final class CompletionRequestValidator {
         String prompt = promptText(request.prompt());
         checkLogprobs(request);
         RegisteredModel model = sampling.validate(request);
-        return GenerationInput.ofPrompt(request, model, prompt, request.logprobs());
+        Integer promptLogprobs = request.isEcho() ? request.logprobs() : null;
+        return GenerationInput.ofPrompt(request, model, prompt, request.logprobs(), promptLogprobs);
     }
 
     private static void checkLogprobs(CompletionRequest request) {
         Integer logprobs = request.logprobs();
         if (logprobs != null && (logprobs < 0 || logprobs > MAX_LOGPROBS)) {
             throw ApiException.invalid("logprobs", "logprobs must be in 0.." + MAX_LOGPROBS + ", got " + logprobs);
-        }
-        if (request.isEcho() && logprobs != null) {
-            throw ApiException.invalid("echo", "echo is not supported together with logprobs: the platform does not"
-                    + " compute log-probabilities of prompt tokens. Send echo without logprobs, or logprobs without echo");
         }
     }
 

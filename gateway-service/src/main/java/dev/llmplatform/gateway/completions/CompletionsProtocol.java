@@ -29,7 +29,7 @@ public final class CompletionsProtocol {
      * lands in {@code unrecognized} and is refused with a 400 naming it.
      *
      * @param logprobs top alternatives per token, 0..5; null for no logprobs
-     * @param echo     prepend the prompt to the completion (not with logprobs: prompt logprobs are not computed)
+     * @param echo     prepend the prompt to the completion; with {@code logprobs}, its tokens' logprobs come first too
      */
     public record CompletionRequest(
             String model,

@@ -9,16 +9,21 @@ import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.contracts.TokenizerRequest;
 import dev.llmplatform.gateway.error.ApiException;
 import dev.llmplatform.topics.Topics;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -26,6 +31,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Generation over Kafka: publishes the request keyed by its id, naming this instance's reply
  * partition, and streams the events the {@link ReplyRouter} receives for it. A client that goes
  * away or a deadline that passes sends a {@link ControlMessage.Cancel} so the engine frees the slot.
+ * Every record is sent in the scope of the HTTP request's observation (WebFlux keeps it in the Reactor
+ * context, not in a thread local), so the template's observation continues the request's trace and
+ * writes its {@code traceparent} header.
  */
 public final class KafkaGenerationClient implements GenerationClient {
 
@@ -52,12 +60,13 @@ public final class KafkaGenerationClient implements GenerationClient {
     @Override
     public Flux<GenerationEvent> generate(GenerationRequest request) {
         String id = request.requestId();
-        return Flux.defer(() -> {
+        return Flux.deferContextual(context -> {
+            Observation trace = observation(context);
             AtomicBoolean ended = new AtomicBoolean();
             // Register before publishing, so even the fastest reply finds its sink.
             Flux<GenerationEvent> replies = router.register(id);
-            return publish(Topics.GENERATION_REQUESTS.name(), id, request)
-                    .onErrorMap(e -> !(e instanceof ApiException), KafkaGenerationClient::unavailable)
+            return publish(trace, Topics.GENERATION_REQUESTS.name(), id, request)
+                    .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable(trace, e))
                     .thenMany(replies)
                     // One timer per event, each set to the time left until the deadline: an overall deadline.
                     .timeout(untilDeadline(request), event -> untilDeadline(request))
@@ -68,12 +77,12 @@ public final class KafkaGenerationClient implements GenerationClient {
                     })
                     .onErrorMap(TimeoutException.class, e -> {
                         ended.set(true);
-                        cancel(id, ControlMessage.Reason.DEADLINE);
+                        cancel(trace, id, ControlMessage.Reason.DEADLINE);
                         return deadlinePassed(request);
                     })
                     .doOnCancel(() -> {
                         if (ended.compareAndSet(false, true)) {
-                            cancel(id, ControlMessage.Reason.CLIENT);
+                            cancel(trace, id, ControlMessage.Reason.CLIENT);
                         }
                     })
                     .doFinally(signal -> router.remove(id));
@@ -84,10 +93,11 @@ public final class KafkaGenerationClient implements GenerationClient {
     @Override
     public Mono<GenerationEvent> tokenizer(TokenizerRequest request, long deadlineEpochMs) {
         String id = request.requestId();
-        return Mono.defer(() -> {
+        return Mono.deferContextual(context -> {
+            Observation trace = observation(context);
             Flux<GenerationEvent> replies = router.register(id);
-            return publish(Topics.TOKENIZER_REQUESTS.name(), id, request)
-                    .onErrorMap(e -> !(e instanceof ApiException), KafkaGenerationClient::unavailable)
+            return publish(trace, Topics.TOKENIZER_REQUESTS.name(), id, request)
+                    .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable(trace, e))
                     .then(replies.next())
                     .timeout(Duration.ofMillis(Math.max(0, deadlineEpochMs - clock.millis())))
                     .onErrorMap(TimeoutException.class, e -> new ApiException(new ErrorInfo(504, "server_error",
@@ -105,23 +115,42 @@ public final class KafkaGenerationClient implements GenerationClient {
     }
 
     /** Fire and forget: the client is gone or already has its answer; a lost cancel only wastes compute. */
-    private void cancel(String requestId, ControlMessage.Reason reason) {
-        publish(Topics.GENERATION_CONTROL.name(), requestId, ControlMessage.Cancel.of(requestId, reason))
-                .subscribe(null, e -> log.warn("could not send cancel ({}) for {}: {}", reason, requestId, e.toString()));
+    private void cancel(Observation trace, String requestId, ControlMessage.Reason reason) {
+        publish(trace, Topics.GENERATION_CONTROL.name(), requestId, ControlMessage.Cancel.of(requestId, reason))
+                .subscribe(null, e -> inScope(trace, () ->
+                        log.warn("could not send cancel ({}) for {}: {}", reason, requestId, e.toString())));
+    }
+
+    /** The HTTP request's observation, or null outside one (nothing then to continue: the send starts a trace). */
+    private static Observation observation(ContextView context) {
+        return context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
     }
 
     /**
      * Sends off the event loop: {@code KafkaTemplate.send} can block while it fetches metadata,
      * the future then completes on the producer's thread.
      */
-    private Mono<Void> publish(String topic, String key, Object message) {
-        return Mono.fromFuture(() -> kafka.send(topic, key, Messages.toJson(message)))
+    private Mono<Void> publish(Observation trace, String topic, String key, Object message) {
+        return Mono.fromFuture(() -> send(trace, topic, key, Messages.toJson(message)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .then();
     }
 
-    private static ApiException unavailable(Throwable cause) {
-        log.error("could not publish a generation request", cause);
+    private CompletableFuture<SendResult<String, String>> send(Observation trace, String topic, String key, String json) {
+        return trace == null ? kafka.send(topic, key, json) : trace.scoped(() -> kafka.send(topic, key, json));
+    }
+
+    /** Runs a log statement in the request's scope, so the line carries its trace id. */
+    private static void inScope(Observation trace, Runnable logging) {
+        if (trace == null) {
+            logging.run();
+        } else {
+            trace.scoped(logging);
+        }
+    }
+
+    private static ApiException unavailable(Observation trace, Throwable cause) {
+        inScope(trace, () -> log.error("could not publish a generation request", cause));
         return new ApiException(new ErrorInfo(503, "server_error",
                 "The generation service is unavailable, please retry", null, "service_unavailable"));
     }

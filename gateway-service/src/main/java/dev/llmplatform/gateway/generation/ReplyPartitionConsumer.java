@@ -3,6 +3,7 @@ package dev.llmplatform.gateway.generation;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.PoisonMessageException;
+import dev.llmplatform.kafka.TraceHeaders;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -93,7 +94,9 @@ public final class ReplyPartitionConsumer implements AutoCloseable {
             event = Messages.fromJson(record.value(), GenerationEvent.class);
         } catch (PoisonMessageException e) {
             // Nobody can act on a reply that cannot be read; the request it belonged to times out.
-            log.warn("skipping unreadable reply at {}@{} (key {}): {}", partition, record.offset(), record.key(), e.getMessage());
+            try (TraceHeaders.MdcScope ignored = TraceHeaders.of(record.headers()).inMdc()) {
+                log.warn("skipping unreadable reply at {}@{} (key {}): {}", partition, record.offset(), record.key(), e.getMessage());
+            }
             return;
         }
         router.route(event);

@@ -36,8 +36,31 @@ final class Choices {
         return choices[index].tokenTextLength;
     }
 
+    /**
+     * Records a choice's prompt logprobs, once (they come on its first event), so that its text
+     * offsets continue after the prompt's token texts.
+     */
+    void addPrompt(int index, List<LogprobEntry> entries) {
+        Choice choice = choices[index];
+        if (choice.promptLogprobs == null && !entries.isEmpty()) {
+            choice.promptLogprobs = entries;
+            choice.tokenTextLength += codePoints(entries);
+        }
+    }
+
+    /** The prompt logprobs an event carries, or an empty list. */
+    static List<LogprobEntry> promptLogprobsOf(GenerationEvent event) {
+        List<LogprobEntry> entries = switch (event) {
+            case GenerationEvent.Delta delta -> delta.promptLogprobs();
+            case GenerationEvent.Completed done -> done.promptLogprobs();
+            default -> null;
+        };
+        return entries == null ? List.of() : entries;
+    }
+
     Choices add(IndexedEvent indexed) {
         Choice choice = choices[indexed.index()];
+        addPrompt(indexed.index(), promptLogprobsOf(indexed.event()));
         switch (indexed.event()) {
             case GenerationEvent.Delta delta -> choice.add(delta.text(), delta.tokenIds().size(), delta.logprobs());
             case GenerationEvent.Completed done -> {
@@ -64,7 +87,8 @@ final class Choices {
                         "The generation ended without a result", null, null));
             }
             results.add(new ChoiceResult(i, choice.text.toString(), choice.logprobs,
-                    choice.completed.finishReason().wireName()));
+                    choice.completed.finishReason().wireName(),
+                    choice.promptLogprobs == null ? List.of() : choice.promptLogprobs));
         }
         return results;
     }
@@ -85,12 +109,21 @@ final class Choices {
         return UsageBody.of(prompt, completion);
     }
 
+    private static int codePoints(List<LogprobEntry> entries) {
+        int length = 0;
+        for (LogprobEntry entry : entries) {
+            length += entry.token().codePointCount(0, entry.token().length());
+        }
+        return length;
+    }
+
     private static final class Choice {
         private final StringBuilder text = new StringBuilder();
         private final List<LogprobEntry> logprobs = new ArrayList<>();
         private int tokens;
         private int tokenTextLength;
         private boolean opened;
+        private List<LogprobEntry> promptLogprobs;
         private GenerationEvent.Completed completed;
 
         void add(String piece, int tokenCount, List<LogprobEntry> entries) {
@@ -98,9 +131,7 @@ final class Choices {
             tokens += tokenCount;
             if (entries != null) {
                 logprobs.addAll(entries);
-                for (LogprobEntry entry : entries) {
-                    tokenTextLength += entry.token().codePointCount(0, entry.token().length());
-                }
+                tokenTextLength += codePoints(entries);
             }
         }
     }

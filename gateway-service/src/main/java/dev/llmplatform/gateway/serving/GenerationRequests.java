@@ -44,7 +44,8 @@ final class GenerationRequests {
             requests.add(new GenerationRequest(GenerationRequest.CURRENT_VERSION, id.requestId(i, choices),
                     model.name(), input.prompt(), input.messages(), maxTokens,
                     sampling(r, model.defaults(), seed, input.topLogprobs()),
-                    r.stop() == null ? List.of() : r.stop(), r.isStream(), replyTo, nowEpochMs, deadlineEpochMs));
+                    r.stop() == null ? List.of() : r.stop(), r.isStream(), replyTo, nowEpochMs, deadlineEpochMs,
+                    input.promptLogprobs()));
         }
         return requests;
     }

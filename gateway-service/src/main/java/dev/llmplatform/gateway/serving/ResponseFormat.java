@@ -13,6 +13,14 @@ public interface ResponseFormat {
     /** What a choice streams before its first output: chat's assistant role, or the echoed prompt. */
     List<Object> opening(ResponseId id, int index);
 
+    /**
+     * {@link #opening(ResponseId, int)}, given the prompt's logprobs when the choice's first event
+     * carries them (echo with logprobs; else empty).
+     */
+    default List<Object> opening(ResponseId id, int index, List<LogprobEntry> promptLogprobs) {
+        return opening(id, index);
+    }
+
     /** One streamed piece of one choice. */
     Object chunk(ResponseId id, Piece piece);
 
@@ -29,7 +37,11 @@ public interface ResponseFormat {
     record Piece(int index, String text, List<LogprobEntry> logprobs, int textOffset, String finishReason) {
     }
 
-    /** @param logprobs one entry per generated token (empty when none were asked for) */
-    record ChoiceResult(int index, String text, List<LogprobEntry> logprobs, String finishReason) {
+    /**
+     * @param logprobs       one entry per generated token (empty when none were asked for)
+     * @param promptLogprobs one entry per prompt token, the first without a logprob (empty when not asked for)
+     */
+    record ChoiceResult(int index, String text, List<LogprobEntry> logprobs, String finishReason,
+                        List<LogprobEntry> promptLogprobs) {
     }
 }

@@ -64,9 +64,12 @@ final class ResponseRenderer {
                                                  Choices state) {
         int index = indexed.index();
         List<ServerSentEvent<String>> out = new ArrayList<>(2);
+        List<LogprobEntry> prompt = Choices.promptLogprobsOf(indexed.event());
         if (state.open(index)) {
-            format.opening(id, index).forEach(chunk -> out.add(data(chunk)));
+            format.opening(id, index, prompt).forEach(chunk -> out.add(data(chunk)));
         }
+        // Before this event's piece, whose text offsets follow the prompt's tokens.
+        state.addPrompt(index, prompt);
         switch (indexed.event()) {
             case GenerationEvent.Delta delta -> {
                 List<LogprobEntry> logprobs = orEmpty(delta.logprobs());

@@ -171,6 +171,45 @@ class CompletionsResponseTest {
                 .formatted(MODEL));
         assertThat(payload(lines.getFirst()).get("choices").get(0).get("text").asString()).isEqualTo("Say hello");
         assertThat(backend.requests()).allSatisfy(r -> assertThat(r.prompt()).isEqualTo("Say hello"));
+        assertThat(backend.requests()).allSatisfy(r -> assertThat(r.promptLogprobs()).as("echo alone").isNull());
+    }
+
+    @Test
+    void shouldPutThePromptsTokensBeforeTheCompletionsInTheLogprobsOfAnEcho() {
+        JsonNode choice = post("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"echo\":true,\"logprobs\":2}".formatted(MODEL))
+                .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody()
+                .get("choices").get(0);
+        JsonNode logprobs = choice.get("logprobs");
+
+        assertThat(choice.get("text").asString()).isEqualTo("Say helloHello, 世界 🙂");
+        assertThat(logprobs.get("tokens").valueStream().map(JsonNode::asString))
+                .containsExactly("Say", " hello", "Hello", ", ", "\uFFFD", "世界", " 🙂");
+        // The scripted partial-character token reads as U+FFFD; every other piece spells the text.
+        assertThat(String.join("", logprobs.get("tokens").valueStream().map(JsonNode::asString).toList())
+                .replace("\uFFFD", "")).isEqualTo(choice.get("text").asString());
+        assertThat(logprobs.get("token_logprobs").get(0).isNull()).isTrue();
+        assertThat(logprobs.get("top_logprobs").get(0).isNull()).isTrue();
+        assertThat(logprobs.get("token_logprobs").get(1).asDouble()).isEqualTo(-0.5);
+        assertThat(logprobs.get("top_logprobs").get(1).propertyNames()).containsExactly(" hello", "p1");
+        assertThat(logprobs.get("token_logprobs").get(2).asDouble()).isEqualTo(-0.1);
+        assertThat(logprobs.get("text_offset").valueStream().map(JsonNode::asInt)).containsExactly(0, 3, 9, 14, 16, 17, 19);
+        assertThat(backend.requests()).allSatisfy(r -> assertThat(r.promptLogprobs()).isEqualTo(2));
+    }
+
+    @Test
+    void shouldStreamThePromptsLogprobsWithTheEchoAndContinueTheOffsetsAfterThem() {
+        List<String> lines = streamLines(("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"echo\":true,\"logprobs\":1,"
+                + "\"stream\":true}").formatted(MODEL));
+        List<JsonNode> choices = lines.subList(0, lines.size() - 1).stream()
+                .map(line -> payload(line).get("choices").get(0)).toList();
+
+        JsonNode opening = choices.getFirst();
+        assertThat(opening.get("text").asString()).isEqualTo("Say hello");
+        assertThat(opening.get("logprobs").get("tokens").valueStream().map(JsonNode::asString)).containsExactly("Say", " hello");
+        assertThat(opening.get("logprobs").get("token_logprobs").get(0).isNull()).isTrue();
+        assertThat(opening.get("logprobs").get("top_logprobs").get(1).propertyNames()).containsExactly(" hello");
+        assertThat(choices.stream().flatMap(c -> c.get("logprobs").get("text_offset").valueStream()).map(JsonNode::asInt))
+                .containsExactly(0, 3, 9, 14, 16, 17, 19);
     }
 
     private WebTestClient.ResponseSpec post(String body) {

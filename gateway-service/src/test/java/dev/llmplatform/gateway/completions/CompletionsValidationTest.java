@@ -67,7 +67,6 @@ class CompletionsValidationTest {
             {"model":"tiny-llama","prompt":"hi","logit_bias":{"5":101}}  | 400 | logit_bias
             {"model":"tiny-llama","prompt":"hi","logprobs":6}            | 400 | logprobs
             {"model":"tiny-llama","prompt":"hi","logprobs":-1}           | 400 | logprobs
-            {"model":"tiny-llama","prompt":"hi","echo":true,"logprobs":1} | 400 | echo
             {"model":"tiny-llama","prompt":"hi","stream_options":{"include_usage":true}} | 400 | stream_options
             {"model":"tiny-llama","prompt":"hi","stream":true,"stream_options":{"foo":1}} | 400 | stream_options.foo
             {"model":"tiny-llama","prompt":"hi","best_of":2}             | 400 | best_of

@@ -22,12 +22,12 @@ public final class Replies {
     }
 
     public static GenerationEvent delta(String requestId, String text, Integer... tokenIds) {
-        return new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, requestId, text, List.of(tokenIds), null);
+        return new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, requestId, text, List.of(tokenIds), null, null);
     }
 
     public static GenerationEvent completed(String requestId, String text, FinishReason reason, Usage usage) {
         return new GenerationEvent.Completed(GenerationEvent.CURRENT_VERSION, requestId, text, List.of(9), null,
-                reason, usage, new Timings(1, 2, 3));
+                reason, usage, new Timings(1, 2, 3), null);
     }
 
     public static GenerationEvent failed(String requestId, ErrorInfo error) {
@@ -40,13 +40,49 @@ public final class Replies {
     /**
      * {@link #scripted(String, String)} for a generation request: the script is named by the prompt,
      * or by the last message of a chat. When the request asks for logprobs, every event carries one
-     * {@link #logprob} per token with that many alternatives.
+     * {@link #logprob} per token with that many alternatives; when it asks for prompt logprobs, the
+     * first event carries {@link #promptLogprobs}.
      */
     public static List<GenerationEvent> scripted(GenerationRequest request) {
         String text = request.prompt() != null ? request.prompt() : request.messages().getLast().content();
         List<GenerationEvent> events = scripted(request.requestId(), text);
         Integer top = request.sampling().logprobs();
-        return top == null ? events : events.stream().map(event -> withLogprobs(event, top)).toList();
+        events = top == null ? events : events.stream().map(event -> withLogprobs(event, top)).toList();
+        if (request.promptLogprobs() == null || events.isEmpty()) {
+            return events;
+        }
+        List<GenerationEvent> withPrompt = new ArrayList<>(events);
+        withPrompt.set(0, withPromptLogprobs(events.getFirst(), promptLogprobs(text, request.promptLogprobs())));
+        return withPrompt;
+    }
+
+    /**
+     * The prompt as tokens of one word each (a space goes with the word after it), ids 200, 201, …;
+     * the first has no logprob (0, no alternatives), token i has -0.5·i and alternatives "p1", "p2", … .
+     */
+    public static List<LogprobEntry> promptLogprobs(String prompt, int alternatives) {
+        String[] words = prompt.split("(?= )");
+        List<LogprobEntry> entries = new ArrayList<>(words.length);
+        for (int i = 0; i < words.length; i++) {
+            double logprob = -0.5 * i;
+            List<LogprobEntry.Alternative> top = new ArrayList<>();
+            for (int j = 0; i > 0 && j < alternatives; j++) {
+                top.add(j == 0 ? new LogprobEntry.Alternative(words[i], 200 + i, logprob)
+                        : new LogprobEntry.Alternative("p" + j, 300 + j, logprob - j));
+            }
+            entries.add(new LogprobEntry(words[i], 200 + i, logprob, top));
+        }
+        return entries;
+    }
+
+    private static GenerationEvent withPromptLogprobs(GenerationEvent event, List<LogprobEntry> prompt) {
+        return switch (event) {
+            case GenerationEvent.Delta d -> new GenerationEvent.Delta(d.schemaVersion(), d.requestId(), d.text(),
+                    d.tokenIds(), d.logprobs(), prompt);
+            case GenerationEvent.Completed c -> new GenerationEvent.Completed(c.schemaVersion(), c.requestId(), c.text(),
+                    c.tokenIds(), c.logprobs(), c.finishReason(), c.usage(), c.timings(), prompt);
+            default -> event;
+        };
     }
 
     /** Token k has logprob -0.1·k; its alternatives (itself first) are sorted, most likely first. */
@@ -67,10 +103,10 @@ public final class Replies {
     private static GenerationEvent withLogprobs(GenerationEvent event, int top) {
         return switch (event) {
             case GenerationEvent.Delta d -> new GenerationEvent.Delta(d.schemaVersion(), d.requestId(), d.text(),
-                    d.tokenIds(), d.tokenIds().stream().map(id -> logprob(id, top)).toList());
+                    d.tokenIds(), d.tokenIds().stream().map(id -> logprob(id, top)).toList(), d.promptLogprobs());
             case GenerationEvent.Completed c -> new GenerationEvent.Completed(c.schemaVersion(), c.requestId(), c.text(),
                     c.tokenIds(), c.tokenIds().stream().map(id -> logprob(id, top)).toList(), c.finishReason(),
-                    c.usage(), c.timings());
+                    c.usage(), c.timings(), c.promptLogprobs());
             default -> event;
         };
     }

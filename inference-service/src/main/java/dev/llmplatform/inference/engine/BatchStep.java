@@ -60,17 +60,20 @@ final class BatchStep {
         int[] chunk = s.nextPromptChunk(maxTokens == Integer.MAX_VALUE ? 0 : maxTokens);
         float[][][] logits;
         try {
-            logits = decoder.step(List.of(s.cache()), List.of(chunk), false);
+            logits = decoder.step(List.of(s.cache()), List.of(chunk), s.scoresPrompt());
         } catch (RuntimeException e) {
             fail(List.of(s), e);
             return chunk.length;
         }
-        s.prefilled(chunk.length);
+        s.prefilled(chunk.length, logits[0]);
         if (!s.isPrefilling()) {
             int[] prompt = s.request().promptTokenIds();
             prefixCache.insert(prompt, s.cache());
             metrics.promptProcessed(prompt.length);
-            emit(s, logits[0][0]);
+            if (s.scoresPrompt()) {
+                sink.onPromptLogprobs(s.id(), s.promptLogprobs());
+            }
+            emit(s, logits[0][logits[0].length - 1]);
         }
         return chunk.length;
     }

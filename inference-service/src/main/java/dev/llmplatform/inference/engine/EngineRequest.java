@@ -9,15 +9,23 @@ import java.util.Objects;
  *
  * @param stopTokenIds    ids that end the sequence (EOS); the stop token itself is not emitted
  * @param deadlineEpochMs 0 for none; past it the request is cancelled with a timeout error
+ * @param promptLogprobs  null for none, else every prompt token is scored too (this many top alternatives),
+ *                        reported once through {@link TokenSink#onPromptLogprobs} before the first token
  */
 public record EngineRequest(String id, int[] promptTokenIds, int maxTokens, SamplingParams sampling,
-                            int[] stopTokenIds, long deadlineEpochMs) {
+                            int[] stopTokenIds, long deadlineEpochMs, Integer promptLogprobs) {
 
     public EngineRequest {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(promptTokenIds, "promptTokenIds");
         sampling = sampling == null ? SamplingParams.greedy() : sampling;
         stopTokenIds = stopTokenIds == null ? new int[0] : stopTokenIds;
+    }
+
+    /** Without prompt logprobs. */
+    public EngineRequest(String id, int[] promptTokenIds, int maxTokens, SamplingParams sampling,
+                         int[] stopTokenIds, long deadlineEpochMs) {
+        this(id, promptTokenIds, maxTokens, sampling, stopTokenIds, deadlineEpochMs, null);
     }
 
     public static EngineRequest greedy(String id, int[] prompt, int maxTokens, int... stopTokenIds) {

@@ -32,6 +32,10 @@ final class RequestValidator {
         if (request.maxTokens() <= 0) {
             return ErrorInfo.invalidRequest("max_tokens must be > 0", "max_tokens");
         }
+        Integer promptTop = request.promptLogprobs();
+        if (promptTop != null && (promptTop < 0 || promptTop > Sampler.MAX_TOP_LOGPROBS)) {
+            return ErrorInfo.invalidRequest("prompt logprobs must be in 0.." + Sampler.MAX_TOP_LOGPROBS, "logprobs");
+        }
         ErrorInfo sampling = checkSampling(request.sampling(), vocab);
         if (sampling != null) {
             return sampling;

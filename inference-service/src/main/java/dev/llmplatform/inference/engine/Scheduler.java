@@ -48,14 +48,15 @@ final class Scheduler {
         int admitted = 0;
         while (!waiting.isEmpty() && running.size() < maxBatchSize) {
             Sequence next = waiting.peekFirst();
-            // Looked up before reserving: the blocks stay held even if making room evicts them.
-            PrefixCache.Match prefix = prefixCache.lookup(next.request().promptTokenIds());
+            // Looked up before reserving: the blocks stay held even if making room evicts them. A prompt
+            // being scored needs every position's logits, so it starts from nothing.
+            PrefixCache.Match prefix = next.scoresPrompt() ? null : prefixCache.lookup(next.request().promptTokenIds());
             if (!reserve(next.reservedTokens())) {
                 break;
             }
             waiting.removeFirst();
             KvCache cache = decoder.newCache(next.reservedTokens());
-            int cached = prefix.copyInto(cache);
+            int cached = prefix == null ? 0 : prefix.copyInto(cache);
             next.admit(cache, cached, nowNanos);
             running.add(next);
             metrics.admitted(next.queueNanos());

@@ -2,11 +2,13 @@ package dev.llmplatform.inference.engine;
 
 import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.Timings;
+import dev.llmplatform.contracts.TokenLogprob;
 import dev.llmplatform.contracts.Usage;
 import dev.llmplatform.inference.engine.kv.KvCache;
 import dev.llmplatform.inference.engine.sampling.SamplingState;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One request inside the engine: waiting, then prefilling its prompt, then decoding one token per
@@ -18,6 +20,8 @@ final class Sequence {
     private final SamplingState sampling;
     private final long submittedNanos;
     private final int reservedTokens;
+    /** Null unless the request asked for its prompt's logprobs. */
+    private final PromptLogprobs promptLogprobs;
     private KvCache cache;
     private int prefilled;
     private int generated;
@@ -33,6 +37,8 @@ final class Sequence {
         this.sampling = SamplingState.seeded(request.sampling().seed(), request.promptTokenIds());
         this.submittedNanos = submittedNanos;
         this.reservedTokens = reservedTokens(request, contextLength);
+        this.promptLogprobs = request.promptLogprobs() == null ? null
+                : new PromptLogprobs(request.promptTokenIds(), request.promptLogprobs());
     }
 
     EngineRequest request() {
@@ -97,6 +103,27 @@ final class Sequence {
 
     void prefilled(int tokens) {
         prefilled += tokens;
+    }
+
+    /**
+     * True when every prompt position's logits are needed (prompt logprobs): the prefill asks for all
+     * positions, and no prefix-cache hit may skip positions.
+     */
+    boolean scoresPrompt() {
+        return promptLogprobs != null;
+    }
+
+    /** A prefilled chunk's logits (all positions, as {@link #scoresPrompt} asks); then as {@link #prefilled(int)}. */
+    void prefilled(int tokens, float[][] chunkLogits) {
+        if (promptLogprobs != null) {
+            promptLogprobs.add(prefilled, chunkLogits);
+        }
+        prefilled(tokens);
+    }
+
+    /** The scored prompt, once prefilled, or null when not asked for. */
+    List<TokenLogprob> promptLogprobs() {
+        return promptLogprobs == null ? null : promptLogprobs.entries();
     }
 
     int pendingToken() {

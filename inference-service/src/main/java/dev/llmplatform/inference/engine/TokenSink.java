@@ -24,6 +24,14 @@ public interface TokenSink {
     void onTokens(String requestId, int offset, int[] tokenIds, List<TokenLogprob> logprobs);
 
     /**
+     * The prompt's log-probabilities, for a request that asked for them: one entry per prompt token, the
+     * first with logprob 0 and no alternatives (nothing precedes it). Called once, before the first
+     * {@link #onTokens} (or the finish, when the first token is a stop token).
+     */
+    default void onPromptLogprobs(String requestId, List<TokenLogprob> logprobs) {
+    }
+
+    /**
      * The request ended; called exactly once per request, after its last {@link #onTokens}.
      *
      * @param error null, except for {@link FinishReason#ERROR} and for a passed deadline ({@link FinishReason#CANCELLED})

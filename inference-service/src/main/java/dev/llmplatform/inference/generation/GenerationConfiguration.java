@@ -2,10 +2,12 @@ package dev.llmplatform.inference.generation;
 
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.inference.InferenceProperties;
+import dev.llmplatform.kafka.TraceHeaders;
 import dev.llmplatform.model.ModelStore;
 import dev.llmplatform.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
@@ -18,7 +20,7 @@ import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 
 /**
  * Wires the Spring-free engine to Kafka: token events go to {@link Topics#INFERENCE_TOKENS} keyed by
- * request id; engines are created per model on demand; preloaded models warm up before the service
+ * request id, each with its request's {@code traceparent}; engines are created per model on demand; preloaded models warm up before the service
  * reports ready (runners finish before readiness turns to accepting traffic).
  */
 @Configuration(proxyBeanMethods = false)
@@ -26,15 +28,24 @@ public class GenerationConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationConfiguration.class);
 
+    /**
+     * The trace header is set here, not by the template's observation: this runs on the publisher thread,
+     * where no observation is in scope (inference.yml leaves the template's observation off, or it would
+     * replace the header with a new trace's).
+     */
     @Bean
     public TokenEventPublisher tokenEventPublisher(KafkaTemplate<String, String> kafka) {
-        return new TokenEventPublisher(event -> kafka
-                .send(Topics.INFERENCE_TOKENS.name(), event.requestId(), Messages.toJson(event))
-                .whenComplete((result, error) -> {
-                    if (error != null) {
+        return new TokenEventPublisher((event, trace) -> {
+            var record = new ProducerRecord<>(Topics.INFERENCE_TOKENS.name(), event.requestId(), Messages.toJson(event));
+            trace.addTo(record.headers());
+            kafka.send(record).whenComplete((result, error) -> {
+                if (error != null) {
+                    try (TraceHeaders.MdcScope ignored = trace.inMdc()) {
                         LOG.error("token event of request {} not delivered", event.requestId(), error);
                     }
-                }));
+                }
+            });
+        });
     }
 
     @Bean

@@ -3,6 +3,8 @@ package dev.llmplatform.inference.generation;
 import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.InferenceRequest;
 import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.kafka.TraceCapture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -10,7 +12,9 @@ import org.springframework.stereotype.Component;
  * The Kafka side of generation. Requests are shared among the instances of the consumer group;
  * cancels are seen by every instance (a group id of its own, from the latest offset), since only
  * the instance running a request can stop it. Unreadable records throw, and the platform's error
- * handler sends them to {@code <topic>.DLT}.
+ * handler sends them to {@code <topic>.DLT}. A request's trace context is taken as it is consumed (the
+ * listener observation's span) and goes on every token event of it: those are sent later, from the
+ * publisher thread, where no observation is in scope.
  */
 @Component
 public class GenerationListeners {
@@ -22,17 +26,20 @@ public class GenerationListeners {
 
     private final GenerationService generation;
     private final RequestBackpressure backpressure;
+    private final TraceCapture traces;
 
-    public GenerationListeners(GenerationService generation, RequestBackpressure backpressure) {
+    public GenerationListeners(GenerationService generation, RequestBackpressure backpressure, TraceCapture traces) {
         this.generation = generation;
         this.backpressure = backpressure;
+        this.traces = traces;
     }
 
     @KafkaListener(id = REQUESTS_LISTENER_ID, idIsGroup = false,
             topics = "#{T(dev.llmplatform.topics.Topics).INFERENCE_REQUESTS.name()}",
             containerPostProcessor = REQUEST_CONSUMER_LIMITS)
-    public void onRequest(String json) {
-        generation.start(Messages.fromJson(json, InferenceRequest.class));
+    public void onRequest(ConsumerRecord<String, String> record) {
+        InferenceRequest request = Messages.fromJson(record.value(), InferenceRequest.class);
+        generation.start(request, traces.capture(record.headers()));
         backpressure.check();
     }
 

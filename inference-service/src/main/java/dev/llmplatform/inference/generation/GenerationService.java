@@ -2,6 +2,7 @@ package dev.llmplatform.inference.generation;
 
 import dev.llmplatform.contracts.InferenceRequest;
 import dev.llmplatform.inference.engine.EngineRequest;
+import dev.llmplatform.kafka.TraceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +24,16 @@ public final class GenerationService {
         this.publisher = publisher;
     }
 
-    public void start(InferenceRequest request) {
+    /** @param trace the request's trace context, put on every token event of it */
+    public void start(InferenceRequest request, TraceHeaders trace) {
         ModelEngines.LoadedModel model;
         try {
             model = engines.get(request.model(), request.version());
         } catch (ModelUnavailableException e) {
-            publisher.refuse(request.requestId(), request.decode(), request.promptTokenIds().size(), e.error());
+            publisher.refuse(request.requestId(), request.decode(), request.promptTokenIds().size(), e.error(), trace);
             return;
         }
-        if (!publisher.open(request.requestId(), request.decode())) {
+        if (!publisher.open(request.requestId(), request.decode(), trace)) {
             LOG.warn("request {} is already running here; duplicate record ignored", request.requestId());
             return;
         }
@@ -44,7 +46,7 @@ public final class GenerationService {
 
     static EngineRequest toEngineRequest(InferenceRequest request) {
         return new EngineRequest(request.requestId(), toArray(request.promptTokenIds()), request.maxTokens(),
-                request.sampling(), toArray(request.stopTokenIds()), request.deadlineEpochMs());
+                request.sampling(), toArray(request.stopTokenIds()), request.deadlineEpochMs(), request.promptLogprobs());
     }
 
     private static int[] toArray(List<Integer> ids) {

@@ -8,6 +8,7 @@ import dev.llmplatform.contracts.TokenEvent;
 import dev.llmplatform.contracts.TokenLogprob;
 import dev.llmplatform.contracts.Usage;
 import dev.llmplatform.inference.engine.TokenSink;
+import dev.llmplatform.kafka.TraceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,17 +24,19 @@ import java.util.concurrent.TimeUnit;
  * became ready, and sends all their pending tokens as one {@link TokenEvent}. When the engine runs
  * ahead of the producer, tokens coalesce; events of one request leave in order from one thread.
  * A non-streamed request ({@code decode.stream == false}) leaves as one event when it finishes.
+ * Every event goes with the trace context its request was opened with, and the publisher's log lines
+ * carry that trace id.
  */
 public final class TokenEventPublisher implements TokenSink, AutoCloseable {
 
-    /** Sends one event (to Kafka in the service); called from the publisher thread only. */
+    /** Sends one event (to Kafka in the service) with its request's trace; called from the publisher thread only. */
     @FunctionalInterface
     public interface Sender {
-        void send(TokenEvent event);
+        void send(TokenEvent event, TraceHeaders trace);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenEventPublisher.class);
-    private static final TokenStream STOP = new TokenStream("", null);
+    private static final TokenStream STOP = new TokenStream("", null, TraceHeaders.NONE);
 
     private final Sender sender;
     private final Map<String, TokenStream> streams = new ConcurrentHashMap<>();
@@ -46,17 +49,17 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     }
 
     /**
-     * Registers a request before it is submitted, with the decoding context its events carry.
+     * Registers a request before it is submitted, with the decoding context and trace its events carry.
      *
      * @return false when the request is already open here (a redelivered record), which must not run twice
      */
-    public boolean open(String requestId, DecodeContext decode) {
-        return streams.putIfAbsent(requestId, new TokenStream(requestId, decode)) == null;
+    public boolean open(String requestId, DecodeContext decode, TraceHeaders trace) {
+        return streams.putIfAbsent(requestId, new TokenStream(requestId, decode, trace)) == null;
     }
 
     /** Ends a request that never reached an engine (unknown model, load failure) with an error. */
-    public void refuse(String requestId, DecodeContext decode, int promptTokens, ErrorInfo error) {
-        if (!open(requestId, decode)) {
+    public void refuse(String requestId, DecodeContext decode, int promptTokens, ErrorInfo error, TraceHeaders trace) {
+        if (!open(requestId, decode, trace)) {
             LOG.warn("request {} refused while already running here; refusal dropped", requestId);
             return;
         }
@@ -77,6 +80,15 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
         }
         if (stream.addTokens(tokenIds, logprobs)) {
             ready.add(stream);
+        }
+    }
+
+    /** Held by the stream and sent on its first event (no event of its own, so the tokenizer sees one first event). */
+    @Override
+    public void onPromptLogprobs(String requestId, List<TokenLogprob> logprobs) {
+        TokenStream stream = streams.get(requestId);
+        if (stream != null) {
+            stream.setPromptLogprobs(logprobs);
         }
     }
 
@@ -110,11 +122,17 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
             if (event.isLast()) {
                 streams.remove(stream.requestId());
             }
-            try {
-                sender.send(event);
-            } catch (RuntimeException e) {
-                LOG.error("cannot publish tokens of request {}", stream.requestId(), e);
+            try (TraceHeaders.MdcScope ignored = stream.trace().inMdc()) {
+                send(stream, event);
             }
+        }
+    }
+
+    private void send(TokenStream stream, TokenEvent event) {
+        try {
+            sender.send(event, stream.trace());
+        } catch (RuntimeException e) {
+            LOG.error("cannot publish tokens of request {}", stream.requestId(), e);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.llmplatform.contracts.Timings;
 import dev.llmplatform.contracts.TokenEvent;
 import dev.llmplatform.contracts.TokenLogprob;
 import dev.llmplatform.contracts.Usage;
+import dev.llmplatform.kafka.TraceHeaders;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,14 +19,19 @@ import java.util.List;
  * thread, drained by the publisher thread; whatever piled up in between leaves as one record.
  * A request with {@code decode.stream == false} (a batch job, a non-streamed HTTP call) is only
  * scheduled when it finishes, so it leaves as exactly one event: offset 0, every id, no context.
+ * It also keeps the request's trace context, taken when the request was consumed, for every event's
+ * record: the engine and publisher threads have no observation in scope.
  */
 final class TokenStream {
 
     private final String requestId;
     private final DecodeContext decode;
+    private final TraceHeaders trace;
     private final ArrayDeque<Integer> recent = new ArrayDeque<>();
     private final List<Integer> pendingIds = new ArrayList<>();
     private List<TokenLogprob> pendingLogprobs;
+    /** The prompt's logprobs (echo with logprobs), until the first event takes them. */
+    private List<TokenLogprob> promptLogprobs;
     private int published;
     private FinishReason finishReason;
     private Usage usage;
@@ -33,13 +39,18 @@ final class TokenStream {
     private ErrorInfo error;
     private boolean scheduled;
 
-    TokenStream(String requestId, DecodeContext decode) {
+    TokenStream(String requestId, DecodeContext decode, TraceHeaders trace) {
         this.requestId = requestId;
         this.decode = decode;
+        this.trace = trace;
     }
 
     String requestId() {
         return requestId;
+    }
+
+    TraceHeaders trace() {
+        return trace;
     }
 
     /** Adds tokens; true when the stream must be queued for the publisher (it was not already). */
@@ -55,6 +66,10 @@ final class TokenStream {
         }
         // Held until the finish: the caller wants one record, not a stream.
         return decode.stream() && schedule();
+    }
+
+    synchronized void setPromptLogprobs(List<TokenLogprob> logprobs) {
+        promptLogprobs = logprobs;
     }
 
     synchronized boolean finish(FinishReason reason, Usage usage, Timings timings, ErrorInfo error) {
@@ -80,7 +95,7 @@ final class TokenStream {
             return null;
         }
         TokenEvent event = new TokenEvent(TokenEvent.CURRENT_VERSION, requestId, published, List.copyOf(pendingIds),
-                List.copyOf(recent), pendingLogprobs, finishReason, usage, timings, error, decode);
+                List.copyOf(recent), pendingLogprobs, finishReason, usage, timings, error, decode, promptLogprobs);
         published += pendingIds.size();
         for (int id : pendingIds) {
             recent.addLast(id);
@@ -90,6 +105,7 @@ final class TokenStream {
         }
         pendingIds.clear();
         pendingLogprobs = null;
+        promptLogprobs = null;
         return event;
     }
 }

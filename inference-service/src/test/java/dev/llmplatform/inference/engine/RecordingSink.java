@@ -19,6 +19,7 @@ final class RecordingSink implements TokenSink {
 
     private final Map<String, List<Integer>> tokens = new ConcurrentHashMap<>();
     private final Map<String, Finish> finishes = new ConcurrentHashMap<>();
+    private final Map<String, List<TokenLogprob>> promptLogprobs = new ConcurrentHashMap<>();
 
     @Override
     public synchronized void onTokens(String requestId, int offset, int[] tokenIds, List<TokenLogprob> logprobs) {
@@ -32,6 +33,21 @@ final class RecordingSink implements TokenSink {
         for (int t : tokenIds) {
             list.add(t);
         }
+    }
+
+    @Override
+    public synchronized void onPromptLogprobs(String requestId, List<TokenLogprob> logprobs) {
+        if (tokens.containsKey(requestId) || finishes.containsKey(requestId)) {
+            throw new AssertionError("prompt logprobs of " + requestId + " after its first token");
+        }
+        if (promptLogprobs.putIfAbsent(requestId, List.copyOf(logprobs)) != null) {
+            throw new AssertionError("prompt logprobs of " + requestId + " twice");
+        }
+    }
+
+    /** The prompt logprobs reported for a request, or null. */
+    List<TokenLogprob> promptLogprobs(String requestId) {
+        return promptLogprobs.get(requestId);
     }
 
     @Override

@@ -65,7 +65,7 @@ class GenerationKafkaServiceTest extends InferenceServiceTestBase {
         InferenceRequest whole = new InferenceRequest(streamed.schemaVersion(), streamed.requestId(), streamed.model(),
                 streamed.version(), streamed.promptTokenIds(), streamed.maxTokens(), streamed.sampling(),
                 streamed.stopTokenIds(), 0, streamed.createdEpochMs(), new DecodeContext("tiny", "1",
-                new ReplyTo("batch-results", 0), List.of(), false, 3, prompt.length));
+                new ReplyTo("batch-results", 0), List.of(), false, 3, prompt.length), null);
         try (Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
             kafka.send(Topics.INFERENCE_REQUESTS.name(), "req-whole", Messages.toJson(whole));
             assertThat(eventsOf(tokens, "req-whole")).singleElement().satisfies(event -> {

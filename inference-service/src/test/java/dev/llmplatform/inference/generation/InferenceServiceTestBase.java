@@ -113,7 +113,7 @@ abstract class InferenceServiceTestBase {
         DecodeContext decode = new DecodeContext(model, "1", new ReplyTo(Topics.GENERATION_EVENTS.name(), 0),
                 List.of(), true, 3, prompt.length);
         return new InferenceRequest(InferenceRequest.CURRENT_VERSION, id, model, null, promptIds, maxTokens,
-                SamplingParams.greedy(), List.of(), 0, System.currentTimeMillis(), decode);
+                SamplingParams.greedy(), List.of(), 0, System.currentTimeMillis(), decode, null);
     }
 
     /** A consumer of every partition of the topic from the start, assigned directly (no group rebalance to wait for). */

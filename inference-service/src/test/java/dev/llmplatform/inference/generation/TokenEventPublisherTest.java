@@ -8,10 +8,14 @@ import dev.llmplatform.contracts.Timings;
 import dev.llmplatform.contracts.TokenEvent;
 import dev.llmplatform.contracts.TokenLogprob;
 import dev.llmplatform.contracts.Usage;
+import dev.llmplatform.kafka.TraceHeaders;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +33,12 @@ class TokenEventPublisherTest {
         CountDownLatch firstSent = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<TokenEvent> sent = new CopyOnWriteArrayList<>();
-        try (TokenEventPublisher publisher = new TokenEventPublisher(event -> {
+        try (TokenEventPublisher publisher = new TokenEventPublisher((event, trace) -> {
             sent.add(event);
             firstSent.countDown();
             awaitQuietly(release);
         })) {
-            publisher.open("r", DECODE);
+            publisher.open("r", DECODE, TraceHeaders.NONE);
             publisher.onTokens("r", 0, new int[]{10}, null);
             assertThat(firstSent.await(5, TimeUnit.SECONDS)).isTrue();
             // The producer is busy: these three pile up and must leave as one record.
@@ -65,11 +69,11 @@ class TokenEventPublisherTest {
         DecodeContext whole = new DecodeContext("tiny", "1", new ReplyTo("batch-results", 0), List.of(), false, 2, 3);
         CountDownLatch sentOne = new CountDownLatch(1);
         List<TokenEvent> sent = new CopyOnWriteArrayList<>();
-        try (TokenEventPublisher publisher = new TokenEventPublisher(event -> {
+        try (TokenEventPublisher publisher = new TokenEventPublisher((event, trace) -> {
             sent.add(event);
             sentOne.countDown();
         })) {
-            publisher.open("r", whole);
+            publisher.open("r", whole, TraceHeaders.NONE);
             for (int i = 0; i < 5; i++) {
                 publisher.onTokens("r", i, new int[]{30 + i}, List.of(new TokenLogprob(30 + i, -0.1 * i, List.of())));
             }
@@ -91,8 +95,8 @@ class TokenEventPublisherTest {
     @Test
     void shouldKeepOnlyTheLastContextTokens() {
         List<TokenEvent> sent = new CopyOnWriteArrayList<>();
-        try (TokenEventPublisher publisher = new TokenEventPublisher(sent::add)) {
-            publisher.open("r", DECODE);
+        try (TokenEventPublisher publisher = new TokenEventPublisher((event, trace) -> sent.add(event))) {
+            publisher.open("r", DECODE, TraceHeaders.NONE);
             for (int i = 0; i < 5; i++) {
                 publisher.onTokens("r", i, new int[]{20 + i}, null);
                 int expected = i + 1;
@@ -106,8 +110,8 @@ class TokenEventPublisherTest {
     @Test
     void shouldEndARefusedRequestWithOneErrorEvent() {
         List<TokenEvent> sent = new CopyOnWriteArrayList<>();
-        try (TokenEventPublisher publisher = new TokenEventPublisher(sent::add)) {
-            publisher.refuse("r", DECODE, 3, ErrorInfo.notFound("no such model", "model"));
+        try (TokenEventPublisher publisher = new TokenEventPublisher((event, trace) -> sent.add(event))) {
+            publisher.refuse("r", DECODE, 3, ErrorInfo.notFound("no such model", "model"), TraceHeaders.NONE);
         }
         assertThat(sent).singleElement().satisfies(event -> {
             assertThat(event.finishReason()).isEqualTo(FinishReason.ERROR);
@@ -119,13 +123,38 @@ class TokenEventPublisherTest {
 
     @Test
     void shouldRefuseToOpenARequestThatIsAlreadyOpen() {
-        try (TokenEventPublisher publisher = new TokenEventPublisher(event -> { })) {
-            assertThat(publisher.open("r", DECODE)).isTrue();
-            assertThat(publisher.open("r", DECODE)).isFalse();
+        try (TokenEventPublisher publisher = new TokenEventPublisher((event, trace) -> { })) {
+            assertThat(publisher.open("r", DECODE, TraceHeaders.NONE)).isTrue();
+            assertThat(publisher.open("r", DECODE, TraceHeaders.NONE)).isFalse();
             publisher.onFinished("r", FinishReason.STOP, new Usage(3, 1), new Timings(0, 0, 0), null);
             await().atMost(Duration.ofSeconds(5)).until(() -> publisher.openStreams() == 0);
-            assertThat(publisher.open("r", DECODE)).isTrue();
+            assertThat(publisher.open("r", DECODE, TraceHeaders.NONE)).isTrue();
         }
+    }
+
+    @Test
+    void shouldSendEveryEventWithItsRequestsTraceAndLogThatTraceId() {
+        TraceHeaders traceA = new TraceHeaders("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+        TraceHeaders traceB = new TraceHeaders("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "k=v");
+        Map<String, List<TraceHeaders>> traces = new ConcurrentHashMap<>();
+        List<String> mdcTraceIds = new CopyOnWriteArrayList<>();
+        try (TokenEventPublisher publisher = new TokenEventPublisher((event, trace) -> {
+            traces.computeIfAbsent(event.requestId(), id -> new CopyOnWriteArrayList<>()).add(trace);
+            mdcTraceIds.add(event.requestId() + ":" + MDC.get("traceId"));
+        })) {
+            publisher.open("a", DECODE, traceA);
+            publisher.open("b", DECODE, traceB);
+            for (int i = 0; i < 3; i++) {
+                publisher.onTokens("a", i, new int[]{i}, null);
+                publisher.onTokens("b", i, new int[]{i}, null);
+            }
+            publisher.onFinished("a", FinishReason.LENGTH, new Usage(1, 3), new Timings(0, 0, 0), null);
+            publisher.onFinished("b", FinishReason.LENGTH, new Usage(1, 3), new Timings(0, 0, 0), null);
+            await().atMost(Duration.ofSeconds(5)).until(() -> publisher.openStreams() == 0);
+        }
+        assertThat(traces.get("a")).isNotEmpty().containsOnly(traceA);
+        assertThat(traces.get("b")).isNotEmpty().containsOnly(traceB);
+        assertThat(mdcTraceIds).allMatch(s -> s.equals("a:" + traceA.traceId()) || s.equals("b:" + traceB.traceId()));
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

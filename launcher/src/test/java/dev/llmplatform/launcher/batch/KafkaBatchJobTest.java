@@ -73,7 +73,7 @@ class KafkaBatchJobTest {
             }
             requests.add(new GenerationRequest(GenerationRequest.CURRENT_VERSION, id, model, prompt, null, MAX_TOKENS,
                     SamplingParams.greedy(), i % 10 == 3 ? List.of(" ") : List.of(), false, replyTo,
-                    System.currentTimeMillis(), 0));
+                    System.currentTimeMillis(), 0, null));
         }
         String poisonKey = "poison-" + UUID.randomUUID();
 

@@ -19,7 +19,9 @@ import java.util.Optional;
  * The tokenizer's Kafka adapter: prompts in, tokenized inference requests out; token ids in,
  * text events out to each request's reply partition. Unreadable records throw
  * {@link dev.llmplatform.contracts.PoisonMessageException} and the shared error handler sends
- * them to the topic's dead-letter topic; a failed publish is retried by that handler.
+ * them to the topic's dead-letter topic; a failed publish is retried by that handler. Listener and
+ * template observations are on (tokenizer.yml) and sends happen on the listener's thread, so what it
+ * publishes continues the trace of the record it handles (its {@code traceparent} header).
  */
 @Component
 class GenerationListener {

@@ -81,7 +81,8 @@ public final class PromptPreparer {
         return new Outcome.Accepted(new InferenceRequest(InferenceRequest.CURRENT_VERSION, request.requestId(),
                 model.name(), model.version(), Arrays.stream(promptIds).boxed().toList(),
                 Math.min(request.maxTokens(), context - promptIds.length), request.sampling(),
-                model.stopTokenIds(chat), request.deadlineEpochMs(), request.createdEpochMs(), decode));
+                model.stopTokenIds(chat), request.deadlineEpochMs(), request.createdEpochMs(), decode,
+                request.promptLogprobs()));
     }
 
     private static Outcome reject(ErrorInfo error) {

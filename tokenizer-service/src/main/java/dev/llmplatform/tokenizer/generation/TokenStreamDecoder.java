@@ -63,18 +63,20 @@ public final class TokenStreamDecoder {
         IncrementalDecoder.Step step = new IncrementalDecoder(ids -> tokenizer.decode(ids, true))
                 .next(event.contextTokenIds(), event.tokenIds(), decode.stop(), event.isLast());
         List<GenerationEvent.LogprobEntry> logprobs = logprobs(event.logprobs(), tokenizer);
+        // The prompt's own token pieces (echo with logprobs): joined, they spell the prompt as the tokenizer saw it.
+        List<GenerationEvent.LogprobEntry> promptLogprobs = logprobs(event.promptLogprobs(), tokenizer);
         if (step.stopped()) {
             stopped.add(id);
-            var completed = completed(event, step.text(), logprobs, FinishReason.STOP);
+            var completed = completed(event, step.text(), logprobs, promptLogprobs, FinishReason.STOP);
             // An engine that already finished has nothing left to cancel.
             return new Output(Optional.of(completed), event.isLast() ? Optional.empty()
                     : Optional.of(ControlMessage.Cancel.of(id, ControlMessage.Reason.STOP_SEQUENCE)));
         }
         if (event.isLast()) {
-            return Output.of(completed(event, step.text(), logprobs, event.finishReason()));
+            return Output.of(completed(event, step.text(), logprobs, promptLogprobs, event.finishReason()));
         }
         return Output.of(new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, id, step.text(),
-                event.tokenIds(), logprobs));
+                event.tokenIds(), logprobs, promptLogprobs));
     }
 
     /**
@@ -90,11 +92,13 @@ public final class TokenStreamDecoder {
     }
 
     private static GenerationEvent.Completed completed(TokenEvent event, String text,
-                                                       List<GenerationEvent.LogprobEntry> logprobs, FinishReason reason) {
+                                                       List<GenerationEvent.LogprobEntry> logprobs,
+                                                       List<GenerationEvent.LogprobEntry> promptLogprobs,
+                                                       FinishReason reason) {
         Usage usage = event.usage() != null ? event.usage()
                 : new Usage(event.decode().promptTokens(), event.offset() + event.tokenIds().size());
         return new GenerationEvent.Completed(GenerationEvent.CURRENT_VERSION, event.requestId(), text,
-                event.tokenIds(), logprobs, reason, usage, event.timings());
+                event.tokenIds(), logprobs, reason, usage, event.timings(), promptLogprobs);
     }
 
     /**

@@ -109,7 +109,7 @@ class GenerationServiceTest {
         GenerationRequest plain = request(prompt, null, 1000, List.of("\n\n"));
         GenerationRequest chat = request(null, List.of(new ChatMessage("user", "模型")), 5, List.of());
         GenerationRequest unknown = new GenerationRequest(1, id(), "missing", "hi", null, 5, null, List.of(), true,
-                REPLY, 0, 0);
+                REPLY, 0, 0, null);
         GenerationRequest tooLong = request("the model ".repeat(CONTEXT), null, 5, List.of());
         for (GenerationRequest r : List.of(plain, chat, unknown, tooLong)) {
             template.send(Topics.GENERATION_REQUESTS.name(), r.requestId(), Messages.toJson(r));
@@ -250,7 +250,7 @@ class GenerationServiceTest {
                 IncrementalDecoder.contextTokensFor(stop), promptTokens);
         Usage usage = finish == null ? null : new Usage(promptTokens, offset + tokens.length);
         return new TokenEvent(1, requestId, offset, Arrays.stream(tokens).boxed().toList(), context, null, finish,
-                usage, null, null, decode);
+                usage, null, null, decode, null);
     }
 
     private void send(int partition, TokenEvent event) {
@@ -259,7 +259,7 @@ class GenerationServiceTest {
 
     private static GenerationRequest request(String prompt, List<ChatMessage> messages, int maxTokens, List<String> stop) {
         return new GenerationRequest(1, id(), "tiny", prompt, messages, maxTokens, null, stop, true, REPLY,
-                System.currentTimeMillis(), 0);
+                System.currentTimeMillis(), 0, null);
     }
 
     private static String id() {

@@ -61,6 +61,15 @@ class PromptPreparerTest {
     }
 
     @Test
+    void shouldPassOnHowManyAlternativesThePromptsTokensShouldCarry() {
+        GenerationRequest plain = request("tiny", "the model", null, 5);
+        GenerationRequest echo = new GenerationRequest(1, "r1", "tiny", "the model", null, 5, null, List.of(), false,
+                REPLY, 0, 0, 2);
+        assertThat(accepted(plain).promptLogprobs()).isNull();
+        assertThat(accepted(echo).promptLogprobs()).isEqualTo(2);
+    }
+
+    @Test
     void shouldRejectWhatCannotBeGenerated() {
         assertThat(rejected(request("nope", "x", null, 5)).status()).isEqualTo(404);
         assertThat(rejected(request("../tiny", "x", null, 5)).status()).isEqualTo(404);
@@ -135,7 +144,7 @@ class PromptPreparerTest {
     }
 
     private static GenerationRequest request(String model, String prompt, List<ChatMessage> messages, int maxTokens) {
-        return new GenerationRequest(1, "r1", model, prompt, messages, maxTokens, null, List.of(), false, REPLY, 0, 0);
+        return new GenerationRequest(1, "r1", model, prompt, messages, maxTokens, null, List.of(), false, REPLY, 0, 0, null);
     }
 
     private dev.llmplatform.contracts.InferenceRequest accepted(GenerationRequest request) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,31 @@ class TokenStreamDecoderTest {
     }
 
     @Test
+    void shouldGiveThePromptsLogprobsTheirTokenTextsSpellingThePrompt() {
+        List<Integer> prompt = Arrays.stream(tokenizer.encode("the model learns")).boxed().toList();
+        List<TokenLogprob> scored = new ArrayList<>();
+        scored.add(new TokenLogprob(prompt.getFirst(), 0, List.of()));
+        prompt.stream().skip(1).forEach(id -> scored.add(new TokenLogprob(id, -0.25, List.of(
+                new TokenLogprob.Alternative(SpecialTokens.EOS_ID, -0.1)))));
+        TokenEvent first = event(0, List.of(prompt.getFirst()), List.of(), null, List.of());
+        TokenEvent withPrompt = new TokenEvent(1, "r1", 0, first.tokenIds(), first.contextTokenIds(), first.logprobs(),
+                null, null, null, null, first.decode(), scored);
+
+        var delta = (GenerationEvent.Delta) decoder.decode(withPrompt).event().orElseThrow();
+        var next = (GenerationEvent.Delta) decoder.decode(event(1, List.of(prompt.get(1)), List.of(prompt.getFirst()),
+                null, List.of())).event().orElseThrow();
+
+        assertThat(delta.promptLogprobs()).extracting(GenerationEvent.LogprobEntry::tokenId).containsExactlyElementsOf(prompt);
+        assertThat(String.join("", delta.promptLogprobs().stream().map(GenerationEvent.LogprobEntry::token).toList()))
+                .isEqualTo("the model learns");
+        assertThat(delta.promptLogprobs().getFirst().top()).isEmpty();
+        assertThat(delta.promptLogprobs().get(1).logprob()).isEqualTo(-0.25);
+        assertThat(delta.promptLogprobs().get(1).top()).extracting(GenerationEvent.LogprobEntry.Alternative::token)
+                .containsExactly(tokenizer.tokenText(SpecialTokens.EOS_ID));
+        assertThat(next.promptLogprobs()).isNull();
+    }
+
+    @Test
     void shouldKeepEntriesOfTokensCutOffByAStopString() {
         List<Integer> ids = Arrays.stream(tokenizer.encode("the model learns")).boxed().toList();
 
@@ -99,7 +125,7 @@ class TokenStreamDecoderTest {
         List<Integer> ids = Arrays.stream(tokenizer.encode("the model learns")).boxed().toList();
         TokenEvent first = whole(ids.subList(0, 1), null, List.of());
         TokenEvent last = new TokenEvent(1, "r1", 1, ids.subList(1, ids.size()), ids.subList(0, 1), null,
-                FinishReason.LENGTH, null, null, null, first.decode());
+                FinishReason.LENGTH, null, null, null, first.decode(), null);
 
         var failed = decoder.decode(first);
         var late = decoder.decode(last);
@@ -114,7 +140,7 @@ class TokenStreamDecoderTest {
     private static TokenEvent whole(List<Integer> tokens, FinishReason finish, List<String> stop) {
         DecodeContext decode = new DecodeContext("tiny", "1", new ReplyTo("batch-results", 0), stop, false,
                 IncrementalDecoder.contextTokensFor(stop), 3);
-        return new TokenEvent(1, "r1", 0, tokens, List.of(), null, finish, null, null, null, decode);
+        return new TokenEvent(1, "r1", 0, tokens, List.of(), null, finish, null, null, null, decode, null);
     }
 
     /** Logprobs for every token: each chosen with -0.5, alternatives EOS (-1) and the second token (-2). */
@@ -124,6 +150,6 @@ class TokenStreamDecoderTest {
                 new TokenLogprob.Alternative(SpecialTokens.EOS_ID, -1), new TokenLogprob.Alternative(second, -2)))).toList();
         DecodeContext decode = new DecodeContext("tiny", "1", new ReplyTo("replies", 0), stop, true,
                 IncrementalDecoder.contextTokensFor(stop), 3);
-        return new TokenEvent(1, "r1", offset, tokens, context, logprobs, finish, null, null, null, decode);
+        return new TokenEvent(1, "r1", offset, tokens, context, logprobs, finish, null, null, null, decode, null);
     }
 }

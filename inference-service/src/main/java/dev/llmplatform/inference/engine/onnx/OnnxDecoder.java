@@ -20,7 +20,9 @@ import java.util.Map;
  * One decoder graph in an ONNX Runtime session, run a batch at a time. Each sequence brings its
  * KV cache and a chunk of new tokens; pasts of different lengths are left-padded to the longest
  * with attention mask 0, and each sequence gets explicit position ids, so the padding changes
- * nothing. The new key/value columns are copied back into each sequence's own cache.
+ * nothing. The new key/value columns are copied back into each sequence's own cache. A step over the
+ * same batch as the step before takes that step's presents as its past without copying anything
+ * ({@link ResidentPast}); the whole past is copied from the caches only when the batch changes.
  *
  * <p>{@link #step} is meant for one thread (the engine loop): it reuses its input buffers.
  */
@@ -31,6 +33,7 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
     private final DecoderGraph graph;
     private final ExecutionDevice device;
     private final DirectBuffers buffers = new DirectBuffers();
+    private final ResidentPast resident;
 
     private OnnxDecoder(OrtSessions.ModelSource source, ModelConfig config, DecoderOptions options) {
         try {
@@ -39,6 +42,7 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
             this.device = opened.device();
             try {
                 this.graph = DecoderGraph.read(session, config);
+                this.resident = new ResidentPast(graph.layers());
             } catch (RuntimeException e) {
                 session.close();
                 throw e;
@@ -79,6 +83,11 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
     /** The provider actually running the graph (never {@code AUTO}). */
     public ExecutionDevice device() {
         return device;
+    }
+
+    /** Steps that took the previous step's presents as their past, and steps that copied it from the caches. */
+    long[] pastReuse() {
+        return new long[]{resident.reusedSteps(), resident.rebuiltSteps()};
     }
 
     @Override
@@ -128,14 +137,16 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
         Map<String, OnnxTensor> inputs = new HashMap<>();
         Map<String, OnnxTensor> outputs = new HashMap<>();
         try {
+            ResidentPast.Step kv = resident.begin(caches, maxPast);
             putTokenInputs(inputs, caches, chunks, maxPast);
-            putPastInputs(inputs, caches, maxPast);
+            putPastInputs(inputs, kv, caches, maxPast);
             if (graph.hasUseCacheBranch()) {
                 inputs.put(DecoderGraph.USE_CACHE_BRANCH, OnnxTensor.createTensor(env, new boolean[]{maxPast > 0}));
             }
-            Outputs out = pinOutputs(outputs, batch, chunk, maxPast + chunk);
+            Outputs out = pinOutputs(outputs, kv, batch, chunk, maxPast + chunk);
             session.run(inputs, outputs).close();
             appendPresents(out, caches, maxPast, chunk);
+            resident.finish(kv, caches);
             return readLogits(out.logits(), batch, chunk, allPositions);
         } catch (OrtException e) {
             throw new IllegalStateException("decoder step failed: " + e.getMessage(), e);
@@ -153,7 +164,8 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
      * Output tensors over our own direct buffers ("pinned outputs"): the runtime writes logits and
      * presents straight into them, and we read only the columns we need, without copying whole tensors.
      */
-    private Outputs pinOutputs(Map<String, OnnxTensor> outputs, int batch, int chunk, int total) throws OrtException {
+    private Outputs pinOutputs(Map<String, OnnxTensor> outputs, ResidentPast.Step kv, int batch, int chunk, int total)
+            throws OrtException {
         FloatBuffer logits = buffers.floats(DecoderGraph.LOGITS, batch * chunk * graph.vocabSize());
         outputs.put(DecoderGraph.LOGITS, OnnxTensor.createTensor(env, logits, new long[]{batch, chunk, graph.vocabSize()}));
         long[] presentShape = {batch, graph.kvHeads(), total, graph.headDim()};
@@ -161,8 +173,8 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
         FloatBuffer[] keys = new FloatBuffer[graph.layers()];
         FloatBuffer[] values = new FloatBuffer[graph.layers()];
         for (int l = 0; l < graph.layers(); l++) {
-            keys[l] = buffers.floats(DecoderGraph.presentKey(l), presentSize);
-            values[l] = buffers.floats(DecoderGraph.presentValue(l), presentSize);
+            keys[l] = kv.presentKey(l, presentSize);
+            values[l] = kv.presentValue(l, presentSize);
             outputs.put(DecoderGraph.presentKey(l), OnnxTensor.createTensor(env, keys[l], presentShape));
             outputs.put(DecoderGraph.presentValue(l), OnnxTensor.createTensor(env, values[l], presentShape));
         }
@@ -194,15 +206,19 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
         inputs.put(DecoderGraph.ATTENTION_MASK, OnnxTensor.createTensor(env, mask, new long[]{batch, total}));
     }
 
-    private void putPastInputs(Map<String, OnnxTensor> inputs, List<KvCache> caches, int maxPast) throws OrtException {
+    /** The past: the previous step's presents as they are, or copied from each cache when the batch changed. */
+    private void putPastInputs(Map<String, OnnxTensor> inputs, ResidentPast.Step kv, List<KvCache> caches, int maxPast)
+            throws OrtException {
         int batch = caches.size();
         long[] shape = {batch, graph.kvHeads(), maxPast, graph.headDim()};
         int size = batch * graph.kvHeads() * maxPast * graph.headDim();
         for (int l = 0; l < graph.layers(); l++) {
-            FloatBuffer keys = buffers.floats(DecoderGraph.pastKey(l), size);
-            FloatBuffer values = buffers.floats(DecoderGraph.pastValue(l), size);
-            for (int b = 0; b < batch; b++) {
-                caches.get(b).copyPastInto(l, keys, values, b, maxPast);
+            FloatBuffer keys = kv.pastKey(l, size);
+            FloatBuffer values = kv.pastValue(l, size);
+            if (!kv.reused()) {
+                for (int b = 0; b < batch; b++) {
+                    caches.get(b).copyPastInto(l, keys, values, b, maxPast);
+                }
             }
             inputs.put(DecoderGraph.pastKey(l), OnnxTensor.createTensor(env, keys, shape));
             inputs.put(DecoderGraph.pastValue(l), OnnxTensor.createTensor(env, values, shape));

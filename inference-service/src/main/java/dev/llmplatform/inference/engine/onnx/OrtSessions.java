@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens ONNX Runtime sessions with the platform's settings: full graph optimisation, no spinning
- * worker threads (they would steal the few cores from Kafka and the JVM), and the execution provider
+ * worker threads (they would steal the few cores from Kafka and the JVM; measured slower here under
+ * load, see docs/benchmarks.md), and the execution provider
  * asked for. {@code auto} tries CUDA and falls back to CPU, and says in one log line which one runs.
  */
 final class OrtSessions {
@@ -60,6 +61,8 @@ final class OrtSessions {
             so.setInterOpNumThreads(1);
             so.addConfigEntry("session.intra_op.allow_spinning", "0");
             so.addConfigEntry("session.inter_op.allow_spinning", "0");
+            // Memory patterns stay on (the default) although shapes change every step: turning them off
+            // made a 16-sequence step of the 124M model 30-50% slower (docs/benchmarks.md).
             if (cuda) {
                 so.addCUDA(options.cudaDeviceId());
             }

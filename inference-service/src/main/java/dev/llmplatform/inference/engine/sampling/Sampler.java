@@ -154,6 +154,11 @@ public final class Sampler {
         return order;
     }
 
+    /** Log-probability of {@code tokenId} and the {@code topN} most likely tokens: log-softmax of raw logits. */
+    public static TokenLogprob logprobOf(float[] logits, int tokenId, int topN) {
+        return rawLogprob(logits, tokenId, topN);
+    }
+
     static TokenLogprob rawLogprob(float[] logits, int chosen, int topN) {
         double max = Double.NEGATIVE_INFINITY;
         for (float l : logits) {

@@ -105,6 +105,60 @@ class OnnxDecoderTest {
         assertThat(shortCache.length()).isEqualTo(shortPrompt.length + 4);
     }
 
+    @Test
+    void shouldGiveTheSameLogitsWhetherThePastIsFedBackOrRebuiltWhenTheBatchChanges() {
+        int[] a = {3, 9, 27, 4, 16, 1};
+        int[] b = {60, 2, 33};
+        int[] c = {7, 7, 12, 50};
+        int[] nextA = {5, 6, 7, 8, 9, 10};
+        int[] nextB = {40, 41, 42, 43, 44, 45};
+        int[] nextC = {20, 21, 22};
+        KvCache ca = decoder.newCache(32);
+        KvCache cb = decoder.newCache(32);
+        KvCache cc = decoder.newCache(32);
+        decoder.step(List.of(ca), List.of(a), false);
+        decoder.step(List.of(cb), List.of(b), false);
+        decoder.step(List.of(cc), List.of(c), false);
+        long[] before = decoder.pastReuse();
+        float[][] gotA = new float[nextA.length][];
+        float[][] gotB = new float[nextB.length][];
+        float[][] gotC = new float[nextC.length][];
+        // Steps 0-1: {a, b} (the second feeds back); 2: {a, b, c} (rebuilt); 3: {b, c}; 4: {b, c} again; 5: {a, b}.
+        int ia = 0;
+        int ib = 0;
+        int ic = 0;
+        List<List<Character>> plan = List.of(List.of('a', 'b'), List.of('a', 'b'), List.of('a', 'b', 'c'),
+                List.of('b', 'c'), List.of('b', 'c'), List.of('a', 'b'));
+        for (List<Character> batch : plan) {
+            List<KvCache> caches = new java.util.ArrayList<>();
+            List<int[]> tokens = new java.util.ArrayList<>();
+            for (char s : batch) {
+                caches.add(s == 'a' ? ca : s == 'b' ? cb : cc);
+                tokens.add(new int[]{s == 'a' ? nextA[ia] : s == 'b' ? nextB[ib] : nextC[ic]});
+            }
+            float[][][] logits = decoder.step(caches, tokens, false);
+            for (int i = 0; i < batch.size(); i++) {
+                switch (batch.get(i)) {
+                    case 'a' -> gotA[ia++] = logits[i][0];
+                    case 'b' -> gotB[ib++] = logits[i][0];
+                    default -> gotC[ic++] = logits[i][0];
+                }
+            }
+        }
+        long[] after = decoder.pastReuse();
+        assertThat(after[0] - before[0]).as("steps that fed the presents back").isEqualTo(2);
+        assertThat(after[1] - before[1]).as("steps that rebuilt the past").isEqualTo(4);
+        assertAlone(a, Arrays.copyOf(nextA, ia), Arrays.copyOf(gotA, ia));
+        assertAlone(b, nextB, gotB);
+        assertAlone(c, nextC, gotC);
+    }
+
+    private static void assertAlone(int[] prompt, int[] next, float[][] got) {
+        float[][] alone = forwardAll(concat(prompt, next));
+        assertThat(maxAbsDiff(got, Arrays.copyOfRange(alone, prompt.length, prompt.length + got.length)))
+                .isLessThanOrEqualTo(TOLERANCE);
+    }
+
     private static float[][] forwardAll(int[] tokens) {
         return decoder.step(List.of(decoder.newCache(tokens.length)), List.of(tokens), true)[0];
     }
