@@ -41,15 +41,21 @@ class OpenAiSurfaceEndToEndTest {
 
     private PlatformUnderTest platform;
     private OpenAIClient openAi;
-    /** Tokens a long generation asks for: most of the model's context. */
-    private int longGeneration;
+
+    /**
+     * A random decoder with a long context, so cancellation tests can ask for a generation that
+     * takes seconds however fast the machine is (the starter model's 128 tokens may finish first).
+     */
+    private static final String LONG_MODEL = "long-context-random";
+    private static final int LONG_GENERATION = 4000;
 
     @BeforeAll
-    void start() {
-        platform = PlatformUnderTest.start(null, Map.of());
+    void start() throws java.io.IOException {
+        java.nio.file.Path dataDir = java.nio.file.Files.createTempDirectory("llm-platform-e2e-");
+        dev.llmplatform.launcher.models.DefaultModels.writeRandomDecoder(
+                new dev.llmplatform.model.ModelStore(dataDir.resolve("models")), LONG_MODEL, LONG_GENERATION + 96);
+        platform = PlatformUnderTest.start(dataDir, null, Map.of());
         openAi = OpenAIOkHttpClient.builder().baseUrl(platform.baseUrl() + "/v1").apiKey("sk-any").build();
-        JsonNode card = Messages.mapper().readTree(platform.get("/v1/models/" + MODEL).body());
-        longGeneration = card.get("context_length").asInt() - 16;
     }
 
     @AfterAll
@@ -213,37 +219,37 @@ class OpenAiSurfaceEndToEndTest {
 
     @Test
     void shouldFreeTheEngineSequenceWithinASecondOfTheClientDisconnecting() {
-        long before = engine().generatedTokens();
+        long before = engine(LONG_MODEL).generatedTokens();
         try (RawSseClient client = RawSseClient.post(platform.platform.gatewayPort(), "/v1/completions",
                 "{\"model\":\"%s\",\"prompt\":\"从前\",\"max_tokens\":%d,\"stream\":true,%s}"
-                        .formatted(MODEL, longGeneration, NO_EOS))) {
+                        .formatted(LONG_MODEL, LONG_GENERATION, NO_EOS))) {
             assertThat(client.nextData()).contains("\"text\"");
-            assertThat(engine().running()).as("still generating when the client leaves").isEqualTo(1);
+            assertThat(engine(LONG_MODEL).running()).as("still generating when the client leaves").isEqualTo(1);
         }
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
-                .until(() -> engine().running() == 0);
-        assertThat(engine().generatedTokens() - before).as("cut short").isLessThan(longGeneration);
+                .until(() -> engine(LONG_MODEL).running() == 0);
+        assertThat(engine(LONG_MODEL).generatedTokens() - before).as("cut short").isLessThan(LONG_GENERATION);
     }
 
     @Test
     void shouldEndAtTheClientsDeadlineWithAnErrorEventAndFreeTheEngine() throws Exception {
         HttpResponse<Stream<String>> response = platform.postStreaming("/v1/completions",
                 "{\"model\":\"%s\",\"prompt\":\"从前\",\"max_tokens\":%d,\"stream\":true,%s}"
-                        .formatted(MODEL, longGeneration, NO_EOS),
+                        .formatted(LONG_MODEL, LONG_GENERATION, NO_EOS),
                 Map.of("X-Request-Timeout", "0.3"));
         List<String> lines = PlatformUnderTest.dataLines(response.body());
 
         assertThat(lines.getLast()).isEqualTo("data: [DONE]");
         JsonNode error = Messages.mapper().readTree(lines.get(lines.size() - 2).substring(5)).get("error");
         assertThat(error.get("message").asString()).containsAnyOf("deadline", "0.3 s");
-        await().atMost(Duration.ofSeconds(1)).until(() -> engine().running() == 0);
+        await().atMost(Duration.ofSeconds(1)).until(() -> engine(LONG_MODEL).running() == 0);
     }
 
     // --- helpers
 
-    private EngineStats engine() {
+    private EngineStats engine(String model) {
         Map<String, EngineStats> stats = platform.platform.context("inference").getBean(ModelEngines.class).stats();
-        return stats.entrySet().stream().filter(e -> e.getKey().startsWith(MODEL)).map(Map.Entry::getValue)
+        return stats.entrySet().stream().filter(e -> e.getKey().startsWith(model + ":")).map(Map.Entry::getValue)
                 .findFirst().orElse(new EngineStats(0, 0, 0, 1, 0, 0, 0));
     }
 

@@ -28,13 +28,17 @@ final class PlatformUnderTest implements AutoCloseable {
 
     static PlatformUnderTest start(String bootstrapServers, Map<String, String> extra) {
         try {
-            Path dataDir = Files.createTempDirectory("llm-platform-e2e-");
-            PlatformSettings settings = new PlatformSettings(dataDir, Path.of("../models"), bootstrapServers,
-                    FreePorts.next(), FreePorts.next(), 0, 0, 0, 0, extra);
-            return new PlatformUnderTest(Platform.start(settings), dataDir);
+            return start(Files.createTempDirectory("llm-platform-e2e-"), bootstrapServers, extra);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Starts on a data folder the test may have prepared (e.g. extra models in {@code models/}). */
+    static PlatformUnderTest start(Path dataDir, String bootstrapServers, Map<String, String> extra) {
+        PlatformSettings settings = new PlatformSettings(dataDir, Path.of("../models"), bootstrapServers,
+                FreePorts.next(), FreePorts.next(), 0, 0, 0, 0, extra);
+        return new PlatformUnderTest(Platform.start(settings), dataDir);
     }
 
     String baseUrl() {

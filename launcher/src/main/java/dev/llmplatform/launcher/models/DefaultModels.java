@@ -55,8 +55,13 @@ public final class DefaultModels {
 
     /** A small Llama-style decoder with seeded random weights and a byte-level BPE trained on seed text. */
     static ModelPackage writeRandomModel(ModelStore store) {
+        return writeRandomDecoder(store, RANDOM_MODEL, 256);
+    }
+
+    /** The random decoder under another name and context length (tests that need long generations use it). */
+    public static ModelPackage writeRandomDecoder(ModelStore store, String name, int contextLength) {
         TokenizerFiles tokenizer = ByteLevelBpeTrainer.train(SeedText.documents(2_000, SEED), 1024);
-        ModelConfig config = ModelConfig.llama(2, 4, 2, 64, 176, tokenizer.vocabSize(), 256,
+        ModelConfig config = ModelConfig.llama(2, 4, 2, 64, 176, tokenizer.vocabSize(), contextLength,
                 SpecialTokens.BOS_ID, SpecialTokens.EOS_ID, true);
         LlamaWeights weights = RandomLlama.create(config, SEED);
         Map<String, Object> generation = new LinkedHashMap<>();
@@ -65,7 +70,7 @@ public final class DefaultModels {
         generation.put("top_p", 0.95);
         generation.put("bos_token_id", config.bosTokenId());
         generation.put("eos_token_id", config.eosTokenId());
-        return ModelPackageWriter.write(store, RANDOM_MODEL, "1", "decoder", config.parameterCount(), null, Map.of(),
+        return ModelPackageWriter.write(store, name, "1", "decoder", config.parameterCount(), null, Map.of(),
                 "Seeded random weights: proves the plumbing, says nothing", dir -> {
                     LlamaOnnxWriter.write(weights, dir.resolve(ModelPackage.MODEL), new LlamaOnnxWriter.Options(true));
                     ModelPackageWriter.writeJson(dir.resolve(ModelPackage.CONFIG), config);
