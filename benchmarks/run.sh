@@ -11,7 +11,8 @@ if [[ ! -f benchmarks/target/classpath.txt || "${BUILD:-0}" == 1 ]]; then
 fi
 class=$1
 shift
-# jdk.incubator.vector: Jlama's SIMD kernels; harmless for the others.
+# jdk.incubator.vector: Jlama's SIMD kernels; harmless for the others. launcher/target/classes: PlatformBench
+# (build it with ./mvnw -B -o -q -pl launcher compile).
 # shellcheck disable=SC2086
 exec "$JAVA_HOME/bin/java" ${JAVA_OPTS:--Xmx4g} --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow --add-modules jdk.incubator.vector \
-  -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" "dev.llmplatform.bench.$class" "$@"
+  -cp "benchmarks/target/classes:launcher/target/classes:$(cat benchmarks/target/classpath.txt)" "dev.llmplatform.bench.$class" "$@"

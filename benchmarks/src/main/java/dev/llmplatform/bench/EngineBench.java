@@ -135,16 +135,31 @@ public final class EngineBench {
     /** Submits {@code streams} greedy requests at once to a fresh engine and waits for all of them. */
     static StreamRecorder.Summary run(OnnxDecoder decoder, int streams, int prompt, int newTokens, long seed)
             throws InterruptedException {
-        long kvBytes = (long) streams * (prompt + newTokens) * decoder.kvBytesPerToken() * 2 + (64L << 20);
-        StreamRecorder recorder = new StreamRecorder(streams);
+        return run(decoder, randomPrompts(streams, prompt, decoder.vocabSize(), seed), newTokens, "bench-" + seed);
+    }
+
+    static List<int[]> randomPrompts(int streams, int prompt, int vocab, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
+        List<int[]> prompts = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            prompts.add(random.ints(prompt, 3, vocab).toArray());
+        }
+        return prompts;
+    }
+
+    /** These prompts at once, greedy, no stop token, whole-prompt prefill, no prefix cache (the workload PlatformBench repeats over HTTP). */
+    static StreamRecorder.Summary run(OnnxDecoder decoder, List<int[]> prompts, int newTokens, String idPrefix)
+            throws InterruptedException {
+        int streams = prompts.size();
+        int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        long kvBytes = (long) streams * (longest + newTokens) * decoder.kvBytesPerToken() * 2 + (64L << 20);
+        StreamRecorder recorder = new StreamRecorder(streams);
         try (InferenceEngine engine = new InferenceEngine("bench", decoder,
                 new EngineSettings(streams, kvBytes, streams + 1, 0), recorder).start()) {
             for (int i = 0; i < streams; i++) {
-                int[] tokens = random.ints(prompt, 3, decoder.vocabSize()).toArray();
-                String id = "bench-" + seed + "-" + i;
+                String id = idPrefix + "-" + i;
                 recorder.submitted(id, newTokens);
-                engine.submit(EngineRequest.greedy(id, tokens, newTokens));
+                engine.submit(EngineRequest.greedy(id, prompts.get(i), newTokens));
             }
             recorder.await(1800);
         }
