@@ -46,6 +46,18 @@ public record ModelPackage(String name, String version, Path dir, Manifest manif
         return Messages.fromJson(read(dir.resolve(CONFIG)), ModelConfig.class);
     }
 
+    /**
+     * The context length from {@code config.json}'s {@code max_position_embeddings}, read without
+     * assuming an architecture (decoders and encoders alike); 0 when the file does not say.
+     */
+    public int contextLength() {
+        Path file = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        return Messages.mapper().readTree(read(file)).path("max_position_embeddings").asInt(0);
+    }
+
     public GenerationDefaults generationDefaults() {
         Path file = dir.resolve(GENERATION_CONFIG);
         return Files.isRegularFile(file) ? Messages.fromJson(read(file), GenerationDefaults.class) : GenerationDefaults.NONE;

@@ -9,6 +9,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 
 import java.util.stream.Collectors;
@@ -53,7 +54,8 @@ public final class ApiErrors {
             return bodyTooLarge(null, -1);
         }
         JacksonException json = findCause(input, JacksonException.class);
-        if (json instanceof StreamReadException parse) {
+        // A number too large for its field is well-formed JSON with a bad value: name the field.
+        if (json instanceof StreamReadException parse && !(json instanceof InputCoercionException)) {
             return ErrorInfo.invalidRequest("The request body is not valid JSON: " + parse.getOriginalMessage(), null);
         }
         if (json != null) {

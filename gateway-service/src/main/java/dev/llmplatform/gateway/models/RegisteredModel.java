@@ -33,7 +33,7 @@ public record RegisteredModel(String name, String version, String kind, long par
     public static RegisteredModel of(ModelPackage pkg) {
         int contextLength;
         try {
-            contextLength = pkg.decoderConfig().contextLength();
+            contextLength = pkg.contextLength();
         } catch (RuntimeException e) {
             contextLength = 0;
         }

@@ -86,6 +86,8 @@ class TrainingValidationTest {
             "steps":0                                                           | steps
             "steps":100001                                                      | steps
             "steps":"many"                                                      | steps
+            "steps":1e12                                                        | steps
+            "steps":99999999999999999999                                        | steps
             "batch_size":null                                                   | batch_size
             "batch_size":0                                                      | batch_size
             "batch_size":257                                                    | batch_size
