@@ -1,5 +1,6 @@
 package dev.llmplatform.tokenizer.generation;
 
+import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationRequest;
@@ -19,7 +20,8 @@ import java.util.Optional;
  * The tokenizer's Kafka adapter: prompts in, tokenized inference requests out; token ids in,
  * text events out to each request's reply partition. Unreadable records throw
  * {@link dev.llmplatform.contracts.PoisonMessageException} and the shared error handler sends
- * them to the topic's dead-letter topic; a failed publish is retried by that handler. Listener and
+ * them to the topic's dead-letter topic; a failed publish of a prompt is retried by that handler, while
+ * token events' outputs are sent without waiting (a refused one fails the stream). Listener and
  * template observations are on (tokenizer.yml) and sends happen on the listener's thread, so what it
  * publishes continues the trace of the record it handles (its {@code traceparent} header).
  */
@@ -77,7 +79,26 @@ class GenerationListener {
         output.event().ifPresent(e -> out.add(GenerationPublisher.reply(event.decode().replyTo(), e)));
         output.cancel().ifPresent(cancel -> out.add(GenerationPublisher.control(cancel)));
         if (!out.isEmpty()) {
-            publisher.sendAll(out);
+            // Not waiting for the acks: one broker round trip per token event on this thread was the path's
+            // bottleneck (docs/benchmarks.md, Issue 5). A record Kafka refuses even after the producer's own
+            // retries fails the stream instead of being retried by the container.
+            publisher.sendAllAsync(out, (record, error) -> failStream(event, record, error));
         }
+    }
+
+    /**
+     * A token event's output could not be published: the caller gets a {@code Failed} and the
+     * engine a cancel, both best effort (if Kafka refuses those too, the gateway's deadline ends the request).
+     */
+    private void failStream(TokenEvent event, ProducerRecord<String, String> record, Throwable error) {
+        log.error("cannot publish to {} for request {}", record.topic(), event.requestId(), error);
+        if (!record.topic().equals(event.decode().replyTo().topic())) {
+            return;   // a lost cancel: the stream already ended for the caller
+        }
+        publisher.sendAllAsync(List.of(
+                GenerationPublisher.reply(event.decode().replyTo(), new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION,
+                        event.requestId(), ErrorInfo.internal("cannot publish the generated text: " + error.getMessage()))),
+                GenerationPublisher.control(ControlMessage.Cancel.of(event.requestId(), ControlMessage.Reason.CLIENT))),
+                (r, e) -> log.error("cannot publish the failure of request {} to {}", event.requestId(), r.topic(), e));
     }
 }

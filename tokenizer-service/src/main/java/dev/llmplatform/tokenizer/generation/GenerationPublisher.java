@@ -17,11 +17,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
- * Publishes what the tokenizer writes, keyed by request id. Listeners wait for the broker's
- * acknowledgement before their record counts as handled, so a failed send is retried by the
- * container's error handler instead of being lost.
+ * Publishes what the tokenizer writes, keyed by request id. {@link #sendAll} waits for the broker's
+ * acknowledgement before the listener's record counts as handled, so a failed send is retried by the
+ * container's error handler instead of being lost; the token path uses {@link #sendAllAsync} instead.
  */
 @Component
 public class GenerationPublisher {
@@ -44,6 +45,25 @@ public class GenerationPublisher {
 
     public static ProducerRecord<String, String> control(ControlMessage message) {
         return new ProducerRecord<>(Topics.GENERATION_CONTROL.name(), message.requestId(), Messages.toJson(message));
+    }
+
+    /**
+     * Sends all records without waiting for their acknowledgements; {@code onFailure} runs (on a
+     * virtual thread of its own) for each record Kafka finally refuses. For the per-token hot path: waiting
+     * for each record's ack held the listener thread for a broker round trip per token event.
+     * Order per request is kept by the key's partition and the producer's idempotence (Kafka's
+     * default, up to 5 requests in flight), and the producer retries transient errors itself.
+     */
+    public void sendAllAsync(List<ProducerRecord<String, String>> records,
+                             BiConsumer<ProducerRecord<String, String>, Throwable> onFailure) {
+        for (ProducerRecord<String, String> record : records) {
+            template.send(record).whenComplete((result, error) -> {
+                if (error != null) {
+                    // Off the producer's I/O thread: a send from there could block on a full buffer only it drains.
+                    Thread.ofVirtual().name("tokenizer-send-failure").start(() -> onFailure.accept(record, error));
+                }
+            });
+        }
     }
 
     /** Sends all records, then waits for every acknowledgement. */

@@ -75,8 +75,18 @@ public final class TokenStreamDecoder {
         if (event.isLast()) {
             return Output.of(completed(event, step.text(), logprobs, promptLogprobs, event.finishReason()));
         }
+        if (step.text().isEmpty() && isEmpty(logprobs) && isEmpty(promptLogprobs)) {
+            // Text held back (part of a character, a possible stop string) and nothing else to show: the gateway
+            // would drop this Delta, so it is not published (a record fewer on the hot path). Usage stays right:
+            // the Completed counts tokens from the event's offset, not from the Deltas before it.
+            return Output.NONE;
+        }
         return Output.of(new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, id, step.text(),
                 event.tokenIds(), logprobs, promptLogprobs));
+    }
+
+    private static boolean isEmpty(List<?> list) {
+        return list == null || list.isEmpty();
     }
 
     /**

@@ -67,6 +67,25 @@ class TokenStreamDecoderTest {
     }
 
     @Test
+    void shouldPublishNothingForATokenWhoseTextIsHeldBackWhenItHasNoLogprobs() {
+        int[] ids = tokenizer.encode("饕 the");
+        List<Integer> first = List.of(ids[0]);
+        List<Integer> rest = Arrays.stream(ids).skip(1).boxed().toList();
+        TokenEvent heldBack = event(0, first, List.of(), null, List.of());
+        TokenEvent last = event(1, rest, first, FinishReason.LENGTH, List.of());
+
+        var held = decoder.decode(new TokenEvent(1, "r1", 0, first, List.of(), null, null, null, null, null,
+                heldBack.decode(), null));
+        var completed = (GenerationEvent.Completed) decoder.decode(new TokenEvent(1, "r1", 1, rest, first, null,
+                FinishReason.LENGTH, null, null, null, last.decode(), null)).event().orElseThrow();
+
+        assertThat(held.event()).isEmpty();   // the gateway would only drop an empty Delta
+        assertThat(held.cancel()).isEmpty();
+        assertThat(completed.text()).isEqualTo("饕 the");
+        assertThat(completed.usage().completionTokens()).isEqualTo(ids.length);   // the dropped token still counts
+    }
+
+    @Test
     void shouldGiveThePromptsLogprobsTheirTokenTextsSpellingThePrompt() {
         List<Integer> prompt = Arrays.stream(tokenizer.encode("the model learns")).boxed().toList();
         List<TokenLogprob> scored = new ArrayList<>();
