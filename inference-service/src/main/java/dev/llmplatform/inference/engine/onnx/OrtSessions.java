@@ -12,24 +12,24 @@ import org.slf4j.LoggerFactory;
  * load, see docs/benchmarks.md), and the execution provider
  * asked for. {@code auto} tries CUDA and falls back to CPU, and says in one log line which one runs.
  */
-final class OrtSessions {
+public final class OrtSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
 
     /** A graph to load, from a file or from bytes. */
-    interface ModelSource {
+    public interface ModelSource {
         OrtSession open(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
 
         String describe();
     }
 
-    record Opened(OrtSession session, ExecutionDevice device) {
+    public record Opened(OrtSession session, ExecutionDevice device) {
     }
 
     private OrtSessions() {
     }
 
-    static Opened open(OrtEnvironment env, ModelSource source, DecoderOptions options) throws OrtException {
+    public static Opened open(OrtEnvironment env, ModelSource source, DecoderOptions options) throws OrtException {
         return switch (options.device()) {
             case CPU -> new Opened(openWith(env, source, options, false), ExecutionDevice.CPU);
             case CUDA -> {
