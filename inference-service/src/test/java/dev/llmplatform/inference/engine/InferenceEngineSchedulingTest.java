@@ -204,10 +204,13 @@ class InferenceEngineSchedulingTest {
 
     @Test
     void shouldDecodeRequestsJoiningAndLeavingOnTheEngineThread() {
-        try (InferenceEngine engine = engine(3, 1 << 20, 0).start()) {
+        // Queued before the thread starts so the first step sees a full batch however slow the
+        // machine is; the waiting five then join one by one as shorter sequences leave.
+        try (InferenceEngine engine = engine(3, 1 << 20, 0)) {
             for (int i = 0; i < 8; i++) {
                 engine.submit(EngineRequest.greedy("r" + i, new int[]{i, i + 1}, 4 + 3 * i));
             }
+            engine.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> sink.finished("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"));
         }
         for (int i = 0; i < 8; i++) {
