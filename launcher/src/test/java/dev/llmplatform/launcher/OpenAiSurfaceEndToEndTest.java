@@ -166,6 +166,25 @@ class OpenAiSurfaceEndToEndTest {
     }
 
     @Test
+    void shouldStopGeneratingAWholeResponseAtItsStopStringInsteadOfRunningToMaxTokens() {
+        // Seeded sampling from the long-context model: the same text again, so the stop string is met again.
+        String sampled = "\"model\":\"%s\",\"prompt\":\"从前\",\"temperature\":1,\"seed\":11,%s".formatted(LONG_MODEL, NO_EOS);
+        String start = text(postBody("/v1/completions", "{" + sampled + ",\"max_tokens\":24}"));
+        int at = firstNewCharacter(start);
+        String stop = start.substring(at, start.offsetByCodePoints(at, 1));
+        long before = engine(LONG_MODEL).generatedTokens();
+
+        JsonNode stopped = postBody("/v1/completions", "{%s,\"max_tokens\":%d,\"stop\":[%s]}"
+                .formatted(sampled, LONG_GENERATION, Messages.toJson(stop)));
+
+        assertThat(text(stopped)).isEqualTo(start.substring(0, at));
+        assertThat(stopped.at("/choices/0/finish_reason").asString()).isEqualTo("stop");
+        // The tokenizer's stop check cancels the engine a few tokens past the stop string, not 4,000.
+        assertThat(engine(LONG_MODEL).generatedTokens() - before).as("tokens generated").isLessThan(LONG_GENERATION / 4);
+        assertThat(stopped.at("/usage/completion_tokens").asInt()).isLessThan(LONG_GENERATION / 4);
+    }
+
+    @Test
     void shouldChangeGreedyOutputWithPenaltiesAndSampleGreedilyWithMinP1() {
         String base = "\"prompt\":\"从前\",\"max_tokens\":24,\"temperature\":0," + NO_EOS;
         JsonNode greedy = complete(base + ",\"logprobs\":0");
@@ -259,7 +278,11 @@ class OpenAiSurfaceEndToEndTest {
 
     /** Posts a body whose first {@code %s} is the model; fails on anything but 200. */
     private JsonNode post(String path, String template) {
-        HttpResponse<String> response = platform.post(path, template.formatted(MODEL));
+        return postBody(path, template.formatted(MODEL));
+    }
+
+    private JsonNode postBody(String path, String body) {
+        HttpResponse<String> response = platform.post(path, body);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return Messages.mapper().readTree(response.body());
     }
@@ -276,7 +299,7 @@ class OpenAiSurfaceEndToEndTest {
     private static int firstNewCharacter(String text) {
         for (int i = text.offsetByCodePoints(0, 1); i < text.length(); i = text.offsetByCodePoints(i, 1)) {
             String c = text.substring(i, text.offsetByCodePoints(i, 1));
-            if (!text.substring(0, i).contains(c) && !c.isBlank()) {
+            if (!text.substring(0, i).contains(c) && !c.isBlank() && !c.equals("\uFFFD")) {
                 return i;
             }
         }

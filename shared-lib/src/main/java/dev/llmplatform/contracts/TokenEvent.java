@@ -5,7 +5,10 @@ import java.util.Objects;
 
 /**
  * Tokens generated for one request, on {@code llm.inference.tokens}, keyed by request id.
- * Several tokens travel in one record when the engine is ahead of the producer.
+ * Several tokens travel in one record when the engine is ahead of the producer. A non-streamed
+ * request ({@code decode.stream == false}) ends with one last event holding every id from offset 0;
+ * if it has stop strings, its earlier events are stop checks (ids as they come, with context ids,
+ * no logprobs) that the tokenizer only searches for a stop string.
  *
  * @param offset          index in the generation of the first token in {@link #tokenIds()}
  * @param contextTokenIds up to {@code decode.contextTokens} generated ids just before {@code offset},

@@ -17,8 +17,11 @@ import java.util.List;
  * The outgoing side of one request: tokens the engine produced that are not yet published, and the
  * last few published ids that the next event carries as decoding context. Filled by the engine
  * thread, drained by the publisher thread; whatever piled up in between leaves as one record.
- * A request with {@code decode.stream == false} (a batch job, a non-streamed HTTP call) is only
- * scheduled when it finishes, so it leaves as exactly one event: offset 0, every id, no context.
+ * A request with {@code decode.stream == false} (a batch job, a non-streamed HTTP call) leaves as
+ * exactly one last event: offset 0, every id, no context. If it has stop strings, the ids are also
+ * sent as they come in stop checks (not-last events with context and no logprobs) so that the
+ * tokenizer can cancel the engine at a stop string instead of it generating to {@code max_tokens};
+ * the last event still carries every id, and only it becomes the caller's result.
  * It also keeps the request's trace context, taken when the request was consumed, for every event's
  * record: the engine and publisher threads have no observation in scope.
  */
@@ -33,6 +36,8 @@ final class TokenStream {
     /** The prompt's logprobs (echo with logprobs), until the first event takes them. */
     private List<TokenLogprob> promptLogprobs;
     private int published;
+    /** Whole requests with stop strings: how many of {@link #pendingIds} went out in stop checks. */
+    private int checked;
     private FinishReason finishReason;
     private Usage usage;
     private Timings timings;
@@ -64,8 +69,8 @@ final class TokenStream {
             }
             pendingLogprobs.addAll(logprobs);
         }
-        // Held until the finish: the caller wants one record, not a stream.
-        return decode.stream() && schedule();
+        // A whole request is held until the finish (the caller wants one record), checked for stops on the way.
+        return (decode.stream() || checksStops()) && schedule();
     }
 
     synchronized void setPromptLogprobs(List<TokenLogprob> logprobs) {
@@ -80,6 +85,10 @@ final class TokenStream {
         return schedule();
     }
 
+    private boolean checksStops() {
+        return !decode.stream() && !decode.stop().isEmpty();
+    }
+
     private boolean schedule() {
         if (scheduled) {
             return false;
@@ -91,6 +100,9 @@ final class TokenStream {
     /** Everything pending as one event, or null when there is nothing to send. */
     synchronized TokenEvent drain() {
         scheduled = false;
+        if (!decode.stream() && finishReason == null) {
+            return checksStops() ? stopCheck() : null;
+        }
         if (pendingIds.isEmpty() && finishReason == null) {
             return null;
         }
@@ -106,6 +118,19 @@ final class TokenStream {
         pendingIds.clear();
         pendingLogprobs = null;
         promptLogprobs = null;
+        return event;
+    }
+
+    /** The ids of a whole request not yet checked, after the ids just before them; pendingIds stays whole. */
+    private TokenEvent stopCheck() {
+        if (checked == pendingIds.size()) {
+            return null;
+        }
+        List<Integer> context = pendingIds.subList(Math.max(0, checked - Math.max(0, decode.contextTokens())), checked);
+        TokenEvent event = new TokenEvent(TokenEvent.CURRENT_VERSION, requestId, checked,
+                List.copyOf(pendingIds.subList(checked, pendingIds.size())), List.copyOf(context),
+                null, null, null, null, null, decode, null);
+        checked = pendingIds.size();
         return event;
     }
 }

@@ -93,6 +93,37 @@ class TokenEventPublisherTest {
     }
 
     @Test
+    void shouldSendStopChecksOfANonStreamedRequestWithStopStringsAndStillEndWithEveryToken() {
+        DecodeContext whole = new DecodeContext("tiny", "1", new ReplyTo("batch-results", 0), List.of("\n"), false, 2, 3);
+        List<TokenEvent> sent = new CopyOnWriteArrayList<>();
+        try (TokenEventPublisher publisher = new TokenEventPublisher((event, trace) -> sent.add(event))) {
+            publisher.open("r", whole, TraceHeaders.NONE);
+            for (int i = 0; i < 5; i++) {
+                publisher.onTokens("r", i, new int[]{30 + i}, List.of(new TokenLogprob(30 + i, -0.1 * i, List.of())));
+                int expected = i + 1;
+                await().atMost(Duration.ofSeconds(5)).until(() ->
+                        sent.stream().mapToInt(e -> e.tokenIds().size()).sum() == expected);
+            }
+            publisher.onFinished("r", FinishReason.CANCELLED, new Usage(3, 5), new Timings(1, 2, 3), null);
+            await().atMost(Duration.ofSeconds(5)).until(() -> publisher.openStreams() == 0);
+        }
+        List<TokenEvent> checks = sent.subList(0, sent.size() - 1);
+        assertThat(checks).hasSize(5).allSatisfy(check -> {
+            assertThat(check.isLast()).isFalse();
+            assertThat(check.logprobs()).isNull();
+        });
+        assertThat(checks).extracting(TokenEvent::offset).containsExactly(0, 1, 2, 3, 4);
+        assertThat(checks.get(3).contextTokenIds()).containsExactly(31, 32);
+        assertThat(sent.getLast()).satisfies(last -> {
+            assertThat(last.offset()).isZero();
+            assertThat(last.tokenIds()).containsExactly(30, 31, 32, 33, 34);
+            assertThat(last.contextTokenIds()).isEmpty();
+            assertThat(last.logprobs()).hasSize(5);
+            assertThat(last.finishReason()).isEqualTo(FinishReason.CANCELLED);
+        });
+    }
+
+    @Test
     void shouldKeepOnlyTheLastContextTokens() {
         List<TokenEvent> sent = new CopyOnWriteArrayList<>();
         try (TokenEventPublisher publisher = new TokenEventPublisher((event, trace) -> sent.add(event))) {

@@ -21,7 +21,8 @@ import java.util.Optional;
  * beyond the ids of streams it stopped. Generated text is decoded without special tokens, so
  * an end-of-sequence token never shows up as text. A non-streamed request ({@code decode.stream
  * == false}, e.g. a batch job) is answered with exactly one record: the engine sends it as one
- * last event, which becomes one {@code Completed} with the whole text, or one {@code Failed}.
+ * last event, which becomes one {@code Completed} with the whole text, or one {@code Failed}; if it
+ * has stop strings, the engine's earlier events are stop checks, answered with nothing or with a cancel.
  */
 public final class TokenStreamDecoder {
 
@@ -51,17 +52,26 @@ public final class TokenStreamDecoder {
             return Output.of(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, id, event.error()));
         }
         DecodeContext decode = event.decode();
-        if (!decode.stream() && !event.isLast()) {
+        boolean stopCheck = !decode.stream() && !event.isLast();
+        if (stopCheck && decode.stop().isEmpty()) {
             return partialOfWholeRequest(id);
         }
         Optional<ModelTokenizer> model = tokenizers.get(decode.model(), decode.version());
         if (model.isEmpty()) {
-            return Output.of(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, id, ErrorInfo.internal(
-                    "model " + decode.model() + ":" + decode.version() + " is no longer in the model store")));
+            // A stop check says nothing: the request's last event reports the missing model once.
+            return stopCheck ? Output.NONE : Output.of(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, id,
+                    ErrorInfo.internal("model " + decode.model() + ":" + decode.version() + " is no longer in the model store")));
         }
         HfTokenizer tokenizer = model.get().tokenizer();
         IncrementalDecoder.Step step = new IncrementalDecoder(ids -> tokenizer.decode(ids, true))
                 .next(event.contextTokenIds(), event.tokenIds(), decode.stop(), event.isLast());
+        if (stopCheck) {
+            // The engine stops; its last event (every id, finish CANCELLED) becomes the caller's one
+            // Completed, cut at the same stop string with finish reason stop. The id is not marked stopped,
+            // or that last event would be dropped. A cancel per check until the engine stops is harmless.
+            return step.stopped() ? new Output(Optional.empty(),
+                    Optional.of(ControlMessage.Cancel.of(id, ControlMessage.Reason.STOP_SEQUENCE))) : Output.NONE;
+        }
         List<GenerationEvent.LogprobEntry> logprobs = logprobs(event.logprobs(), tokenizer);
         // The prompt's own token pieces (echo with logprobs): joined, they spell the prompt as the tokenizer saw it.
         List<GenerationEvent.LogprobEntry> promptLogprobs = logprobs(event.promptLogprobs(), tokenizer);
@@ -90,7 +100,7 @@ public final class TokenStreamDecoder {
     }
 
     /**
-     * An engine that streamed a request asked for whole (an older engine mid-upgrade): its text
+     * An engine that streamed a request asked for whole without stop strings (a faulty engine): its text
      * could not be one record, so the caller gets one {@code Failed}, the engine a cancel, and
      * later events of the request are dropped, rather than a Delta the caller never expects.
      */

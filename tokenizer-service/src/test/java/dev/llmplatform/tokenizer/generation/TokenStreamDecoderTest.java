@@ -155,6 +155,35 @@ class TokenStreamDecoderTest {
         assertThat(late.event()).isEmpty();
     }
 
+    @Test
+    void shouldCancelANonStreamedRequestWhenAStopCheckFindsItsStopStringAcrossEvents() {
+        List<String> stop = List.of(" model");
+        List<Integer> ids = Arrays.stream(tokenizer.encode("饕 the model learns")).boxed().toList();
+        int split = 1;   // the first check ends one token before " model" is complete
+        while (!tokenizer.decode(ids.subList(0, split + 1).stream().mapToInt(Integer::intValue).toArray(), true).contains(" model")) {
+            split++;
+        }
+        DecodeContext decode = whole(ids, null, stop).decode();
+        TokenEvent firstCheck = new TokenEvent(1, "r1", 0, ids.subList(0, split), List.of(), null, null, null, null, null, decode, null);
+        int from = Math.max(0, split - decode.contextTokens());
+        TokenEvent secondCheck = new TokenEvent(1, "r1", split, ids.subList(split, ids.size()), ids.subList(from, split),
+                null, null, null, null, null, decode, null);
+
+        var quiet = decoder.decode(firstCheck);
+        var cancel = decoder.decode(secondCheck);
+        // The engine stops (cancelled) and sends every id: that one event is the caller's answer.
+        var last = decoder.decode(whole(ids, FinishReason.CANCELLED, stop));
+
+        assertThat(quiet.event()).isEmpty();
+        assertThat(quiet.cancel()).isEmpty();
+        assertThat(cancel.event()).isEmpty();
+        assertThat(cancel.cancel()).get().satisfies(c -> assertThat(c.requestId()).isEqualTo("r1"));
+        assertThat(last.event()).get().isInstanceOfSatisfying(GenerationEvent.Completed.class, completed -> {
+            assertThat(completed.text()).isEqualTo("饕 the");
+            assertThat(completed.finishReason()).isEqualTo(FinishReason.STOP);
+        });
+    }
+
     /** One event with every token of a non-streamed request, as the engine sends it: offset 0, no context. */
     private static TokenEvent whole(List<Integer> tokens, FinishReason finish, List<String> stop) {
         DecodeContext decode = new DecodeContext("tiny", "1", new ReplyTo("batch-results", 0), stop, false,
