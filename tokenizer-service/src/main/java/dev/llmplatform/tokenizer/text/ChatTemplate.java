@@ -2,10 +2,14 @@ package dev.llmplatform.tokenizer.text;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import dev.llmplatform.contracts.ChatMessage;
+import jinjava.javax.el.CompositeELResolver;
+import jinjava.javax.el.ELResolver;
 import dev.llmplatform.tokenizer.bpe.SpecialTokens;
 
 import java.util.HashMap;
@@ -21,8 +25,10 @@ import java.util.Optional;
  * {@code lstrip_blocks} on; variables {@code messages} (maps with {@code role} and {@code content}),
  * {@code add_generation_prompt}, {@code bos_token}, {@code eos_token}; and the
  * {@code raise_exception(message)} function templates use to refuse a conversation. Jinjava
- * covers the other idioms of common templates: {@code loop}, {@code |trim}, {@code +} on strings,
- * {@code message['role']}, {@code messages[1:]}, {@code .strip()}. Immutable and thread-safe.
+ * covers the other idioms of common templates ({@code loop}, {@code |trim}, {@code +} on strings,
+ * {@code message['role']}, {@code messages[1:]}, {@code namespace}); Jinja2's trimming of
+ * {@code {{-}}/{@code -}}} is switched on, Python's str/dict methods come from {@link PythonMethods},
+ * and {@link JinjaSyntax} rewrites the two forms Jinjava cannot parse. Immutable and thread-safe.
  */
 public final class ChatTemplate {
 
@@ -85,7 +91,7 @@ public final class ChatTemplate {
         bindings.put("eos_token", eosToken == null ? "" : eosToken);
         RenderResult result;
         try {
-            result = JINJA.renderForResult(source, bindings);
+            result = JINJA.renderForResult(JinjaSyntax.toJinjava(source), bindings);
         } catch (RuntimeException e) {
             throw new RenderException("cannot render the chat template: " + describe(e));
         }
@@ -123,10 +129,29 @@ public final class ChatTemplate {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
+    /** Python's str and dict methods first, then Jinjava's own resolution. */
+    private static ELResolver resolvers() {
+        CompositeELResolver resolvers = new CompositeELResolver();
+        resolvers.add(new PythonMethods());
+        resolvers.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
+        return resolvers;
+    }
+
     private static Jinjava createEngine() {
         Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
+                // Jinja2's behaviour where Jinjava keeps its own by default: {{- and -}} trim (Llama 3's
+                // templates depend on it), map literal keys are expressions, iterating a dict gives its keys.
+                // Not "natural operator precedence": it reads `not x is defined` as `(not x) is defined`.
+                .withLegacyOverrides(LegacyOverrides.newBuilder()
+                        .withUseTrimmingForNotesAndExpressions(true)
+                        .withParseWhitespaceControlStrictly(true)
+                        .withEvaluateMapKeys(true)
+                        .withIterateOverMapKeys(true)
+                        .withKeepNullableLoopValues(true)
+                        .build())
+                .withElResolver(resolvers())
                 .build());
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 ChatTemplate.class, "raiseException", String.class));
