@@ -34,7 +34,7 @@ public class GenerationConfiguration {
      * replace the header with a new trace's).
      */
     @Bean
-    public TokenEventPublisher tokenEventPublisher(KafkaTemplate<String, String> kafka) {
+    public TokenEventPublisher tokenEventPublisher(KafkaTemplate<String, String> kafka, InferenceProperties properties) {
         return new TokenEventPublisher((event, trace) -> {
             var record = new ProducerRecord<>(Topics.INFERENCE_TOKENS.name(), event.requestId(), Messages.toJson(event));
             trace.addTo(record.headers());
@@ -45,7 +45,7 @@ public class GenerationConfiguration {
                     }
                 }
             });
-        });
+        }, properties.streamInterval());
     }
 
     @Bean

@@ -36,15 +36,31 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenEventPublisher.class);
-    private static final TokenStream STOP = new TokenStream("", null, TraceHeaders.NONE);
+    private static final TokenStream STOP = new TokenStream("", null, TraceHeaders.NONE, 1);
 
     private final Sender sender;
+    private final int streamInterval;
     private final Map<String, TokenStream> streams = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<TokenStream> ready = new LinkedBlockingQueue<>();
     private final Thread thread;
 
+    /** Streams every token as soon as the publisher gets to it. */
     public TokenEventPublisher(Sender sender) {
+        this(sender, 1);
+    }
+
+    /**
+     * @param streamInterval tokens a stream collects before they are published (vLLM's
+     *                       {@code --stream-interval}): 1 sends each at once; more means fewer, larger
+     *                       records, less CPU per token on the Kafka path and burstier streams. A stream's
+     *                       first token and its last ones leave at once whatever the interval.
+     */
+    public TokenEventPublisher(Sender sender, int streamInterval) {
+        if (streamInterval < 1) {
+            throw new IllegalArgumentException("streamInterval must be >= 1, got " + streamInterval);
+        }
         this.sender = sender;
+        this.streamInterval = streamInterval;
         this.thread = Thread.ofPlatform().name("token-event-publisher").daemon().start(this::run);
     }
 
@@ -54,7 +70,7 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
      * @return false when the request is already open here (a redelivered record), which must not run twice
      */
     public boolean open(String requestId, DecodeContext decode, TraceHeaders trace) {
-        return streams.putIfAbsent(requestId, new TokenStream(requestId, decode, trace)) == null;
+        return streams.putIfAbsent(requestId, new TokenStream(requestId, decode, trace, streamInterval)) == null;
     }
 
     /** Ends a request that never reached an engine (unknown model, load failure) with an error. */

@@ -30,6 +30,7 @@ final class TokenStream {
     private final String requestId;
     private final DecodeContext decode;
     private final TraceHeaders trace;
+    private final int streamInterval;
     private final ArrayDeque<Integer> recent = new ArrayDeque<>();
     private final List<Integer> pendingIds = new ArrayList<>();
     private List<TokenLogprob> pendingLogprobs;
@@ -44,10 +45,15 @@ final class TokenStream {
     private ErrorInfo error;
     private boolean scheduled;
 
-    TokenStream(String requestId, DecodeContext decode, TraceHeaders trace) {
+    /**
+     * @param streamInterval a streamed request's tokens leave once this many are pending (the first at
+     *                       once, so time to first token does not change; the rest when it finishes)
+     */
+    TokenStream(String requestId, DecodeContext decode, TraceHeaders trace, int streamInterval) {
         this.requestId = requestId;
         this.decode = decode;
         this.trace = trace;
+        this.streamInterval = streamInterval;
     }
 
     String requestId() {
@@ -69,8 +75,11 @@ final class TokenStream {
             }
             pendingLogprobs.addAll(logprobs);
         }
+        if (decode.stream()) {
+            return (published == 0 || pendingIds.size() >= streamInterval) && schedule();
+        }
         // A whole request is held until the finish (the caller wants one record), checked for stops on the way.
-        return (decode.stream() || checksStops()) && schedule();
+        return checksStops() && schedule();
     }
 
     synchronized void setPromptLogprobs(List<TokenLogprob> logprobs) {

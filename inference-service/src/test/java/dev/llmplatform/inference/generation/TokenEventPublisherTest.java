@@ -124,6 +124,27 @@ class TokenEventPublisherTest {
     }
 
     @Test
+    void shouldSendTheFirstTokenAtOnceThenTokensInGroupsOfTheStreamInterval() {
+        List<TokenEvent> sent = new CopyOnWriteArrayList<>();
+        try (TokenEventPublisher publisher = new TokenEventPublisher((event, trace) -> sent.add(event), 3)) {
+            publisher.open("r", DECODE, TraceHeaders.NONE);
+            for (int i = 0; i < 6; i++) {
+                publisher.onTokens("r", i, new int[]{40 + i}, null);
+                // Let the publisher catch up after each token, so only the interval groups them.
+                int handed = i + 1;
+                await().during(Duration.ofMillis(20)).atMost(Duration.ofSeconds(5)).until(() ->
+                        sent.stream().mapToInt(e -> e.tokenIds().size()).sum() == (handed < 4 ? 1 : 4));
+            }
+            publisher.onFinished("r", FinishReason.LENGTH, new Usage(3, 6), new Timings(1, 2, 3), null);
+            await().atMost(Duration.ofSeconds(5)).until(() -> publisher.openStreams() == 0);
+        }
+        assertThat(sent).extracting(TokenEvent::tokenIds)
+                .containsExactly(List.of(40), List.of(41, 42, 43), List.of(44, 45));
+        assertThat(sent).extracting(TokenEvent::offset).containsExactly(0, 1, 4);
+        assertThat(sent.getLast().isLast()).isTrue();
+    }
+
+    @Test
     void shouldKeepOnlyTheLastContextTokens() {
         List<TokenEvent> sent = new CopyOnWriteArrayList<>();
         try (TokenEventPublisher publisher = new TokenEventPublisher((event, trace) -> sent.add(event))) {
