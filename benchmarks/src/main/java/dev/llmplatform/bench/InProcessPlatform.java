@@ -48,6 +48,10 @@ final class InProcessPlatform implements AutoCloseable {
         }
     }
 
+    String bootstrapServers() throws Exception {
+        return (String) platform.getClass().getMethod("bootstrapServers").invoke(platform);
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + gatewayPort;
     }

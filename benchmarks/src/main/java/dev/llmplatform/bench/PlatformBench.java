@@ -169,14 +169,14 @@ public final class PlatformBench {
     }
 
     /** A model package the platform serves, and where the engine reads the same graph. */
-    private record Model(String name, ModelConfig config, Path onnx, Path seed) {
+    record Model(String name, ModelConfig config, Path onnx, Path seed) {
     }
 
     /**
      * {@code small}: the trained starter package (seeded into the store by the launcher, as in a real start);
      * {@code gpt2}: the GPT-2-small-sized random model, float32, with a placeholder tokenizer (one token per byte).
      */
-    private static Model prepare(String which, Path store) throws Exception {
+    static Model prepare(String which, Path store) throws Exception {
         if (which.equals("gpt2")) {
             ModelConfig c = BenchModels.gpt2Small(2048);
             ModelPackage p = ModelPackageWriter.write(new ModelStore(store), "gpt2-bench", "1", "decoder",
