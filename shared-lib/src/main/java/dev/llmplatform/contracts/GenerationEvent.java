@@ -36,9 +36,13 @@ public sealed interface GenerationEvent extends Versioned {
      * New text and the tokens that made it. Text may lag tokens by a few bytes (an incomplete
      * UTF-8 character, or a possible start of a stop string is held back until resolved).
      * {@code promptLogprobs}: see {@link Completed}.
+     *
+     * @param offset index in the generation of the first of {@code tokenIds}; a Delta sent again (its
+     *               token event redelivered after a tokenizer failed) has an offset the gateway already
+     *               passed and is dropped there. Null from a sender that does not set it: never dropped.
      */
     record Delta(int schemaVersion, String requestId, String text, List<Integer> tokenIds,
-                 List<LogprobEntry> logprobs, List<LogprobEntry> promptLogprobs) implements GenerationEvent {
+                 List<LogprobEntry> logprobs, List<LogprobEntry> promptLogprobs, Integer offset) implements GenerationEvent {
         public Delta {
             Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
             Objects.requireNonNull(requestId, "requestId");

@@ -13,21 +13,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * Hands each event read from this instance's reply partition to the one request waiting for it.
  * A request registers before its {@code GenerationRequest} is published, so no reply can come
  * too early; its sink buffers events until the HTTP response subscribes. Events for unknown
- * requests (finished, cancelled, or sent before this instance started) are dropped.
+ * requests (finished, cancelled, or sent before this instance started) are dropped, and so is a
+ * {@link GenerationEvent.Delta} sent again: its offset is below the tokens already passed on (the
+ * tokenizer's token events are delivered at least once).
  */
 public final class ReplyRouter {
 
     private static final Logger log = LoggerFactory.getLogger(ReplyRouter.class);
 
-    private final Map<String, Sinks.Many<GenerationEvent>> pending = new ConcurrentHashMap<>();
+    private final Map<String, Waiting> pending = new ConcurrentHashMap<>();
+
+    /** A request's sink and the offset of the first generated token not yet passed on (reply thread only). */
+    private static final class Waiting {
+        final Sinks.Many<GenerationEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
+        int nextOffset;
+    }
 
     /** Starts waiting for the events of a request; the flux completes after its last event. */
     public Flux<GenerationEvent> register(String requestId) {
-        Sinks.Many<GenerationEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
-        if (pending.putIfAbsent(requestId, sink) != null) {
+        Waiting waiting = new Waiting();
+        if (pending.putIfAbsent(requestId, waiting) != null) {
             throw new IllegalStateException("request " + requestId + " is already waiting for replies");
         }
-        return sink.asFlux();
+        return waiting.sink.asFlux();
     }
 
     /** Stops waiting (the request ended, was cancelled or timed out). */
@@ -40,23 +48,30 @@ public final class ReplyRouter {
      * sink's single-producer emission safe.
      */
     public void route(GenerationEvent event) {
-        Sinks.Many<GenerationEvent> sink = pending.get(event.requestId());
-        if (sink == null) {
+        Waiting waiting = pending.get(event.requestId());
+        if (waiting == null) {
             log.debug("dropping {} for unknown request {}", event.getClass().getSimpleName(), event.requestId());
             return;
         }
-        sink.tryEmitNext(event);
+        if (event instanceof GenerationEvent.Delta delta && delta.offset() != null) {
+            if (delta.offset() < waiting.nextOffset) {
+                log.debug("dropping a repeated delta of request {} at offset {}", event.requestId(), delta.offset());
+                return;
+            }
+            waiting.nextOffset = delta.offset() + delta.tokenIds().size();
+        }
+        waiting.sink.tryEmitNext(event);
         if (event.isTerminal()) {
-            pending.remove(event.requestId(), sink);
-            sink.tryEmitComplete();
+            pending.remove(event.requestId(), waiting);
+            waiting.sink.tryEmitComplete();
         }
     }
 
     /** Fails every waiting request; called once the reply consumer has stopped, so nothing else emits. */
     public void failAll(RuntimeException failure) {
-        pending.forEach((id, sink) -> {
-            if (pending.remove(id, sink)) {
-                sink.tryEmitError(failure);
+        pending.forEach((id, waiting) -> {
+            if (pending.remove(id, waiting)) {
+                waiting.sink.tryEmitError(failure);
             }
         });
     }

@@ -32,6 +32,26 @@ class ReplyRouterTest {
     }
 
     @Test
+    void shouldDropDeltasSentAgainAfterARedelivery() {
+        Flux<GenerationEvent> a = router.register("a");
+        router.route(delta("a", "A", 0, 2));
+        router.route(delta("a", "B", 2, 1));
+        router.route(delta("a", "A", 0, 2));   // the tokenizer failed before committing and decoded both again
+        router.route(delta("a", "B", 2, 1));
+        router.route(delta("a", "C", 5, 1));   // a gap is fine: a held-back event publishes no delta
+        router.route(Replies.delta("a", "D"));  // no offset: never dropped
+        router.route(Replies.completed("a", "", FinishReason.STOP, new Usage(1, 6)));
+
+        assertThat(a.map(ReplyRouterTest::text).collectList().block(Duration.ofSeconds(1)))
+                .containsExactly("A", "B", "C", "D", "");
+    }
+
+    private static GenerationEvent delta(String id, String text, int offset, int tokens) {
+        return new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, id, text,
+                java.util.Collections.nCopies(tokens, 7), null, null, offset);
+    }
+
+    @Test
     void shouldDropEventsOfUnknownOrRemovedRequests() {
         Flux<GenerationEvent> a = router.register("a");
         router.route(Replies.delta("stranger", "x"));

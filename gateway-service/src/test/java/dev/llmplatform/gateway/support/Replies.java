@@ -22,7 +22,7 @@ public final class Replies {
     }
 
     public static GenerationEvent delta(String requestId, String text, Integer... tokenIds) {
-        return new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, requestId, text, List.of(tokenIds), null, null);
+        return new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, requestId, text, List.of(tokenIds), null, null, null);
     }
 
     public static GenerationEvent completed(String requestId, String text, FinishReason reason, Usage usage) {
@@ -78,7 +78,7 @@ public final class Replies {
     private static GenerationEvent withPromptLogprobs(GenerationEvent event, List<LogprobEntry> prompt) {
         return switch (event) {
             case GenerationEvent.Delta d -> new GenerationEvent.Delta(d.schemaVersion(), d.requestId(), d.text(),
-                    d.tokenIds(), d.logprobs(), prompt);
+                    d.tokenIds(), d.logprobs(), prompt, d.offset());
             case GenerationEvent.Completed c -> new GenerationEvent.Completed(c.schemaVersion(), c.requestId(), c.text(),
                     c.tokenIds(), c.logprobs(), c.finishReason(), c.usage(), c.timings(), prompt);
             default -> event;
@@ -103,7 +103,7 @@ public final class Replies {
     private static GenerationEvent withLogprobs(GenerationEvent event, int top) {
         return switch (event) {
             case GenerationEvent.Delta d -> new GenerationEvent.Delta(d.schemaVersion(), d.requestId(), d.text(),
-                    d.tokenIds(), d.tokenIds().stream().map(id -> logprob(id, top)).toList(), d.promptLogprobs());
+                    d.tokenIds(), d.tokenIds().stream().map(id -> logprob(id, top)).toList(), d.promptLogprobs(), d.offset());
             case GenerationEvent.Completed c -> new GenerationEvent.Completed(c.schemaVersion(), c.requestId(), c.text(),
                     c.tokenIds(), c.tokenIds().stream().map(id -> logprob(id, top)).toList(), c.finishReason(),
                     c.usage(), c.timings(), c.promptLogprobs());

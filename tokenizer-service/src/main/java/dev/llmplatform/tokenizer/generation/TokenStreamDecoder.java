@@ -92,7 +92,7 @@ public final class TokenStreamDecoder {
             return Output.NONE;
         }
         return Output.of(new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, id, step.text(),
-                event.tokenIds(), logprobs, promptLogprobs));
+                event.tokenIds(), logprobs, promptLogprobs, event.offset()));
     }
 
     private static boolean isEmpty(List<?> list) {

@@ -202,6 +202,25 @@ class GenerationServiceTest {
     }
 
     @Test
+    void shouldDeadLetterAnUnreadableTokenEventAndDecodeTheEventsAroundIt() {
+        String requestId = id();
+        int[] ids = tokenizer.encode("the model");
+        int partition = Math.floorMod(requestId.hashCode(), Topics.INFERENCE_TOKENS.partitions());
+        String poisonKey = id();
+        send(partition, tokenEvent(requestId, 0, new int[] {ids[0]}, List.of(), List.of(), null, 3));
+        template.send(Topics.INFERENCE_TOKENS.name(), partition, poisonKey, "{not json");
+        send(partition, tokenEvent(requestId, 1, Arrays.copyOfRange(ids, 1, ids.length), List.of(ids[0]), List.of(),
+                FinishReason.LENGTH, 3));
+
+        List<GenerationEvent> events = awaitEvents(requestId);
+        assertThat(output.awaitValue(Topics.INFERENCE_TOKENS.deadLetter(), poisonKey)).isEqualTo("{not json");
+        String streamed = String.join("", events.stream().map(e -> e instanceof GenerationEvent.Delta d ? d.text()
+                : ((GenerationEvent.Completed) e).text()).toList());
+        assertThat(streamed).isEqualTo("the model");
+        assertThat(events.getFirst()).isInstanceOfSatisfying(GenerationEvent.Delta.class, d -> assertThat(d.offset()).isZero());
+    }
+
+    @Test
     void shouldTokenizeAndDetokenizeRoundTripAndTokenizeChats() {
         String text = "the model 预测 🐊";
         var tokenize = new TokenizerRequest.Tokenize(1, id(), "tiny", text, null, false, REPLY);

@@ -36,6 +36,7 @@ final class OutputTopics implements AutoCloseable {
         // Tests send poison to partition 0; the recoverer keeps the partition.
         partitions.add(new TopicPartition(Topics.GENERATION_REQUESTS.deadLetter(), 0));
         partitions.add(new TopicPartition(Topics.TOKENIZER_REQUESTS.deadLetter(), 0));
+        partitions.add(new TopicPartition(Topics.INFERENCE_TOKENS.deadLetter(), 0));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }
