@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -29,6 +30,9 @@ import java.util.List;
  * @param streamInterval     tokens of a stream sent together to the tokenizer (vLLM's {@code --stream-interval}):
  *                           1 streams each token at once; more cuts the Kafka path's CPU per token at the
  *                           price of burstier streams (the first token always leaves at once)
+ * @param drainTimeout       at shutdown, how long running and waiting requests may go on to finish
+ *                           normally (a rolling restart ends no stream early); what is left then ends
+ *                           with a 503. Keep it under the pod's termination grace period.
  */
 @ConfigurationProperties(prefix = "llm.inference")
 public record InferenceProperties(
@@ -43,7 +47,8 @@ public record InferenceProperties(
         @DefaultValue("64MB") DataSize prefixCacheBytes,
         @DefaultValue("16") int prefixBlockTokens,
         @DefaultValue List<String> preload,
-        @DefaultValue("1") int streamInterval) {
+        @DefaultValue("1") int streamInterval,
+        @DefaultValue("20s") Duration drainTimeout) {
 
     public InferenceProperties {
         if (modelStore == null) {

@@ -8,6 +8,7 @@ import dev.llmplatform.inference.engine.kv.PrefixCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,8 @@ public final class InferenceEngine implements AutoCloseable {
     };
     private final Thread thread;
     private volatile boolean closed;
+    /** Set by {@link #drain}: new requests are refused while the admitted and waiting ones finish. */
+    private volatile boolean draining;
     private volatile int waiting;
     private volatile int running;
     private volatile long steps;
@@ -100,7 +103,7 @@ public final class InferenceEngine implements AutoCloseable {
     public void submit(EngineRequest request) {
         long now = System.nanoTime();
         Sequence sequence = new Sequence(request, decoder.contextLength(), now);
-        ErrorInfo invalid = closed ? SHUT_DOWN : RequestValidator.check(request, decoder, budget);
+        ErrorInfo invalid = closed || draining ? SHUT_DOWN : RequestValidator.check(request, decoder, budget);
         if (invalid == null && pendingSubmits.incrementAndGet() + waiting > settings.maxWaiting()) {
             pendingSubmits.decrementAndGet();
             invalid = new ErrorInfo(503, "server_error", "inference engine queue is full", null, "overloaded");
@@ -184,6 +187,26 @@ public final class InferenceEngine implements AutoCloseable {
         }
     }
 
+
+    /**
+     * Stops taking requests (new ones end at once with a 503) and waits, up to {@code timeout}, for
+     * every running and waiting one to finish normally: a rolling restart then ends no stream early.
+     * Call {@link #close()} afterwards; it ends whatever is left with a 503.
+     *
+     * @return true when nothing was left
+     */
+    public boolean drain(Duration timeout) {
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (busy() && deadline - System.nanoTime() > 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return !busy();
+    }
+
+    private boolean busy() {
+        return pendingSubmits.get() > 0 || waiting > 0 || running > 0;
+    }
 
     /** Stops the engine thread; every request still queued or running ends with a 503 error. */
     @Override

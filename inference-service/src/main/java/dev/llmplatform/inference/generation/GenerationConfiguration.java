@@ -51,7 +51,7 @@ public class GenerationConfiguration {
     @Bean
     public ModelEngines modelEngines(InferenceProperties properties, TokenEventPublisher publisher, MeterRegistry meters) {
         return new ModelEngines(new ModelStore(properties.modelStore()), properties.decoderOptions(),
-                properties.engineSettings(), publisher, meters);
+                properties.engineSettings(), publisher, meters, properties.drainTimeout());
     }
 
     @Bean

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -41,15 +42,23 @@ public final class ModelEngines implements AutoCloseable {
     private final EngineSettings engineSettings;
     private final TokenSink sink;
     private final MeterRegistry meters;
+    private final Duration drainTimeout;
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
 
     public ModelEngines(ModelStore store, DecoderOptions decoderOptions, EngineSettings engineSettings, TokenSink sink,
                         MeterRegistry meters) {
+        this(store, decoderOptions, engineSettings, sink, meters, Duration.ZERO);
+    }
+
+    /** @param drainTimeout how long {@link #close()} lets open requests finish before ending them with a 503 */
+    public ModelEngines(ModelStore store, DecoderOptions decoderOptions, EngineSettings engineSettings, TokenSink sink,
+                        MeterRegistry meters, Duration drainTimeout) {
         this.store = store;
         this.decoderOptions = decoderOptions;
         this.engineSettings = engineSettings;
         this.sink = sink;
         this.meters = meters;
+        this.drainTimeout = drainTimeout;
     }
 
     /**
@@ -119,9 +128,20 @@ public final class ModelEngines implements AutoCloseable {
         return stats;
     }
 
-    /** Stops every engine (their open requests end with an error), then closes the sessions. */
+    /**
+     * Lets every engine finish its open requests, all within the drain timeout (the request consumer
+     * has already stopped: Spring stops listener containers before it destroys beans), then stops the
+     * engines (whatever is left ends with a 503) and closes the sessions.
+     */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        for (LoadedModel m : loaded.values()) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            if (!m.engine().drain(left) && !drainTimeout.isZero()) {
+                LOG.warn("model {}: requests still open after the {} drain; they end with a 503", m.key(), drainTimeout);
+            }
+        }
         for (LoadedModel m : loaded.values()) {
             m.engine().close();
             m.decoder().close();

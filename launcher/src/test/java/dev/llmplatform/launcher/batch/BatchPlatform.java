@@ -44,12 +44,20 @@ final class BatchPlatform implements AutoCloseable {
 
     static BatchPlatform start(Map<String, String> settings) {
         try {
-            Path dataDir = Files.createTempDirectory("llm-platform-batch-");
-            return new BatchPlatform(Platform.start(new PlatformSettings(dataDir, Path.of("../models"), null,
-                    FreePorts.next(), FreePorts.next(), 0, 0, 0, 0, settings)));
+            return start(Files.createTempDirectory("llm-platform-batch-"), settings);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** On a data directory the caller may have put more models into (under {@code models/}). */
+    static BatchPlatform start(Path dataDir, Map<String, String> settings) {
+        return new BatchPlatform(Platform.start(new PlatformSettings(dataDir, Path.of("../models"), null,
+                FreePorts.next(), FreePorts.next(), 0, 0, 0, 0, settings)));
+    }
+
+    Platform platform() {
+        return platform;
     }
 
     KafkaProducer<String, String> producer() {
