@@ -154,6 +154,17 @@ class OpenAiSurfaceEndToEndTest {
     }
 
     @Test
+    void shouldCompleteAListOfPromptsEachAsItWouldBeAlone() {
+        String one = text(complete("\"prompt\":\"从前\",\"max_tokens\":6,\"temperature\":0"));
+        String two = text(complete("\"prompt\":\"Once upon a time\",\"max_tokens\":6,\"temperature\":0"));
+
+        JsonNode both = complete("\"prompt\":[\"从前\",\"Once upon a time\"],\"max_tokens\":6,\"temperature\":0");
+
+        assertThat(both.get("choices").valueStream().map(c -> c.get("index").asInt())).containsExactly(0, 1);
+        assertThat(texts(both)).containsExactly(one, two);
+    }
+
+    @Test
     void shouldStopJustBeforeAStopStringTheModelWrites() {
         String greedy = text(complete("\"prompt\":\"从前\",\"max_tokens\":24,\"temperature\":0," + NO_EOS));
         int at = firstNewCharacter(greedy);

@@ -21,10 +21,16 @@ import java.util.Map;
  * {@code token_logprobs} and {@code top_logprobs} (nothing precedes it), and {@code text_offset}
  * runs on over prompt and completion.
  *
- * @param logprobs   whether the client asked for logprobs (else they are written as null)
- * @param echoPrompt the prompt to echo, or null
+ * @param logprobs    whether the client asked for logprobs (else they are written as null)
+ * @param echoPrompts the prompts to echo, or null
+ * @param perPrompt   choices per prompt ({@code n}): choice {@code i} answers prompt {@code i / perPrompt}
  */
-record CompletionFormat(boolean logprobs, String echoPrompt) implements ResponseFormat {
+record CompletionFormat(boolean logprobs, List<String> echoPrompts, int perPrompt) implements ResponseFormat {
+
+    /** The prompt choice {@code index} echoes, or null. */
+    private String echoOf(int index) {
+        return echoPrompts == null ? null : echoPrompts.get(index / perPrompt);
+    }
 
     @Override
     public List<Object> opening(ResponseId id, int index) {
@@ -33,11 +39,11 @@ record CompletionFormat(boolean logprobs, String echoPrompt) implements Response
 
     @Override
     public List<Object> opening(ResponseId id, int index, List<LogprobEntry> promptLogprobs) {
-        if (echoPrompt == null) {
+        if (echoOf(index) == null) {
             return List.of();
         }
         Logprobs prompt = promptLogprobs.isEmpty() ? null : logprobsOf(promptLogprobs, List.of(), 0);
-        return List.of(CompletionChunk.of(id, new Choice(index, echoPrompt, prompt, null)));
+        return List.of(CompletionChunk.of(id, new Choice(index, echoOf(index), prompt, null)));
     }
 
     @Override
@@ -53,9 +59,9 @@ record CompletionFormat(boolean logprobs, String echoPrompt) implements Response
 
     @Override
     public Object response(ResponseId id, List<ChoiceResult> choices, UsageBody usage) {
-        String prefix = echoPrompt == null ? "" : echoPrompt;
-        return CompletionResponse.of(id, choices.stream().map(c -> new Choice(c.index(), prefix + c.text(),
-                logprobsOf(echoPrompt == null ? List.of() : c.promptLogprobs(), c.logprobs(), 0),
+        return CompletionResponse.of(id, choices.stream().map(c -> new Choice(c.index(),
+                (echoOf(c.index()) == null ? "" : echoOf(c.index())) + c.text(),
+                logprobsOf(echoOf(c.index()) == null ? List.of() : c.promptLogprobs(), c.logprobs(), 0),
                 c.finishReason())).toList(), usage);
     }
 

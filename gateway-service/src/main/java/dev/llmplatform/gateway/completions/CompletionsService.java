@@ -28,7 +28,8 @@ public class CompletionsService {
     public Mono<ResponseEntity<?>> complete(CompletionRequest request, String timeoutHeader) {
         return Mono.defer(() -> {
             GenerationInput input = validator.validate(request);
-            var format = new CompletionFormat(request.logprobs() != null, request.isEcho() ? input.prompt() : null);
+            var format = new CompletionFormat(request.logprobs() != null, request.isEcho() ? input.prompts() : null,
+                    request.choices());
             return serving.serve(input, "cmpl-", timeoutHeader, format);
         });
     }

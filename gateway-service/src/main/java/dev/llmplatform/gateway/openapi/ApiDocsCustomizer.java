@@ -153,13 +153,14 @@ class ApiDocsCustomizer implements OpenApiCustomizer {
                         .addExamples("error", example(null, example, true)))));
     }
 
-    /** {@code prompt} is kept as a JSON node by the protocol; to a client it is a string or a list of one. */
+    /** {@code prompt} is kept as a JSON node by the protocol; to a client it is a string or a list of strings. */
     private static void promptAsTextOrList(OpenAPI api) {
         Schema<?> request = api.getComponents().getSchemas().get("CompletionRequest");
         if (request != null && request.getProperties() != null && request.getProperties().containsKey("prompt")) {
             request.getProperties().put("prompt", new Schema<>()
-                    .oneOf(List.of(new StringSchema(), new ArraySchema().items(new StringSchema()).maxItems(1)))
-                    .description("The text to complete: a string, or a list of one string"));
+                    .oneOf(List.of(new StringSchema(), new ArraySchema().items(new StringSchema()).minItems(1)))
+                    .description("The text to complete: a string, or a list of strings, each completed n times "
+                            + "(choice p × n + j is prompt p's j-th; at most 64 choices in all)"));
             boolean stillUsed = false;
             for (Schema<?> schema : api.getComponents().getSchemas().values()) {
                 if (schema.getProperties() != null) {

@@ -16,12 +16,15 @@ import java.util.List;
 final class Choices {
 
     private final Choice[] choices;
+    private final int perInput;
 
-    Choices(int n) {
-        choices = new Choice[n];
-        for (int i = 0; i < n; i++) {
+    /** {@code count} choices in groups of {@code perInput} ({@code n}) that share one prompt each. */
+    Choices(int count, int perInput) {
+        choices = new Choice[count];
+        for (int i = 0; i < count; i++) {
             choices[i] = new Choice();
         }
+        this.perInput = perInput;
     }
 
     /** True the first time a choice is seen, so its opening chunks are sent once. */
@@ -93,20 +96,20 @@ final class Choices {
         return results;
     }
 
-    /** The prompt counted once (every choice has the same one, as OpenAI counts it); completions summed. */
+    /** Each prompt counted once (its {@code n} choices share it, as OpenAI counts it); completions summed. */
     UsageBody usage() {
-        int prompt = 0;
+        int[] promptOf = new int[(choices.length + perInput - 1) / perInput];
         int completion = 0;
-        for (Choice choice : choices) {
-            GenerationEvent.Completed done = choice.completed;
+        for (int i = 0; i < choices.length; i++) {
+            GenerationEvent.Completed done = choices[i].completed;
             if (done != null && done.usage() != null) {
-                prompt = done.usage().promptTokens();
+                promptOf[i / perInput] = done.usage().promptTokens();
                 completion += done.usage().completionTokens();
             } else {
-                completion += choice.tokens;
+                completion += choices[i].tokens;
             }
         }
-        return UsageBody.of(prompt, completion);
+        return UsageBody.of(java.util.Arrays.stream(promptOf).sum(), completion);
     }
 
     private static int codePoints(List<LogprobEntry> entries) {

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a validated OpenAI request into the platform's {@link GenerationRequest}s, one per choice
- * ({@code n}): each with its own request id and, when the client gave a seed, seed + index, so the
- * choices differ yet the whole answer repeats for the same seed. A setting the request leaves out
+ * Turns a validated OpenAI request into the platform's {@link GenerationRequest}s, one per choice:
+ * {@code n} per prompt, choice {@code p × n + j} being prompt {@code p}'s {@code j}-th (OpenAI's order),
+ * each with its own request id and, when the client gave a seed, seed + j, so a prompt's choices differ
+ * yet the whole answer repeats for the same seed. A setting the request leaves out
  * comes from the model's {@code generation_config.json} (as vLLM does), and only then from
  * OpenAI's defaults: temperature 1, top_p 1, no top_k.
  */
@@ -37,12 +38,15 @@ final class GenerationRequests {
         if (model.contextLength() > 0) {
             maxTokens = Math.min(maxTokens, model.contextLength());
         }
-        int choices = r.choices();
+        int perInput = r.choices();
+        int choices = input.inputCount() * perInput;
         List<GenerationRequest> requests = new ArrayList<>(choices);
-        for (int i = 0; i < choices; i++) {
-            Long seed = r.seed() == null ? null : r.seed() + i;
-            requests.add(new GenerationRequest(GenerationRequest.CURRENT_VERSION, id.requestId(i, choices),
-                    model.name(), input.prompt(), input.messages(), maxTokens,
+        for (int index = 0; index < choices; index++) {
+            int j = index % perInput;
+            Long seed = r.seed() == null ? null : r.seed() + j;
+            String prompt = input.prompts() == null ? null : input.prompts().get(index / perInput);
+            requests.add(new GenerationRequest(GenerationRequest.CURRENT_VERSION, id.requestId(index, choices),
+                    model.name(), prompt, input.messages(), maxTokens,
                     sampling(r, model.defaults(), seed, input.topLogprobs()),
                     r.stop() == null ? List.of() : r.stop(), r.isStream(), replyTo, nowEpochMs, deadlineEpochMs,
                     input.promptLogprobs()));

@@ -71,8 +71,8 @@ public class GenerationServing {
                 .toList()));
         if (request.isStream()) {
             return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
-                    .body(renderer.stream(events, id, choices, request.includeUsageInStream(), format)));
+                    .body(renderer.stream(events, id, choices, request.choices(), request.includeUsageInStream(), format)));
         }
-        return renderer.whole(events, id, choices, format).map(ResponseEntity::ok);
+        return renderer.whole(events, id, choices, request.choices(), format).map(ResponseEntity::ok);
     }
 }

@@ -36,8 +36,8 @@ final class ResponseRenderer {
      * errors the flux, so the client gets an HTTP error with OpenAI's body instead of a 200 stream.
      * A failure after that becomes an error event followed by {@code [DONE]}.
      */
-    Flux<ServerSentEvent<String>> stream(Flux<IndexedEvent> events, ResponseId id, int choices, boolean includeUsage,
-                                         ResponseFormat format) {
+    Flux<ServerSentEvent<String>> stream(Flux<IndexedEvent> events, ResponseId id, int choices, int perInput,
+                                         boolean includeUsage, ResponseFormat format) {
         return events.switchOnFirst((first, all) -> {
             if (first.hasValue() && first.get().event() instanceof GenerationEvent.Failed failed) {
                 return Flux.error(new ApiException(failed.error()));
@@ -45,7 +45,7 @@ final class ResponseRenderer {
             if (first.isOnError()) {
                 return Flux.error(first.getThrowable());
             }
-            Choices state = new Choices(choices);
+            Choices state = new Choices(choices, perInput);
             return all.concatMapIterable(event -> chunks(event, id, format, state))
                     .concatWith(Flux.defer(() -> includeUsage
                             ? Flux.just(data(format.usageChunk(id, state.usage()))) : Flux.empty()))
@@ -54,9 +54,13 @@ final class ResponseRenderer {
         });
     }
 
-    /** The whole answer once every choice ended; a failure errors the mono with its HTTP error. */
-    Mono<Object> whole(Flux<IndexedEvent> events, ResponseId id, int choices, ResponseFormat format) {
-        return events.reduceWith(() -> new Choices(choices), Choices::add)
+    /**
+     * The whole answer once every choice ended; a failure errors the mono with its HTTP error.
+     *
+     * @param perInput choices per prompt ({@code n}): consecutive groups of that many share a prompt
+     */
+    Mono<Object> whole(Flux<IndexedEvent> events, ResponseId id, int choices, int perInput, ResponseFormat format) {
+        return events.reduceWith(() -> new Choices(choices, perInput), Choices::add)
                 .map(state -> format.response(id, state.results(), state.usage()));
     }
 

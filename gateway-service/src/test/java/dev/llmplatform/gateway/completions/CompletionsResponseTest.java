@@ -61,6 +61,30 @@ class CompletionsResponseTest {
     }
 
     @Test
+    void shouldAnswerAListOfPromptsWithNChoicesEachInOpenAisOrder() {
+        JsonNode body = post("{\"model\":\"%s\",\"prompt\":[\"Say hello\",\"Say more\"],\"n\":2,\"seed\":7,\"echo\":true}"
+                .formatted(MODEL)).expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        assertThat(body.get("choices").valueStream().map(c -> c.get("index").asInt())).containsExactly(0, 1, 2, 3);
+        assertThat(body.get("choices").valueStream().map(c -> c.get("text").asString())).containsExactly(
+                "Say helloHello, 世界 🙂", "Say helloHello, 世界 🙂", "Say moreHello, 世界 🙂", "Say moreHello, 世界 🙂");
+        // Each prompt counted once (3 tokens each in the script), every choice's completion tokens summed.
+        assertThat(body.get("usage").get("prompt_tokens").asInt()).isEqualTo(6);
+        assertThat(body.get("usage").get("completion_tokens").asInt()).isEqualTo(20);
+        assertThat(backend.requests()).extracting(r -> r.prompt())
+                .containsExactlyInAnyOrder("Say hello", "Say hello", "Say more", "Say more");
+        assertThat(backend.requests()).filteredOn(r -> r.prompt().equals("Say more"))
+                .extracting(r -> r.sampling().seed()).containsExactlyInAnyOrder(7L, 8L);
+
+        List<String> lines = streamLines("{\"model\":\"%s\",\"prompt\":[\"Say hello\",\"Say more\"],\"stream\":true,\"echo\":true}"
+                .formatted(MODEL));
+        List<JsonNode> choices = lines.subList(0, lines.size() - 1).stream()
+                .map(line -> payload(line).get("choices").get(0)).toList();
+        assertThat(choices).filteredOn(c -> c.get("index").asInt() == 1).first()
+                .satisfies(c -> assertThat(c.get("text").asString()).isEqualTo("Say more"));
+    }
+
+    @Test
     void shouldStreamDataLinesWithFinishReasonOnlyOnTheLastChunkThenDone() {
         List<String> lines = streamLines("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"stream\":true}".formatted(MODEL));
 

@@ -43,7 +43,9 @@ class CompletionsValidationTest {
             {"model":"tiny-llama"}                                       | 400 | prompt
             {"model":"tiny-llama","prompt":""}                           | 400 | prompt
             {"model":"tiny-llama","prompt":[]}                           | 400 | prompt
-            {"model":"tiny-llama","prompt":["one","two"]}                | 400 | prompt
+            {"model":"tiny-llama","prompt":["one",""]}                   | 400 | prompt
+            {"model":"tiny-llama","prompt":["one",2]}                    | 400 | prompt
+            {"model":"tiny-llama","prompt":["a","b","c","d","e"],"n":16} | 400 | prompt
             {"model":"tiny-llama","prompt":[[1,2]]}                      | 400 | prompt
             {"model":"tiny-llama","prompt":[1,2,3]}                      | 400 | prompt
             {"model":"tiny-llama","prompt":42}                           | 400 | prompt
