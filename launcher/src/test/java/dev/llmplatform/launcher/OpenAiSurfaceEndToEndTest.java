@@ -165,6 +165,22 @@ class OpenAiSurfaceEndToEndTest {
     }
 
     @Test
+    void shouldHonourVllmsIgnoreEosAndMinTokens() {
+        String fields = "\"prompt\":\"Anna found the key.\",\"max_tokens\":100,\"temperature\":0";
+        JsonNode plain = complete(fields);
+        int ended = plain.at("/usage/completion_tokens").asInt();
+        assertThat(plain.at("/choices/0/finish_reason").asString()).as("the starter ends this one itself").isEqualTo("stop");
+        assertThat(ended).isLessThan(90);
+
+        JsonNode ignoring = complete(fields + ",\"ignore_eos\":true");
+        JsonNode atLeast = complete(fields + ",\"min_tokens\":" + (ended + 10));
+
+        assertThat(ignoring.at("/choices/0/finish_reason").asString()).isEqualTo("length");
+        assertThat(ignoring.at("/usage/completion_tokens").asInt()).isEqualTo(100);
+        assertThat(atLeast.at("/usage/completion_tokens").asInt()).isGreaterThanOrEqualTo(ended + 10);
+    }
+
+    @Test
     void shouldStopJustBeforeAStopStringTheModelWrites() {
         String greedy = text(complete("\"prompt\":\"从前\",\"max_tokens\":24,\"temperature\":0," + NO_EOS));
         int at = firstNewCharacter(greedy);

@@ -9,6 +9,10 @@ import java.util.Map;
  *
  * @param logprobs        null for none, else how many top alternatives to return per token (0..20)
  * @param logitBias       token id → bias added to its logit before sampling
+ * @param minTokens       vLLM's {@code min_tokens}: the request's stop tokens (EOS) cannot be sampled
+ *                        before this many tokens were generated (0: no minimum)
+ * @param ignoreEos       vLLM's {@code ignore_eos}: stop tokens do not end the generation (they are
+ *                        emitted like any other), only {@code max_tokens}, the context or a cancel do
  */
 public record SamplingParams(
         double temperature,
@@ -20,7 +24,17 @@ public record SamplingParams(
         double frequencyPenalty,
         Long seed,
         Map<Integer, Double> logitBias,
-        Integer logprobs) {
+        Integer logprobs,
+        int minTokens,
+        boolean ignoreEos) {
+
+    /** Without a minimum length and with stop tokens honoured. */
+    public SamplingParams(double temperature, double topP, int topK, double minP, double repetitionPenalty,
+                          double presencePenalty, double frequencyPenalty, Long seed, Map<Integer, Double> logitBias,
+                          Integer logprobs) {
+        this(temperature, topP, topK, minP, repetitionPenalty, presencePenalty, frequencyPenalty, seed, logitBias,
+                logprobs, 0, false);
+    }
 
     public SamplingParams {
         logitBias = logitBias == null ? Map.of() : Map.copyOf(logitBias);
@@ -29,6 +43,9 @@ public record SamplingParams(
         }
         if (repetitionPenalty == 0) {
             repetitionPenalty = 1.0;
+        }
+        if (minTokens < 0) {
+            throw new IllegalArgumentException("minTokens must be >= 0, got " + minTokens);
         }
     }
 

@@ -53,6 +53,8 @@ public final class ChatProtocol {
             Boolean logprobs,
             @JsonProperty("top_logprobs") Integer topLogprobs,
             String user,
+            @JsonProperty("min_tokens") Integer minTokens,
+            @JsonProperty("ignore_eos") Boolean ignoreEos,
             @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) implements SamplingRequest {
 
         @Override

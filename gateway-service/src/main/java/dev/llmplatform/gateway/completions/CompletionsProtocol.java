@@ -51,6 +51,8 @@ public final class CompletionsProtocol {
             Integer logprobs,
             Boolean echo,
             String user,
+            @JsonProperty("min_tokens") Integer minTokens,
+            @JsonProperty("ignore_eos") Boolean ignoreEos,
             @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) implements SamplingRequest {
 
         @Override

@@ -63,7 +63,8 @@ final class GenerationRequests {
                 r.repetitionPenalty() == null ? 1 : r.repetitionPenalty(),
                 r.presencePenalty() == null ? 0 : r.presencePenalty(),
                 r.frequencyPenalty() == null ? 0 : r.frequencyPenalty(),
-                seed, logitBias(r.logitBias()), topLogprobs);
+                seed, logitBias(r.logitBias()), topLogprobs,
+                r.minTokens() == null ? 0 : r.minTokens(), Boolean.TRUE.equals(r.ignoreEos()));
     }
 
     /** Keys were checked by the validator: non-negative integers. */

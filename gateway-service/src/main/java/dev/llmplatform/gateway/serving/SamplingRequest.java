@@ -50,6 +50,12 @@ public interface SamplingRequest {
 
     String user();
 
+    /** vLLM's extra: stop tokens (EOS) cannot end the output before this many tokens. */
+    Integer minTokens();
+
+    /** vLLM's extra: generate through stop tokens, to {@code max_tokens}. */
+    Boolean ignoreEos();
+
     /** Fields of the body that the record does not declare. */
     Map<String, JsonNode> unrecognized();
 

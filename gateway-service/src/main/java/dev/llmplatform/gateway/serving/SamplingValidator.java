@@ -35,6 +35,12 @@ public final class SamplingValidator {
         if (request.n() != null && (request.n() < 1 || request.n() > MAX_CHOICES)) {
             throw ApiException.invalid("n", "n must be in 1.." + MAX_CHOICES + ", got " + request.n());
         }
+        Integer minTokens = request.minTokens();
+        if (minTokens != null && (minTokens < 0
+                || (request.requestedMaxTokens() != null && minTokens > request.requestedMaxTokens()))) {
+            throw ApiException.invalid("min_tokens", "min_tokens must be in 0.." + (request.requestedMaxTokens() == null
+                    ? "max_tokens" : request.requestedMaxTokens()) + ", got " + minTokens);
+        }
         RegisteredModel model = registry.find(request.model())
                 .orElseThrow(() -> ApiException.modelNotFound(request.model()));
         if (!model.canGenerate()) {

@@ -60,6 +60,9 @@ class CompletionsValidationTest {
             {"model":"tiny-llama","prompt":"hi","top_k":-2}              | 400 | top_k
             {"model":"tiny-llama","prompt":"hi","presence_penalty":3}    | 400 | presence_penalty
             {"model":"tiny-llama","prompt":"hi","n":0}                   | 400 | n
+            {"model":"tiny-llama","prompt":"hi","min_tokens":-1}         | 400 | min_tokens
+            {"model":"tiny-llama","prompt":"hi","max_tokens":4,"min_tokens":5} | 400 | min_tokens
+            {"model":"tiny-llama","prompt":"hi","ignore_eos":"yes"}      | 400 | ignore_eos
             {"model":"tiny-llama","prompt":"hi","n":17}                  | 400 | n
             {"model":"tiny-llama","prompt":"hi","min_p":1.5}             | 400 | min_p
             {"model":"tiny-llama","prompt":"hi","frequency_penalty":-2.5} | 400 | frequency_penalty

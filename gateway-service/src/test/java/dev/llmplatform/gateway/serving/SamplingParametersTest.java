@@ -68,7 +68,19 @@ class SamplingParametersTest {
         assertThat(sampling.seed()).isEqualTo(11L);
         assertThat(sampling.temperature()).isZero();
         assertThat(sampling.logprobs()).as("none asked for").isNull();
+        assertThat(sampling.minTokens()).isZero();
+        assertThat(sampling.ignoreEos()).isFalse();
         assertThat(request.stop()).containsExactly("\n", "END");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {COMPLETIONS, CHAT})
+    void shouldPublishVllmsMinTokensAndIgnoreEos(String endpoint) {
+        post(endpoint, "\"max_tokens\":8,\"min_tokens\":3,\"ignore_eos\":true").expectStatus().isOk();
+
+        SamplingParams sampling = backend.requests().getFirst().sampling();
+        assertThat(sampling.minTokens()).isEqualTo(3);
+        assertThat(sampling.ignoreEos()).isTrue();
     }
 
     @ParameterizedTest

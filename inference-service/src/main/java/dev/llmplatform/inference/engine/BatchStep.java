@@ -109,7 +109,7 @@ final class BatchStep {
 
     /** Samples the next token, reports it, and finishes the sequence when it should stop. */
     private void emit(Sequence s, float[] logits) {
-        SampledToken sampled = Sampler.sample(logits, s.request().sampling(), s.sampling());
+        SampledToken sampled = Sampler.sample(logits, s.request().sampling(), s.sampling(), s.suppressedTokens());
         long now = System.nanoTime();
         long latency = s.nanosSinceLastToken(now);
         int index = s.accept(sampled.tokenId(), now);

@@ -28,6 +28,11 @@ public record EngineRequest(String id, int[] promptTokenIds, int maxTokens, Samp
         this(id, promptTokenIds, maxTokens, sampling, stopTokenIds, deadlineEpochMs, null);
     }
 
+    /** vLLM's {@code ignore_eos}: the stop tokens are ordinary tokens for this request. */
+    public boolean ignoresStopTokens() {
+        return sampling.ignoreEos();
+    }
+
     public static EngineRequest greedy(String id, int[] prompt, int maxTokens, int... stopTokenIds) {
         return new EngineRequest(id, prompt, maxTokens, SamplingParams.greedy(), stopTokenIds, 0);
     }

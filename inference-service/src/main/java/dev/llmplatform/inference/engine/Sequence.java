@@ -1,6 +1,7 @@
 package dev.llmplatform.inference.engine;
 
 import dev.llmplatform.contracts.FinishReason;
+import dev.llmplatform.contracts.SamplingParams;
 import dev.llmplatform.contracts.Timings;
 import dev.llmplatform.contracts.TokenLogprob;
 import dev.llmplatform.contracts.Usage;
@@ -15,6 +16,8 @@ import java.util.List;
  * step until it finishes. Touched only by the engine thread.
  */
 final class Sequence {
+
+    private static final int[] NONE = new int[0];
 
     private final EngineRequest request;
     private final SamplingState sampling;
@@ -140,9 +143,15 @@ final class Sequence {
         return generated++;
     }
 
+    /** Stop tokens the next sample may not pick: all of them until {@code minTokens} were generated. */
+    int[] suppressedTokens() {
+        SamplingParams params = request.sampling();
+        return generated < params.minTokens() && !params.ignoreEos() ? request.stopTokenIds() : NONE;
+    }
+
     /** Why the sequence must stop after its latest token, or null to go on. */
     FinishReason stopAfter(int tokenId, int contextLength) {
-        for (int stop : request.stopTokenIds()) {
+        for (int stop : request.ignoresStopTokens() ? NONE : request.stopTokenIds()) {
             if (stop == tokenId) {
                 return FinishReason.STOP;
             }

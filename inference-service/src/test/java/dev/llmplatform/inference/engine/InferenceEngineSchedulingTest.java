@@ -148,6 +148,33 @@ class InferenceEngineSchedulingTest {
     }
 
     @Test
+    void shouldGenerateThroughStopTokensWithIgnoreEos() {
+        InferenceEngine engine = engine(4, 1 << 20, 0);
+        int[] prompt = {1, 2};
+        List<Integer> free = ToyDecoder.expected(prompt, 10, VOCAB);
+        int eos = free.get(3);
+        SamplingParams ignoreEos = new SamplingParams(0, 1, 0, 0, 1, 0, 0, null, Map.of(), null, 0, true);
+        engine.submit(new EngineRequest("a", prompt, 10, ignoreEos, new int[]{eos}, 0));
+        steps(engine, 12);
+        assertThat(sink.tokens("a")).isEqualTo(free);
+        assertThat(sink.finish("a").reason()).isEqualTo(FinishReason.LENGTH);
+    }
+
+    @Test
+    void shouldNotPickAStopTokenBeforeMinTokens() {
+        InferenceEngine engine = engine(4, 1 << 20, 0);
+        int[] prompt = {1, 2};
+        List<Integer> free = ToyDecoder.expected(prompt, 10, VOCAB);
+        int eos = free.getFirst();   // greedy would stop at once
+        SamplingParams minFive = new SamplingParams(0, 1, 0, 0, 1, 0, 0, null, Map.of(), null, 5, false);
+        engine.submit(new EngineRequest("a", prompt, 10, minFive, new int[]{eos}, 0));
+        steps(engine, 12);
+        assertThat(sink.tokens("a")).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(sink.tokens("a").subList(0, 5)).doesNotContain(eos);
+        assertThat(sink.finished("a")).isTrue();
+    }
+
+    @Test
     void shouldCancelARunningSequenceWithATimeoutErrorAtItsDeadline() throws InterruptedException {
         InferenceEngine engine = engine(4, 1 << 20, 0);
         long soon = System.currentTimeMillis() + 30;

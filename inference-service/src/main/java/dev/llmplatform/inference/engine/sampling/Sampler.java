@@ -32,10 +32,25 @@ public final class Sampler {
     }
 
     /** Samples one token and records it in {@code state}. {@code logits} is left untouched. */
+    private static final int[] NO_TOKENS = new int[0];
+
     public static SampledToken sample(float[] logits, SamplingParams params, SamplingState state) {
+        return sample(logits, params, state, NO_TOKENS);
+    }
+
+    /**
+     * @param suppressed ids that cannot be picked whatever their logit, bias or penalty (stop tokens
+     *                   before {@code min_tokens}); their log-probabilities are still reported raw
+     */
+    public static SampledToken sample(float[] logits, SamplingParams params, SamplingState state, int[] suppressed) {
         float[] work = logits.clone();
         applyLogitBias(work, params.logitBias());
         applyPenalties(work, params, state);
+        for (int id : suppressed) {
+            if (id >= 0 && id < work.length) {
+                work[id] = Float.NEGATIVE_INFINITY;
+            }
+        }
         int chosen = params.isGreedy() || params.topK() == 1
                 ? argmax(work)
                 : draw(work, params, state);
