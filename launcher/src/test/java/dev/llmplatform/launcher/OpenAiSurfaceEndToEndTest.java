@@ -165,6 +165,18 @@ class OpenAiSurfaceEndToEndTest {
     }
 
     @Test
+    void shouldCompleteATokenIdPromptAsTheTextItEncodes() {
+        JsonNode tokenized = post("/v1/tokenize", "{\"model\":\"%s\",\"prompt\":\"Once upon a time\",\"add_special_tokens\":false}");
+        String ids = tokenized.get("tokens").toString();
+        String fromText = text(complete("\"prompt\":\"Once upon a time\",\"max_tokens\":8,\"temperature\":0"));
+
+        JsonNode fromIds = complete("\"prompt\":" + ids + ",\"max_tokens\":8,\"temperature\":0,\"echo\":true");
+
+        assertThat(text(fromIds)).isEqualTo("Once upon a time" + fromText);
+        assertThat(fromIds.at("/usage/prompt_tokens").asInt()).isEqualTo(tokenized.get("count").asInt());
+    }
+
+    @Test
     void shouldHonourVllmsIgnoreEosAndMinTokens() {
         String fields = "\"prompt\":\"Anna found the key.\",\"max_tokens\":100,\"temperature\":0";
         JsonNode plain = complete(fields);

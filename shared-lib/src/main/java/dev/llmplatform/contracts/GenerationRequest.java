@@ -5,12 +5,13 @@ import java.util.Objects;
 
 /**
  * A request to generate text, on {@code llm.generation.requests}, keyed by {@link #requestId()}.
- * Exactly one of {@code prompt} and {@code messages} is set. Written by the gateway or by
- * any batch producer that names its own {@link #replyTo()}.
+ * Exactly one of {@code prompt}, {@code messages} and {@code promptTokenIds} is set. Written by the
+ * gateway or by any batch producer that names its own {@link #replyTo()}.
  *
  * @param deadlineEpochMs 0 for none; past it the request is cancelled with an error
  * @param promptLogprobs  null for none, else log-probabilities of the prompt tokens are wanted too, with
  *                        this many top alternatives each (0..20): OpenAI's {@code echo} with {@code logprobs}
+ * @param promptTokenIds  a prompt already tokenized by the caller, used as it is (no special tokens added)
  */
 public record GenerationRequest(
         int schemaVersion,
@@ -25,7 +26,8 @@ public record GenerationRequest(
         ReplyTo replyTo,
         long createdEpochMs,
         long deadlineEpochMs,
-        Integer promptLogprobs) implements Versioned {
+        Integer promptLogprobs,
+        List<Integer> promptTokenIds) implements Versioned {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -34,8 +36,8 @@ public record GenerationRequest(
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(replyTo, "replyTo");
-        if ((prompt == null) == (messages == null)) {
-            throw new IllegalArgumentException("exactly one of prompt and messages must be set");
+        if ((prompt != null ? 1 : 0) + (messages != null ? 1 : 0) + (promptTokenIds != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("exactly one of prompt, messages and promptTokenIds must be set");
         }
         if (maxTokens <= 0) {
             throw new IllegalArgumentException("maxTokens must be > 0");
@@ -43,5 +45,14 @@ public record GenerationRequest(
         sampling = sampling == null ? SamplingParams.greedy() : sampling;
         stop = stop == null ? List.of() : List.copyOf(stop);
         messages = messages == null ? null : List.copyOf(messages);
+        promptTokenIds = promptTokenIds == null ? null : List.copyOf(promptTokenIds);
+    }
+
+    /** A request with a text prompt or messages. */
+    public GenerationRequest(int schemaVersion, String requestId, String model, String prompt, List<ChatMessage> messages,
+                             int maxTokens, SamplingParams sampling, List<String> stop, boolean stream, ReplyTo replyTo,
+                             long createdEpochMs, long deadlineEpochMs, Integer promptLogprobs) {
+        this(schemaVersion, requestId, model, prompt, messages, maxTokens, sampling, stop, stream, replyTo,
+                createdEpochMs, deadlineEpochMs, promptLogprobs, null);
     }
 }

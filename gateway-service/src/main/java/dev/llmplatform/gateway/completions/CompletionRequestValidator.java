@@ -5,6 +5,7 @@ import dev.llmplatform.gateway.error.ApiException;
 import dev.llmplatform.gateway.models.ModelRegistry;
 import dev.llmplatform.gateway.models.RegisteredModel;
 import dev.llmplatform.gateway.serving.GenerationInput;
+import dev.llmplatform.gateway.serving.Prompt;
 import dev.llmplatform.gateway.serving.SamplingValidator;
 import tools.jackson.databind.JsonNode;
 
@@ -30,7 +31,7 @@ final class CompletionRequestValidator {
 
     GenerationInput validate(CompletionRequest request) {
         sampling.checkBody(request);
-        List<String> prompts = promptTexts(request.prompt());
+        List<Prompt> prompts = prompts(request.prompt());
         checkLogprobs(request);
         RegisteredModel model = sampling.validate(request);
         if (prompts.size() * request.choices() > MAX_CHOICES) {
@@ -48,22 +49,45 @@ final class CompletionRequestValidator {
         }
     }
 
-    /** A string, or a list of strings (a batch: each gets {@code n} choices); token-id prompts are refused. */
-    private static List<String> promptTexts(JsonNode prompt) {
+    /**
+     * OpenAI's four forms: a string, a list of strings, a list of token ids, or a list of such lists;
+     * a list holds several prompts, each answered by {@code n} choices.
+     */
+    private static List<Prompt> prompts(JsonNode prompt) {
         if (prompt == null || prompt.isNull() || (prompt.isArray() && prompt.isEmpty())) {
             throw ApiException.invalid("prompt", "You must provide a prompt");
         }
         if (!prompt.isArray()) {
-            return List.of(promptText(prompt, "The prompt must be a string or a list of strings"));
+            return List.of(Prompt.ofText(promptText(prompt, "The prompt must be a string, a list of strings, "
+                    + "a list of token ids or a list of lists of token ids")));
         }
-        if (prompt.get(0).isNumber() || prompt.get(0).isArray()) {
-            throw ApiException.invalid("prompt", "Prompts of token ids are not supported: send the prompt as text");
+        if (prompt.get(0).isNumber()) {
+            return List.of(Prompt.ofTokens(tokenIds(prompt)));
         }
-        List<String> prompts = new ArrayList<>(prompt.size());
-        for (JsonNode text : prompt) {
-            prompts.add(promptText(text, "Every prompt in the list must be a string"));
+        List<Prompt> prompts = new ArrayList<>(prompt.size());
+        boolean tokens = prompt.get(0).isArray();
+        for (JsonNode one : prompt) {
+            if (tokens != one.isArray()) {
+                throw ApiException.invalid("prompt", "A list of prompts must be all strings or all lists of token ids");
+            }
+            prompts.add(tokens ? Prompt.ofTokens(tokenIds(one))
+                    : Prompt.ofText(promptText(one, "Every prompt in the list must be a string")));
         }
         return prompts;
+    }
+
+    private static List<Integer> tokenIds(JsonNode ids) {
+        if (ids.isEmpty()) {
+            throw ApiException.invalid("prompt", "The prompt must not be empty");
+        }
+        List<Integer> out = new ArrayList<>(ids.size());
+        for (JsonNode id : ids) {
+            if (!id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0) {
+                throw ApiException.invalid("prompt", "Token ids must be non-negative integers, got " + id);
+            }
+            out.add(id.asInt());
+        }
+        return out;
     }
 
     private static String promptText(JsonNode text, String notAString) {

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -153,13 +154,16 @@ class ApiDocsCustomizer implements OpenApiCustomizer {
                         .addExamples("error", example(null, example, true)))));
     }
 
-    /** {@code prompt} is kept as a JSON node by the protocol; to a client it is a string or a list of strings. */
+    /** {@code prompt} is kept as a JSON node by the protocol; to a client it is text or token ids, one or a list. */
     private static void promptAsTextOrList(OpenAPI api) {
         Schema<?> request = api.getComponents().getSchemas().get("CompletionRequest");
         if (request != null && request.getProperties() != null && request.getProperties().containsKey("prompt")) {
             request.getProperties().put("prompt", new Schema<>()
-                    .oneOf(List.of(new StringSchema(), new ArraySchema().items(new StringSchema()).minItems(1)))
-                    .description("The text to complete: a string, or a list of strings, each completed n times "
+                    .oneOf(List.of(new StringSchema(), new ArraySchema().items(new StringSchema()).minItems(1),
+                            new ArraySchema().items(new IntegerSchema()).minItems(1),
+                            new ArraySchema().items(new ArraySchema().items(new IntegerSchema()).minItems(1)).minItems(1)))
+                    .description("What to complete: a string, a list of strings, a list of token ids, or a list of "
+                            + "lists of token ids (used as they are); each prompt of a list is completed n times "
                             + "(choice p × n + j is prompt p's j-th; at most 64 choices in all)"));
             boolean stillUsed = false;
             for (Schema<?> schema : api.getComponents().getSchemas().values()) {

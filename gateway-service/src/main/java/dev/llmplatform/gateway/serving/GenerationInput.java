@@ -11,10 +11,10 @@ import java.util.List;
  * logprob should carry (null: no logprobs), and the same for the prompt's own tokens (null: not scored;
  * completions' {@code echo} with {@code logprobs}).
  */
-public record GenerationInput(SamplingRequest request, RegisteredModel model, List<String> prompts,
+public record GenerationInput(SamplingRequest request, RegisteredModel model, List<Prompt> prompts,
                               List<ChatMessage> messages, Integer topLogprobs, Integer promptLogprobs) {
 
-    public static GenerationInput ofPrompts(SamplingRequest request, RegisteredModel model, List<String> prompts,
+    public static GenerationInput ofPrompts(SamplingRequest request, RegisteredModel model, List<Prompt> prompts,
                                             Integer topLogprobs, Integer promptLogprobs) {
         return new GenerationInput(request, model, List.copyOf(prompts), null, topLogprobs, promptLogprobs);
     }

@@ -44,12 +44,12 @@ final class GenerationRequests {
         for (int index = 0; index < choices; index++) {
             int j = index % perInput;
             Long seed = r.seed() == null ? null : r.seed() + j;
-            String prompt = input.prompts() == null ? null : input.prompts().get(index / perInput);
+            Prompt prompt = input.prompts() == null ? null : input.prompts().get(index / perInput);
             requests.add(new GenerationRequest(GenerationRequest.CURRENT_VERSION, id.requestId(index, choices),
-                    model.name(), prompt, input.messages(), maxTokens,
+                    model.name(), prompt == null ? null : prompt.text(), input.messages(), maxTokens,
                     sampling(r, model.defaults(), seed, input.topLogprobs()),
                     r.stop() == null ? List.of() : r.stop(), r.isStream(), replyTo, nowEpochMs, deadlineEpochMs,
-                    input.promptLogprobs()));
+                    input.promptLogprobs(), prompt == null ? null : prompt.tokenIds()));
         }
         return requests;
     }

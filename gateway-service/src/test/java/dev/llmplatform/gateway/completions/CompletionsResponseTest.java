@@ -85,6 +85,22 @@ class CompletionsResponseTest {
     }
 
     @Test
+    void shouldPublishTokenIdPromptsAsTheyAreAndEchoTheirText() {
+        JsonNode body = post("{\"model\":\"%s\",\"prompt\":[[83,97,121],[72,105]],\"echo\":true}".formatted(MODEL))
+                .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        // The scripted tokenizer decodes each id as the code point it names.
+        assertThat(body.get("choices").valueStream().map(c -> c.get("text").asString()))
+                .containsExactly("SayHello, 世界 🙂", "HiHello, 世界 🙂");
+        assertThat(backend.requests()).extracting(r -> r.promptTokenIds())
+                .containsExactlyInAnyOrder(List.of(83, 97, 121), List.of(72, 105));
+        assertThat(backend.requests()).allSatisfy(r -> assertThat(r.prompt()).isNull());
+
+        post("{\"model\":\"%s\",\"prompt\":[83,97,121]}".formatted(MODEL)).expectStatus().isOk();
+        assertThat(backend.requests().getLast().promptTokenIds()).containsExactly(83, 97, 121);
+    }
+
+    @Test
     void shouldStreamDataLinesWithFinishReasonOnlyOnTheLastChunkThenDone() {
         List<String> lines = streamLines("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"stream\":true}".formatted(MODEL));
 

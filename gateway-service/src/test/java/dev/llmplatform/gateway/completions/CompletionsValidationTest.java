@@ -46,8 +46,11 @@ class CompletionsValidationTest {
             {"model":"tiny-llama","prompt":["one",""]}                   | 400 | prompt
             {"model":"tiny-llama","prompt":["one",2]}                    | 400 | prompt
             {"model":"tiny-llama","prompt":["a","b","c","d","e"],"n":16} | 400 | prompt
-            {"model":"tiny-llama","prompt":[[1,2]]}                      | 400 | prompt
-            {"model":"tiny-llama","prompt":[1,2,3]}                      | 400 | prompt
+            {"model":"tiny-llama","prompt":[1,-2]}                       | 400 | prompt
+            {"model":"tiny-llama","prompt":[1.5]}                        | 400 | prompt
+            {"model":"tiny-llama","prompt":[[]]}                         | 400 | prompt
+            {"model":"tiny-llama","prompt":[[1],"a"]}                    | 400 | prompt
+            {"model":"tiny-llama","prompt":["a",[1]]}                    | 400 | prompt
             {"model":"tiny-llama","prompt":42}                           | 400 | prompt
             {"model":"tiny-llama","prompt":"hi","max_tokens":0}          | 400 | max_tokens
             {"model":"tiny-llama","prompt":"hi","max_tokens":-3}         | 400 | max_tokens

@@ -73,7 +73,7 @@ class OpenApiDocumentTest {
             assertThat(completions.at("/responses/" + status + "/content/application~1json/schema/$ref").asString())
                     .as(status).endsWith("/ApiErrorBody");
         }
-        assertThat(document().at("/components/schemas/CompletionRequest/properties/prompt/oneOf").size()).isEqualTo(2);
+        assertThat(document().at("/components/schemas/CompletionRequest/properties/prompt/oneOf").size()).isEqualTo(4);   // text, texts, token ids, lists of token ids
     }
 
     @Test

@@ -44,7 +44,9 @@ public final class Replies {
      * first event carries {@link #promptLogprobs}.
      */
     public static List<GenerationEvent> scripted(GenerationRequest request) {
-        String text = request.prompt() != null ? request.prompt() : request.messages().getLast().content();
+        String text = request.prompt() != null ? request.prompt()
+                : request.messages() != null ? request.messages().getLast().content()
+                : request.promptTokenIds().stream().map(Character::toString).collect(java.util.stream.Collectors.joining());
         List<GenerationEvent> events = scripted(request.requestId(), text);
         Integer top = request.sampling().logprobs();
         events = top == null ? events : events.stream().map(event -> withLogprobs(event, top)).toList();

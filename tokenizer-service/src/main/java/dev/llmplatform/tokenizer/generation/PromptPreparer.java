@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Turns a generation request into a tokenized inference request, or into the error the caller
  * gets: unknown model (404), a model that cannot generate, an empty prompt, a chat its template
- * refuses, or a prompt that does not fit the model's context (400). {@code max_tokens} is clamped
+ * refuses, a token-id prompt with an id outside the vocabulary, or a prompt that does not fit the
+ * model's context (400). A token-id prompt is used as it is. {@code max_tokens} is clamped
  * to the room left. {@code messages} are rendered through the model's chat template (with the
  * generation prompt), and a chat also stops at the template's end-of-turn token.
  */
@@ -57,16 +58,28 @@ public final class PromptPreparer {
             return reject(ErrorInfo.invalidRequest("The model '" + request.model()
                     + "' has no chat template; send a prompt instead", "messages"));
         }
-        if (chat ? request.messages().isEmpty() : request.prompt().isEmpty()) {
-            return reject(ErrorInfo.invalidRequest(param + " must not be empty", param));
+        int[] promptIds;
+        if (request.promptTokenIds() != null) {
+            promptIds = request.promptTokenIds().stream().mapToInt(Integer::intValue).toArray();
+            int vocab = model.config().vocabSize();
+            for (int id : promptIds) {
+                if (id < 0 || id >= vocab) {
+                    return reject(ErrorInfo.invalidRequest("Token id " + id + " is outside the vocabulary of the model '"
+                            + request.model() + "' (0.." + (vocab - 1) + ")", param));
+                }
+            }
+        } else {
+            if (chat ? request.messages().isEmpty() : request.prompt().isEmpty()) {
+                return reject(ErrorInfo.invalidRequest(param + " must not be empty", param));
+            }
+            String text;
+            try {
+                text = chat ? model.chatTemplate().get().render(request.messages(), true) : request.prompt();
+            } catch (ChatTemplate.RenderException e) {
+                return reject(ErrorInfo.invalidRequest(e.getMessage(), "messages"));
+            }
+            promptIds = model.tokenizer().encode(text);
         }
-        String text;
-        try {
-            text = chat ? model.chatTemplate().get().render(request.messages(), true) : request.prompt();
-        } catch (ChatTemplate.RenderException e) {
-            return reject(ErrorInfo.invalidRequest(e.getMessage(), "messages"));
-        }
-        int[] promptIds = model.tokenizer().encode(text);
         int context = model.config().contextLength();
         if (promptIds.length == 0) {
             return reject(ErrorInfo.invalidRequest(param + " must not be empty", param));

@@ -83,6 +83,25 @@ class PromptPreparerTest {
     }
 
     @Test
+    void shouldTakeATokenIdPromptAsItIsAndRefuseIdsOutsideTheVocabulary() {
+        var accepted = accepted(ids(List.of(5, 6, 7)));
+        assertThat(accepted.promptTokenIds()).containsExactly(5, 6, 7);
+        assertThat(accepted.decode().promptTokens()).isEqualTo(3);
+
+        var outside = rejected(ids(List.of(5, TestTokenizers.VOCAB_SIZE)));
+        assertThat(outside.status()).isEqualTo(400);
+        assertThat(outside.param()).isEqualTo("prompt");
+        assertThat(outside.message()).contains("Token id " + TestTokenizers.VOCAB_SIZE).contains("vocabulary");
+        assertThat(rejected(ids(List.of(-1))).param()).isEqualTo("prompt");
+        assertThat(rejected(ids(List.of())).param()).isEqualTo("prompt");
+        assertThat(rejected(ids(java.util.Collections.nCopies(500, 5))).code()).isEqualTo("context_length_exceeded");
+    }
+
+    private static GenerationRequest ids(List<Integer> tokenIds) {
+        return new GenerationRequest(1, "r1", "tiny", null, null, 5, null, List.of(), false, REPLY, 0, 0, null, tokenIds);
+    }
+
+    @Test
     void shouldRenderChatsInChatMlAndStopAtTheEndOfTurn() {
         var chat = accepted(request("tiny", null, List.of(new ChatMessage("system", "be brief"),
                 new ChatMessage("user", "模型")), 5));
