@@ -7,6 +7,7 @@ import dev.llmplatform.gateway.error.ApiException;
 import dev.llmplatform.gateway.serving.ResponseFormat.ChoiceResult;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -109,7 +110,7 @@ final class Choices {
                 completion += choices[i].tokens;
             }
         }
-        return UsageBody.of(java.util.Arrays.stream(promptOf).sum(), completion);
+        return UsageBody.of(Arrays.stream(promptOf).sum(), completion);
     }
 
     private static int codePoints(List<LogprobEntry> entries) {

@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The Python {@code str} and {@code dict} methods that Hugging Face chat templates call, for
@@ -49,11 +51,11 @@ final class PythonMethods extends ELResolver {
             case "lstrip" -> args.length == 0 ? s.stripLeading() : lstrip(s, chars(args));
             case "rstrip" -> args.length == 0 ? s.stripTrailing() : rstrip(s, chars(args));
             case "split" -> split(s, args);
-            case "upper" -> s.toUpperCase(java.util.Locale.ROOT);
-            case "lower" -> s.toLowerCase(java.util.Locale.ROOT);
+            case "upper" -> s.toUpperCase(Locale.ROOT);
+            case "lower" -> s.toLowerCase(Locale.ROOT);
             case "title" -> title(s);
-            case "capitalize" -> s.isEmpty() ? s : s.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
-                    + s.substring(1).toLowerCase(java.util.Locale.ROOT);
+            case "capitalize" -> s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT)
+                    + s.substring(1).toLowerCase(Locale.ROOT);
             case "find" -> args.length == 1 ? s.indexOf(String.valueOf(args[0])) : NOT_HANDLED;
             case "count" -> args.length == 1 ? count(s, String.valueOf(args[0])) : NOT_HANDLED;
             case "join" -> args.length == 1 && args[0] instanceof Collection<?> items
@@ -74,7 +76,7 @@ final class PythonMethods extends ELResolver {
     }
 
     /** Python accepts a tuple of prefixes; Jinja's tuple literal reaches us as a list. */
-    private static boolean anyOf(Object arg, java.util.function.Predicate<String> test) {
+    private static boolean anyOf(Object arg, Predicate<String> test) {
         if (arg instanceof Collection<?> options) {
             return options.stream().map(String::valueOf).anyMatch(test);
         }
