@@ -4,7 +4,6 @@ import dev.llmplatform.contracts.PoisonMessageException;
 import dev.llmplatform.topics.TopicSpec;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
@@ -16,7 +15,6 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.CommonErrorHandler;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 
@@ -69,9 +67,7 @@ public class PlatformKafkaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
     public DefaultErrorHandler platformErrorHandler(KafkaOperations<?, ?> template) {
-        var recoverer = new DeadLetterPublishingRecoverer(template,
-                (record, ex) -> new TopicPartition(record.topic() + Topics.DEAD_LETTER_SUFFIX, 0));
-        var handler = new DefaultErrorHandler(recoverer, new FixedBackOff(1000L, 2));
+        var handler = new DefaultErrorHandler(DeadLetters.recoverer(template), new FixedBackOff(1000L, 2));
         handler.addNotRetryableExceptions(PoisonMessageException.class, IllegalArgumentException.class,
                 NullPointerException.class);
         return handler;

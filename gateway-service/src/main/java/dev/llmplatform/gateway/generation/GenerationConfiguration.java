@@ -2,6 +2,7 @@ package dev.llmplatform.gateway.generation;
 
 import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.gateway.GatewayProperties;
+import dev.llmplatform.kafka.DeadLetters;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,9 +27,12 @@ class GenerationConfiguration {
     }
 
     @Bean
-    ReplyListener replyListener(KafkaProperties kafka, GatewayProperties gateway, ReplyRouter router) {
+    ReplyListener replyListener(KafkaProperties kafka, GatewayProperties gateway, ReplyRouter router,
+                                KafkaTemplate<String, String> template) {
         TopicPartition partition = new TopicPartition(Topics.GENERATION_EVENTS.name(), gateway.replyPartition());
-        return new ReplyListener(() -> new ReplyPartitionConsumer(replyConsumer(kafka), partition, router), router);
+        var deadLetters = DeadLetters.recoverer(template);
+        return new ReplyListener(() -> new ReplyPartitionConsumer(replyConsumer(kafka), partition, router,
+                deadLetters::accept), router);
     }
 
     @Bean

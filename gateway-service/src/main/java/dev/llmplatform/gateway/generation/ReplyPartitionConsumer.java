@@ -1,5 +1,6 @@
 package dev.llmplatform.gateway.generation;
 
+import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.PoisonMessageException;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Reads the one reply partition this gateway instance owns, on its own thread, and routes each
@@ -28,13 +30,17 @@ public final class ReplyPartitionConsumer implements AutoCloseable {
     private final Consumer<String, String> consumer;
     private final TopicPartition partition;
     private final ReplyRouter router;
+    private final BiConsumer<ConsumerRecord<?, ?>, Exception> deadLetters;
     private final Thread thread;
     private volatile boolean running;
 
-    public ReplyPartitionConsumer(Consumer<String, String> consumer, TopicPartition partition, ReplyRouter router) {
+    /** @param deadLetters where an unreadable reply goes (the partition's dead-letter topic) */
+    public ReplyPartitionConsumer(Consumer<String, String> consumer, TopicPartition partition, ReplyRouter router,
+                                  BiConsumer<ConsumerRecord<?, ?>, Exception> deadLetters) {
         this.consumer = consumer;
         this.partition = partition;
         this.router = router;
+        this.deadLetters = deadLetters;
         this.thread = Thread.ofPlatform().daemon().name("gateway-replies-" + partition).unstarted(this::pollLoop);
     }
 
@@ -93,13 +99,26 @@ public final class ReplyPartitionConsumer implements AutoCloseable {
         try {
             event = Messages.fromJson(record.value(), GenerationEvent.class);
         } catch (PoisonMessageException e) {
-            // Nobody can act on a reply that cannot be read; the request it belonged to times out.
             try (TraceHeaders.MdcScope ignored = TraceHeaders.of(record.headers()).inMdc()) {
-                log.warn("skipping unreadable reply at {}@{} (key {}): {}", partition, record.offset(), record.key(), e.getMessage());
+                log.warn("dead-lettering unreadable reply at {}@{} (key {}): {}", partition, record.offset(), record.key(), e.getMessage());
+                deadLetter(record, e);
+            }
+            // The key names the request: it fails now with a clear error instead of at its deadline.
+            if (record.key() != null) {
+                router.route(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, record.key(), new ErrorInfo(502,
+                        "server_error", "The platform sent a reply the gateway cannot read (dead-lettered)", null, null)));
             }
             return;
         }
         router.route(event);
+    }
+
+    private void deadLetter(ConsumerRecord<String, String> record, Exception e) {
+        try {
+            deadLetters.accept(record, e);
+        } catch (RuntimeException failed) {
+            log.error("cannot dead-letter the reply at {}@{}", partition, record.offset(), failed);
+        }
     }
 
     public boolean isRunning() {

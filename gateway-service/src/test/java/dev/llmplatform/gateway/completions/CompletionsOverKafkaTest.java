@@ -7,6 +7,10 @@ import dev.llmplatform.gateway.support.KafkaGatewayTest;
 import dev.llmplatform.gateway.support.Replies;
 import dev.llmplatform.gateway.support.TokenizerPeer;
 import dev.llmplatform.topics.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -17,6 +21,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static dev.llmplatform.gateway.support.TestModelStore.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -170,6 +178,29 @@ class CompletionsOverKafkaTest extends KafkaGatewayTest {
                 "{\"model\":\"%s\",\"prompt\":\"Say hello\"}".formatted(MODEL));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldFailTheRequestAnUnreadableReplyNamesAtOnceAndDeadLetterTheReply() throws Exception {
+        String prompt = "hang on " + UUID.randomUUID();
+        var response = http.sendAsync(HttpRequest.newBuilder(uri("/v1/completions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"%s\",\"prompt\":\"%s\"}".formatted(MODEL, prompt)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String id = await().atMost(Duration.ofSeconds(15)).until(() -> peer.requests().stream()
+                .filter(r -> prompt.equals(r.prompt())).map(GenerationRequest::requestId).findFirst(), Optional::isPresent).orElseThrow();
+
+        peer.sendRaw(Topics.GENERATION_EVENTS.name(), REPLY_PARTITION, id, "{not json");
+
+        HttpResponse<String> answer = response.get(10, TimeUnit.SECONDS);   // long before the request's deadline
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(502);
+        assertThat(Messages.mapper().readTree(answer.body()).at("/error/message").asString()).contains("cannot read");
+        try (KafkaConsumer<String, String> deadLetters = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            deadLetters.assign(List.of(new TopicPartition(Topics.GENERATION_EVENTS.deadLetter(), 0)));
+            await().atMost(Duration.ofSeconds(15)).until(() -> deadLetters.poll(Duration.ofMillis(200)).records(
+                    new TopicPartition(Topics.GENERATION_EVENTS.deadLetter(), 0)).stream().anyMatch(r -> id.equals(r.key())));
+        }
     }
 
     private GenerationRequest requestWithId(String id) {
