@@ -55,20 +55,22 @@ class EngineDrainTest {
     @Test
     void shouldLetRunningAndWaitingRequestsFinishAndRefuseNewOnes() {
         InferenceEngine engine = new InferenceEngine("drain", new SlowDecoder(), new EngineSettings(1, 1 << 20, 8, 0), sink).start();
-        engine.submit(EngineRequest.greedy("running", new int[]{1, 2}, 30));
-        engine.submit(EngineRequest.greedy("waiting", new int[]{3, 4}, 30));   // batch of one: waits for "running"
-        await().atMost(Duration.ofSeconds(5)).until(() -> !sink.tokens("running").isEmpty());
+        engine.submit(EngineRequest.greedy("running", new int[]{1, 2}, 60));
+        engine.submit(EngineRequest.greedy("waiting", new int[]{3, 4}, 60));   // batch of one: waits for "running"
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> !sink.tokens("running").isEmpty());
 
+        // At least 100 steps of 5 ms are left, so the drain is still waiting when "late" comes.
         Thread drain = Thread.ofPlatform().start(() -> engine.drain(Duration.ofSeconds(20)));
-        await().atMost(Duration.ofSeconds(5)).until(() -> drain.getState() == Thread.State.TIMED_WAITING);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(() -> drain.getState() == Thread.State.TIMED_WAITING);
         engine.submit(EngineRequest.greedy("late", new int[]{5}, 5));
         await().atMost(Duration.ofSeconds(20)).until(() -> !drain.isAlive());
         engine.close();
 
         assertThat(sink.finish("running").reason()).isEqualTo(FinishReason.LENGTH);
-        assertThat(sink.tokens("running")).hasSize(30);
+        assertThat(sink.tokens("running")).hasSize(60);
         assertThat(sink.finish("waiting").reason()).isEqualTo(FinishReason.LENGTH);
-        assertThat(sink.tokens("waiting")).hasSize(30);
+        assertThat(sink.tokens("waiting")).hasSize(60);
         assertThat(sink.finish("late").reason()).isEqualTo(FinishReason.ERROR);
         assertThat(sink.finish("late").error().status()).isEqualTo(503);
     }
