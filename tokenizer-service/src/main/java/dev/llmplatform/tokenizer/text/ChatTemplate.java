@@ -50,6 +50,8 @@ public final class ChatTemplate {
     private static final Jinjava JINJA = createEngine();
 
     private final String source;
+    /** {@link #source} as Jinjava is given it, rewritten once. */
+    private final String jinjavaSource;
     private final String bosToken;
     private final String eosToken;
 
@@ -60,6 +62,7 @@ public final class ChatTemplate {
      */
     public ChatTemplate(String source, String bosToken, String eosToken) {
         this.source = Objects.requireNonNull(source, "source");
+        this.jinjavaSource = JinjaSyntax.toJinjava(source);
         this.bosToken = bosToken;
         this.eosToken = eosToken;
     }
@@ -91,7 +94,7 @@ public final class ChatTemplate {
         bindings.put("eos_token", eosToken == null ? "" : eosToken);
         RenderResult result;
         try {
-            result = JINJA.renderForResult(JinjaSyntax.toJinjava(source), bindings);
+            result = JINJA.renderForResult(jinjavaSource, bindings);
         } catch (RuntimeException e) {
             throw new RenderException("cannot render the chat template: " + describe(e));
         }
