@@ -31,7 +31,7 @@ final class PropertyCatalog {
         this.patterns = List.copyOf(patterns);
     }
 
-    /** Properties a service can read: its own and shared-lib's classes, and Spring Boot's. */
+    /** Properties a service can read: its own and the library modules' classes, and Spring Boot's. */
     static PropertyCatalog forService(PlatformService service) {
         List<PropertyPattern> patterns = new ArrayList<>(springBootMetadata());
         for (Class<?> type : configurationPropertiesClasses()) {

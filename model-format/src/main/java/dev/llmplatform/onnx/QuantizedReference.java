@@ -43,9 +43,7 @@ public final class QuantizedReference {
                 ? roundTrip(w.lmHead(), h, c.vocabSize(), q)
                 : BlockQuantizedMatrix.quantizeOutIn(w.embedding(), h, c.vocabSize(), q.format().bits(), q.blockSize(),
                 q.symmetric()).dequantizeInOut();
-        ModelConfig untied = new ModelConfig(c.modelType(), c.architectures(), c.layers(), c.heads(), c.kvHeads(), h,
-                inter, c.vocabSize(), c.contextLength(), c.ropeTheta(), c.rmsNormEps(), c.bosTokenId(), c.eosTokenId(),
-                false, c.torchDtype());
+        ModelConfig untied = c.withTiedHead(false);
         return new LlamaWeights(untied, w.embedding(), layers, w.finalNorm(), head);
     }
 
