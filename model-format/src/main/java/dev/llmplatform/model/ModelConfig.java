@@ -20,8 +20,11 @@ import java.util.Map;
  * single id or a list (every id in it ends generation), {@code head_dim} may be given explicitly
  * (Qwen3, Gemma-style configs where it is not hidden / heads).
  *
+ * <p>Keys HF writes as {@code null} ({@code n_inner}, {@code num_key_value_heads}, {@code head_dim}) are
+ * boxed here and replaced by their meaning, so the accessors never return null.
+ *
  * @param eosTokenIds  empty when the config names none
- * @param headDimension explicit {@code head_dim}; 0 when not given (then hidden / heads)
+ * @param headDimension explicit {@code head_dim}; null when not given (then hidden / heads)
  * @param ropeScaling  {@code rope_scaling} as written (null when absent); read by the converters
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -31,18 +34,18 @@ public record ModelConfig(
         @JsonProperty("architectures") List<String> architectures,
         @JsonProperty("num_hidden_layers") @JsonAlias("n_layer") int layers,
         @JsonProperty("num_attention_heads") @JsonAlias("n_head") int heads,
-        @JsonProperty("num_key_value_heads") int kvHeads,
+        @JsonProperty("num_key_value_heads") Integer kvHeads,
         @JsonProperty("hidden_size") @JsonAlias("n_embd") int hidden,
-        @JsonProperty("intermediate_size") @JsonAlias("n_inner") int intermediate,
+        @JsonProperty("intermediate_size") @JsonAlias("n_inner") Integer intermediate,
         @JsonProperty("vocab_size") int vocabSize,
         @JsonProperty("max_position_embeddings") @JsonAlias("n_positions") int contextLength,
-        @JsonProperty("rope_theta") double ropeTheta,
-        @JsonProperty("rms_norm_eps") @JsonAlias("layer_norm_epsilon") double rmsNormEps,
+        @JsonProperty("rope_theta") Double ropeTheta,
+        @JsonProperty("rms_norm_eps") @JsonAlias("layer_norm_epsilon") Double rmsNormEps,
         @JsonProperty("bos_token_id") Integer bosToken,
         @JsonProperty("eos_token_id") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Integer> eosTokenIds,
         @JsonProperty("tie_word_embeddings") Boolean tieWordEmbeddingsFlag,
         @JsonProperty("torch_dtype") @JsonAlias("dtype") String torchDtype,
-        @JsonProperty("head_dim") int headDimension,
+        @JsonProperty("head_dim") Integer headDimension,
         @JsonProperty("rope_scaling") Map<String, Object> ropeScaling) {
 
     public ModelConfig {
@@ -52,13 +55,16 @@ public record ModelConfig(
         if (architectures == null) {
             architectures = List.of("LlamaForCausalLM");
         }
-        if (kvHeads == 0) {
+        if (kvHeads == null || kvHeads == 0) {
             kvHeads = heads;
         }
-        if (ropeTheta == 0) {
+        if (intermediate == null) {
+            intermediate = "gpt2".equals(modelType) ? 4 * hidden : 0;   // GPT-2 writes n_inner: null for 4 × n_embd
+        }
+        if (ropeTheta == null || ropeTheta == 0) {
             ropeTheta = 10000.0;
         }
-        if (rmsNormEps == 0) {
+        if (rmsNormEps == null || rmsNormEps == 0) {
             rmsNormEps = 1e-5;
         }
         if (torchDtype == null) {
@@ -73,7 +79,7 @@ public record ModelConfig(
             throw new IllegalArgumentException("config.json: num_attention_heads (" + heads
                     + ") must be a multiple of num_key_value_heads (" + kvHeads + ")");
         }
-        if (headDimension <= 0 && hidden % heads != 0) {
+        if ((headDimension == null || headDimension <= 0) && hidden % heads != 0) {
             throw new IllegalArgumentException("config.json: hidden_size (" + hidden
                     + ") must divide by num_attention_heads (" + heads + ") when head_dim is not given");
         }
@@ -85,7 +91,7 @@ public record ModelConfig(
                                     boolean tieWordEmbeddings) {
         return new ModelConfig("llama", List.of("LlamaForCausalLM"), layers, heads, kvHeads, hidden, intermediate,
                 vocabSize, contextLength, 10000.0, 1e-5, bosTokenId, List.of(eosTokenId), tieWordEmbeddings, "float32",
-                0, null);
+                null, null);
     }
 
     /** This config with the head tied or untied. */
@@ -117,7 +123,7 @@ public record ModelConfig(
 
     @JsonIgnore
     public int headDim() {
-        return headDimension > 0 ? headDimension : hidden / heads;
+        return headDimension != null && headDimension > 0 ? headDimension : hidden / heads;
     }
 
     /** Number of weights, counting a tied head once (Llama layout, biases and norms of other families aside). */

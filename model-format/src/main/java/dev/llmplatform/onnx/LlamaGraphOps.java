@@ -44,7 +44,7 @@ final class LlamaGraphOps {
         this.config = config;
         this.quantization = quantization;
         this.two = g.floatScalar("const.two", 2f);
-        this.eps = g.floatScalar("const.rms_norm_eps", (float) config.rmsNormEps());
+        this.eps = g.floatScalar("const.rms_norm_eps", config.rmsNormEps().floatValue());
     }
 
     /** x / sqrt(mean(x², last axis) + eps) * weight, in the pattern ONNX Runtime fuses into one kernel. */

@@ -198,7 +198,7 @@ public final class LlamaModel implements AutoCloseable {
         NDArray positions = step.arange(seq);
         NDArray future = positions.reshape(1, seq).gt(positions.reshape(seq, 1));
         return new StepConstants(
-                step.create((float) config.rmsNormEps()),
+                step.create(config.rmsNormEps().floatValue()),
                 step.create((float) (1.0 / Math.sqrt(config.headDim()))),
                 future.toType(DataType.FLOAT32, false).mul(step.create(MASKED)),
                 step.create(rotary[0], table),
