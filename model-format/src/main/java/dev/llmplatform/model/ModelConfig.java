@@ -100,6 +100,20 @@ public record ModelConfig(
                 contextLength, ropeTheta, rmsNormEps, bosToken, eosTokenIds, tied, torchDtype, headDimension, ropeScaling);
     }
 
+    /** This config with another context length (e.g. bounded by the tokenizer's {@code model_max_length}). */
+    public ModelConfig withContextLength(int length) {
+        return new ModelConfig(modelType, architectures, layers, heads, kvHeads, hidden, intermediate, vocabSize,
+                length, ropeTheta, rmsNormEps, bosToken, eosTokenIds, tieWordEmbeddingsFlag, torchDtype, headDimension,
+                ropeScaling);
+    }
+
+    /** This config with other end-of-sequence ids (e.g. joined with {@code generation_config.json}'s). */
+    public ModelConfig withEosTokenIds(List<Integer> ids) {
+        return new ModelConfig(modelType, architectures, layers, heads, kvHeads, hidden, intermediate, vocabSize,
+                contextLength, ropeTheta, rmsNormEps, bosToken, ids, tieWordEmbeddingsFlag, torchDtype, headDimension,
+                ropeScaling);
+    }
+
     /**
      * Whether the LM head is the embedding. When the key is missing, the family's own default applies
      * as in Hugging Face's config classes: GPT-2 ties, Llama, Mistral and Qwen do not.

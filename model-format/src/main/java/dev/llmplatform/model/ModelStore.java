@@ -1,5 +1,8 @@
 package dev.llmplatform.model;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,11 +15,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The model store: a directory of {@code <name>/<version>/} packages (a volume in Kubernetes).
- * Names and versions are validated so no request can reach a path outside the store.
+ * The model store: a directory of {@code <name>/<version>/} folders (a volume in Kubernetes), each one
+ * of the layouts {@link ModelLayout} detects: the platform's packages and the users' own ONNX exports
+ * and Hugging Face checkpoints. Names and versions are validated and links are followed only within
+ * the store, so no request can reach a path outside it.
  */
 public final class ModelStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final Path root;
@@ -50,7 +56,7 @@ public final class ModelStore {
         return dir;
     }
 
-    /** Model names with at least one complete version (one with a manifest.json or config.json). */
+    /** Model names with at least one complete version (see {@link #versions}). */
     public List<String> modelNames() {
         if (!Files.isDirectory(root)) {
             return List.of();
@@ -67,16 +73,20 @@ public final class ModelStore {
         }
     }
 
-    /** Complete versions of a model, oldest first (natural order: "2" before "10"). */
+    /**
+     * Complete versions of a model, oldest first (natural order: "2" before "10"): folders whose names are
+     * valid (so temporary ".name" folders never list) and that {@link ModelLayout#detect} accepts.
+     */
     public List<String> versions(String name) {
         Path dir = root.resolve(requireSafeName(name, "model name"));
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir) || !resolvesInside(dir)) {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(dir)) {
-            List<String> versions = new ArrayList<>(dirs.filter(ModelStore::isComplete)
+            List<String> versions = new ArrayList<>(dirs
+                    .filter(p -> isSafeName(p.getFileName().toString()))
+                    .filter(this::isComplete)
                     .map(p -> p.getFileName().toString())
-                    .filter(ModelStore::isSafeName)
                     .toList());
             versions.sort(VERSION_ORDER);
             return versions;
@@ -99,12 +109,44 @@ public final class ModelStore {
         return latestVersion(name).flatMap(v -> open(name, v));
     }
 
-    private static boolean isComplete(Path dir) {
-        return Files.isRegularFile(dir.resolve(ModelPackage.MANIFEST)) && Files.isRegularFile(dir.resolve(ModelPackage.CONFIG));
+    /**
+     * A version folder serves when {@link ModelLayout#detect} accepts it (the platform's package, an ONNX
+     * export or a safetensors checkpoint, each with its config.json) and nothing in it leads outside the
+     * store: the folder itself and every link inside it must resolve within the store's root. A folder
+     * being copied in shows as a version only once its config.json and weights are there; copy it in
+     * under a name starting with '.' and rename it to make that atomic.
+     */
+    private boolean isComplete(Path dir) {
+        return ModelLayout.detect(dir).isPresent() && staysInside(dir);
+    }
+
+    private boolean staysInside(Path dir) {
+        if (!resolvesInside(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path link : files.filter(Files::isSymbolicLink).toList()) {
+                if (!resolvesInside(link)) {
+                    LOG.warn("{} links outside the store (or nowhere); model folder {} not served", link, dir);
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private boolean resolvesInside(Path path) {
+        try {
+            return path.toRealPath().startsWith(root.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Numeric-aware ordering so version "10" sorts after "9". */
-    static final Comparator<String> VERSION_ORDER = (a, b) -> {
+    public static final Comparator<String> VERSION_ORDER = (a, b) -> {
         boolean an = a.chars().allMatch(Character::isDigit);
         boolean bn = b.chars().allMatch(Character::isDigit);
         if (an && bn && a.length() < 19 && b.length() < 19) {

@@ -1,0 +1,65 @@
+package dev.llmplatform.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.llmplatform.contracts.Messages;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The optional {@code llm-platform.json} a user puts beside a model to say how it is served, e.g.
+ * {@code {"weights": "int8"}} for a checkpoint, {@code {"onnx_file": "onnx/model_q4.onnx"}} for an
+ * ONNX export with several variants. Every field is optional.
+ *
+ * @param weights  weight format a safetensors checkpoint is converted to: {@code fp32}, {@code int8}
+ *                 or {@code int4}; null for the default ({@link #DEFAULT_WEIGHTS})
+ * @param onnxFile the ONNX variant to serve, relative to the version folder; null for the default choice
+ *                 ({@link OnnxVariants})
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelSettings(@JsonProperty("weights") String weights, @JsonProperty("onnx_file") String onnxFile) {
+
+    /** Weight format of a converted checkpoint when the user names none: int8 runs well on CPUs. */
+    public static final String DEFAULT_WEIGHTS = "int8";
+    public static final Set<String> WEIGHT_FORMATS = Set.of("fp32", "int8", "int4");
+    public static final ModelSettings NONE = new ModelSettings(null, null);
+
+    public ModelSettings {
+        if (weights != null && !WEIGHT_FORMATS.contains(weights)) {
+            throw new IllegalArgumentException(ModelLayout.SETTINGS + ": weights '" + weights
+                    + "' is not one of fp32, int8, int4");
+        }
+    }
+
+    /** The weight format to convert a checkpoint to. */
+    public String weightFormat() {
+        return weights == null ? DEFAULT_WEIGHTS : weights;
+    }
+
+    /** The folder's settings; {@link #NONE} when it has no {@code llm-platform.json}. */
+    public static ModelSettings read(Path versionDir) {
+        Path file = versionDir.resolve(ModelLayout.SETTINGS);
+        if (!Files.isRegularFile(file)) {
+            return NONE;
+        }
+        try {
+            return Messages.mapper().readValue(Files.readString(file), ModelSettings.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.llmplatform.model;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The store lists every folder a user can drop in (ONNX exports, checkpoints), and nothing half there or leading out. */
+class ModelStoreLayoutTest {
+
+    private static final String CONFIG = """
+            {"model_type":"llama","num_hidden_layers":2,"num_attention_heads":4,"num_key_value_heads":2,
+             "hidden_size":32,"intermediate_size":64,"vocab_size":64,"max_position_embeddings":128,
+             "bos_token_id":null,"eos_token_id":[5,7]}""";
+
+    @TempDir
+    Path root;
+
+    private Path folder(String name, String version, String... files) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(name).resolve(version));
+        for (String file : files) {
+            Path path = dir.resolve(file);
+            Files.createDirectories(path.getParent());
+            Files.writeString(path, file.equals(ModelPackage.CONFIG) ? CONFIG : "x");
+        }
+        return dir;
+    }
+
+    @Test
+    void shouldListOnnxExportsAndCheckpointsBesideThePlatformsOwnPackages() throws IOException {
+        folder("export", "main", "config.json", "onnx/model.onnx", "onnx/model.onnx_data");
+        folder("checkpoint", "1", "config.json", "model.safetensors");
+        folder("sharded", "1", "config.json", "model.safetensors.index.json");
+        ModelPackageWriter.write(new ModelStore(root), "own", "1", "decoder", 10, null, Map.of(), null,
+                dir -> Files.writeString(dir.resolve(ModelPackage.CONFIG), CONFIG));
+        ModelStore store = new ModelStore(root);
+
+        assertThat(store.modelNames()).containsExactly("checkpoint", "export", "own", "sharded");
+        ModelPackage export = store.openLatest("export").orElseThrow();
+        assertThat(export.format()).isEqualTo(SourceFormat.ONNX);
+        assertThat(export.kind()).isEqualTo("decoder");
+        assertThat(export.manifest().parameterCount()).isEqualTo(export.decoderConfig().parameterCount()).isPositive();
+        assertThat(export.manifest().createdEpochMs()).isPositive();
+        assertThat(export.modelFile()).isEqualTo(export.dir().resolve("onnx/model.onnx"));
+        assertThat(store.openLatest("own").orElseThrow().format()).isEqualTo(SourceFormat.PLATFORM);
+    }
+
+    @Test
+    void shouldNeverListAFolderWithoutConfigOrWeights() throws IOException {
+        folder("half", "1", "onnx/model.onnx");
+        folder("half", "2", "config.json", "tokenizer.json");
+        folder("half", ".3.tmp-1", "config.json", "model.onnx");
+
+        ModelStore store = new ModelStore(root);
+
+        assertThat(store.versions("half")).isEmpty();
+        assertThat(store.modelNames()).doesNotContain("half");
+        assertThat(store.open("half", "1")).isEmpty();
+    }
+
+    @Test
+    void shouldSignalACheckpointNotConvertedYetAndServeItsConvertedGraphOnceWritten() throws IOException {
+        Path dir = folder("ckpt", "1", "config.json", "model.safetensors", "llm-platform.json");
+        Files.writeString(dir.resolve("llm-platform.json"), "{\"weights\": \"int4\"}");
+        ModelPackage pkg = new ModelStore(root).open("ckpt", "1").orElseThrow();
+
+        assertThat(pkg.servedGraph()).isEmpty();
+        assertThatThrownBy(pkg::modelFile).isInstanceOf(ModelNotReadyException.class)
+                .hasMessageContaining("not converted").hasMessageContaining(".llm-platform/onnx-int4/model.onnx");
+
+        Path converted = pkg.layout().convertedDir("int4");
+        assertThat(converted).isEqualTo(dir.resolve(".llm-platform/onnx-int4"));
+        Files.createDirectories(converted);
+        Files.writeString(converted.resolve(ModelLayout.CONVERTED_GRAPH), "graph");
+        assertThat(pkg.modelFile()).isEqualTo(converted.resolve("model.onnx"));
+    }
+
+    @Test
+    void shouldReadTheManifestThePlatformKeepsInItsOwnFolderOfAUserModel() throws IOException {
+        Path dir = folder("kept", "1", "config.json", "model.onnx");
+        Files.createDirectories(dir.resolve(ModelLayout.PLATFORM_DIR));
+        Files.writeString(dir.resolve(ModelLayout.PLATFORM_DIR).resolve(ModelPackage.MANIFEST),
+                """
+                {"id":"kept:1","name":"kept","version":"1","kind":"decoder","parameterCount":7,
+                 "description":"imported","createdEpochMs":5}""");
+
+        ModelPackage pkg = new ModelStore(root).open("kept", "1").orElseThrow();
+
+        assertThat(pkg.manifest().description()).isEqualTo("imported");
+        assertThat(pkg.manifest().parameterCount()).isEqualTo(7);
+        assertThat(pkg.format()).isEqualTo(SourceFormat.ONNX);
+    }
+
+    @Test
+    void shouldRefuseVersionFoldersAndFilesThatLinkOutsideTheStore(@TempDir Path outside) throws IOException {
+        Path elsewhere = Files.createDirectories(outside.resolve("model"));
+        Files.writeString(elsewhere.resolve(ModelPackage.CONFIG), CONFIG);
+        Files.writeString(elsewhere.resolve("model.onnx"), "x");
+        Files.createDirectories(root.resolve("linked"));
+        Files.createSymbolicLink(root.resolve("linked").resolve("1"), elsewhere);
+        Path dir = folder("leaky", "1", "config.json");
+        Files.createSymbolicLink(dir.resolve("model.onnx"), elsewhere.resolve("model.onnx"));
+        Path inside = folder("inside", "blobs", "config.json", "model.onnx");
+        Files.createDirectories(root.resolve("inside"));
+        Files.createSymbolicLink(root.resolve("inside").resolve("1"), inside);
+
+        ModelStore store = new ModelStore(root);
+
+        assertThat(store.versions("linked")).isEmpty();
+        assertThat(store.open("leaky", "1")).isEmpty();
+        assertThat(store.versions("inside")).containsExactly("1", "blobs");
+        assertThatThrownBy(() -> store.open("../etc", "1")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
