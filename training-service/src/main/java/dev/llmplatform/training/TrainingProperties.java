@@ -23,6 +23,9 @@ import java.time.Duration;
  * @param rememberedCancels  cancelled job ids remembered, so a job whose cancel came first never starts (and as
  *                           many finished ones, so a record delivered again after a rebalance is not rerun)
  * @param sendTimeout        how long to wait for a terminal event or model event to be acknowledged by Kafka
+ * @param discoveryInterval  how often the store is looked at for model folders that appeared, changed or went away
+ * @param discoverySettle    a folder's files must be unchanged for this long (and across two looks) before it is
+ *                           taken, so a folder still being copied is never half served
  */
 @ConfigurationProperties(prefix = "llm.training")
 public record TrainingProperties(
@@ -35,12 +38,15 @@ public record TrainingProperties(
         @DefaultValue("50") int progressEverySteps,
         @DefaultValue("1s") Duration progressInterval,
         @DefaultValue("10000") int rememberedCancels,
-        @DefaultValue("30s") Duration sendTimeout) {
+        @DefaultValue("30s") Duration sendTimeout,
+        @DefaultValue("2s") Duration discoveryInterval,
+        @DefaultValue("2s") Duration discoverySettle) {
 
     public TrainingProperties {
-        if (progressEverySteps < 1 || rememberedCancels < 1 || progressInterval.isNegative()) {
+        if (progressEverySteps < 1 || rememberedCancels < 1 || progressInterval.isNegative()
+                || discoveryInterval.isNegative() || discoveryInterval.isZero() || discoverySettle.isNegative()) {
             throw new IllegalArgumentException("llm.training: progress-every-steps and remembered-cancels must be >= 1, "
-                    + "progress-interval >= 0");
+                    + "progress-interval >= 0, discovery-interval > 0, discovery-settle >= 0");
         }
     }
 

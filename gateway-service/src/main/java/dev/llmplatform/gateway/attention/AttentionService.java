@@ -61,7 +61,7 @@ public class AttentionService {
         if (model == null || model.isBlank()) {
             throw ApiException.invalid("model", "You must provide a model parameter");
         }
-        RegisteredModel found = registry.find(model).orElseThrow(() -> ApiException.modelNotFound(model));
+        RegisteredModel found = registry.requireServing(model);
         if (request.prompt() == null) {
             throw ApiException.invalid("prompt", "You must provide a prompt");
         }

@@ -45,7 +45,7 @@ final class EmbeddingRequestValidator {
         if (model == null || model.isBlank()) {
             throw ApiException.invalid("model", "You must provide a model parameter");
         }
-        RegisteredModel found = registry.find(model).orElseThrow(() -> ApiException.modelNotFound(model));
+        RegisteredModel found = registry.requireServing(model);
         if (!"encoder".equals(found.kind())) {
             throw ApiException.invalid("model", "The model '" + model + "' does not support embeddings: it is a "
                     + found.kind() + "; use an encoder model");

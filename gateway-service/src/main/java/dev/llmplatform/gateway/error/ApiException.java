@@ -36,6 +36,14 @@ public class ApiException extends RuntimeException {
         return new ApiException(ErrorInfo.invalidRequest(message, param));
     }
 
+    /** 503 while a model is being converted; clients retry after a while, as for an overloaded server. */
+    public static ApiException modelNotReady(String model, Double progress) {
+        String done = progress == null ? "" : " (" + Math.round(progress * 100) + "% done)";
+        return new ApiException(new ErrorInfo(503, "server_error", "The model '" + model
+                + "' is being converted and is not ready yet" + done + ". Please try again later.", "model",
+                "model_not_ready"), Map.of("Retry-After", "10"));
+    }
+
     public static ApiException modelNotFound(String model) {
         return new ApiException(ErrorInfo.notFound("The model '" + model + "' does not exist", "model"));
     }

@@ -1,8 +1,6 @@
 package dev.llmplatform.gateway.models;
 
-import dev.llmplatform.model.ModelStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.llmplatform.gateway.error.ApiException;
 
 import java.util.Comparator;
 import java.util.List;
@@ -11,43 +9,41 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The models this gateway knows, by name: the store's listing at start-up, then every publication
- * on the registry topic. Requests are checked against it before anything is published. Reads are
- * lock-free, so the event loop can use it.
+ * The models this gateway knows, by name, as the registry topic announces them (read to its end
+ * before the gateway starts, then followed). Requests are checked against it before anything is
+ * published. Reads are lock-free, so the event loop can use it.
  */
 public final class ModelRegistry {
 
-    private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
-
     private final Map<String, RegisteredModel> models = new ConcurrentHashMap<>();
 
-    /** Registers the latest version of every model in the store. */
-    public static ModelRegistry fromStore(ModelStore store) {
-        ModelRegistry registry = new ModelRegistry();
-        for (String name : store.modelNames()) {
-            try {
-                store.openLatest(name).map(RegisteredModel::of).ifPresent(registry::register);
-            } catch (RuntimeException e) {
-                log.warn("skipping model {} of store {}: {}", name, store.root(), e.getMessage());
-            }
-        }
-        log.info("model store {} holds {}", store.root(), registry.names());
-        return registry;
-    }
-
     /**
-     * Adds or replaces a model. A replay of an older publication (compaction may not have run yet)
-     * never replaces a newer version.
+     * Adds or replaces a model. The registry topic has one writer and one partition, so the last
+     * record read is the model's current state, even when it names an older version (a newer one
+     * was removed from the store).
      */
     public void register(RegisteredModel model) {
-        models.merge(model.name(), model,
-                (current, candidate) -> candidate.createdEpochMs() >= current.createdEpochMs() ? candidate : current);
+        models.put(model.name(), model);
     }
 
     public void remove(String name) {
         if (name != null) {
             models.remove(name);
         }
+    }
+
+    /**
+     * The model a request names, when it can serve: 404 when unknown, 503 with {@code Retry-After}
+     * while its only version is still being converted, 400 naming the reason when it failed.
+     */
+    public RegisteredModel requireServing(String name) {
+        RegisteredModel model = find(name).orElseThrow(() -> ApiException.modelNotFound(name));
+        return switch (model.state()) {
+            case READY -> model;
+            case CONVERTING -> throw ApiException.modelNotReady(name, model.event().progress());
+            case FAILED -> throw ApiException.invalid("model", "The model '" + name + "' cannot be served: "
+                    + model.event().message());
+        };
     }
 
     public Optional<RegisteredModel> find(String name) {

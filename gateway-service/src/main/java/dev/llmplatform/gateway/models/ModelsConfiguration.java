@@ -5,7 +5,7 @@ import dev.llmplatform.model.ModelStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The model store and the registry listed from it at start-up. */
+/** The model store (generation defaults) and the registry the registry topic fills. */
 @Configuration(proxyBeanMethods = false)
 class ModelsConfiguration {
 
@@ -15,7 +15,7 @@ class ModelsConfiguration {
     }
 
     @Bean
-    ModelRegistry modelRegistry(ModelStore store) {
-        return ModelRegistry.fromStore(store);
+    ModelRegistry modelRegistry() {
+        return new ModelRegistry();
     }
 }

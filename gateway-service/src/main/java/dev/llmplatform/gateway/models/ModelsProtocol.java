@@ -1,6 +1,8 @@
 package dev.llmplatform.gateway.models;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.llmplatform.contracts.ModelEvent;
 
 import java.util.List;
 
@@ -22,6 +24,12 @@ public final class ModelsProtocol {
      * @param created       publication time in seconds since the epoch, as OpenAI gives it
      * @param contextLength null when unknown
      * @param evalLoss      held-out loss in nats per token, null when unknown
+     * @param state         {@code ready}, {@code converting} (see progress) or {@code failed} (see error)
+     * @param architecture  config.json's architecture, e.g. {@code Qwen2ForCausalLM}
+     * @param sourceFormat  what the store holds: {@code platform}, {@code onnx} or {@code safetensors}
+     * @param weightFormat  weights as served: {@code fp32}, {@code int8}, {@code int4}
+     * @param chatTemplate  whether chat completions can render the model's own template
+     * @param pending       a newer version not serving yet, with its state
      */
     public record ModelCard(
             String id,
@@ -32,12 +40,36 @@ public final class ModelsProtocol {
             String kind,
             @JsonProperty("parameter_count") long parameterCount,
             @JsonProperty("context_length") Integer contextLength,
-            @JsonProperty("eval_loss") Double evalLoss) {
+            @JsonProperty("eval_loss") Double evalLoss,
+            String state,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double progress,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+            String architecture,
+            @JsonProperty("source_format") String sourceFormat,
+            @JsonProperty("weight_format") String weightFormat,
+            @JsonProperty("chat_template") Boolean chatTemplate,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Pending pending) {
 
         public static ModelCard of(RegisteredModel model) {
+            ModelEvent e = model.event();
+            ModelEvent.State state = model.state();
             return new ModelCard(model.name(), "model", model.createdEpochMs() / 1000, OWNER, model.version(),
                     model.kind(), model.parameterCount(), model.contextLength() > 0 ? model.contextLength() : null,
-                    Double.isFinite(model.evalLoss()) ? model.evalLoss() : null);
+                    Double.isFinite(model.evalLoss()) ? model.evalLoss() : null, state.wireName(),
+                    e == null || state != ModelEvent.State.CONVERTING ? null : e.progress(),
+                    e == null || state != ModelEvent.State.FAILED ? null : e.message(),
+                    e == null ? null : e.architecture(), e == null ? null : e.sourceFormat(),
+                    e == null ? null : e.weightFormat(), e == null ? null : e.chatTemplate(),
+                    e == null || e.pending() == null ? null : Pending.of(e.pending()));
+        }
+    }
+
+    /** A newer version than the one serving: converting (with progress) or failed (with the error). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Pending(String version, String state, Double progress, String error) {
+        static Pending of(ModelEvent.Pending p) {
+            return new Pending(p.version(), p.state().wireName(), p.progress(),
+                    p.state() == ModelEvent.State.FAILED ? p.message() : null);
         }
     }
 }

@@ -41,8 +41,7 @@ public final class SamplingValidator {
             throw ApiException.invalid("min_tokens", "min_tokens must be in 0.." + (request.requestedMaxTokens() == null
                     ? "max_tokens" : request.requestedMaxTokens()) + ", got " + minTokens);
         }
-        RegisteredModel model = registry.find(request.model())
-                .orElseThrow(() -> ApiException.modelNotFound(request.model()));
+        RegisteredModel model = registry.requireServing(request.model());
         if (!model.canGenerate()) {
             throw ApiException.invalid("model", "The model '" + model.name() + "' is an " + model.kind()
                     + " model and cannot generate text");

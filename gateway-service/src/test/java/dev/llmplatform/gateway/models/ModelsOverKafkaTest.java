@@ -19,27 +19,41 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.llmplatform.gateway.support.TestModelStore.CONTEXT_LENGTH;
-import static dev.llmplatform.gateway.support.TestModelStore.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The model list: the store's packages at start-up, then what the registry topic publishes. */
+/** The model list: what the registry topic announces, with each model's state. */
 class ModelsOverKafkaTest extends KafkaGatewayTest {
 
     @Test
-    void shouldListTheStorePackagesWithTheirPlatformFacts() {
-        JsonNode list = Messages.mapper().readTree(get("/v1/models").body());
+    void shouldListAnnouncedModelsWithTheirPlatformFactsAndState() {
+        publish("announced", Messages.toJson(new ModelEvent(ModelEvent.CURRENT_VERSION, "announced", "1", "decoder",
+                4242, CONTEXT_LENGTH, 3.25, null, 1_700_000_000_000L, ModelEvent.State.CONVERTING, 0.5,
+                "converting layer 1 of 2", "Qwen3ForCausalLM", "safetensors", "int8", true,
+                null)));
 
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(get("/v1/models/announced").statusCode()).isEqualTo(200));
+        JsonNode list = Messages.mapper().readTree(get("/v1/models").body());
         assertThat(list.get("object").asString()).isEqualTo("list");
-        JsonNode model = list.get("data").valueStream().filter(m -> m.get("id").asString().equals(MODEL))
+        JsonNode model = list.get("data").valueStream().filter(m -> m.get("id").asString().equals("announced"))
                 .findFirst().orElseThrow();
         assertThat(model.get("object").asString()).isEqualTo("model");
         assertThat(model.get("owned_by").asString()).isEqualTo("llm-platform");
         assertThat(model.get("version").asString()).isEqualTo("1");
         assertThat(model.get("context_length").asInt()).isEqualTo(CONTEXT_LENGTH);
         assertThat(model.get("eval_loss").asDouble()).isEqualTo(3.25);
-        assertThat(model.get("parameter_count").asLong()).isPositive();
-        assertThat(model.get("created").asLong()).isBetween(1_700_000_000L, System.currentTimeMillis() / 1000);
+        assertThat(model.get("created").asLong()).isEqualTo(1_700_000_000L);
+        assertThat(model.get("state").asString()).isEqualTo("converting");
+        assertThat(model.get("progress").asDouble()).isEqualTo(0.5);
+        assertThat(model.get("architecture").asString()).isEqualTo("Qwen3ForCausalLM");
+        assertThat(model.get("source_format").asString()).isEqualTo("safetensors");
+        assertThat(model.get("weight_format").asString()).isEqualTo("int8");
+        assertThat(model.get("chat_template").asBoolean()).isTrue();
+
+        HttpResponse<String> converting = post("/v1/completions", completion("announced"));
+        assertThat(converting.statusCode()).as(converting.body()).isEqualTo(503);
+        assertThat(converting.headers().firstValue("Retry-After")).isPresent();
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.llmplatform.gateway.support;
 
+import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.contracts.ModelEvent;
 import dev.llmplatform.gateway.GatewayApplication;
+import dev.llmplatform.topics.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -20,6 +23,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The real gateway application on a random port against an embedded KRaft broker, with a
@@ -72,6 +77,11 @@ public abstract class KafkaGatewayTest {
     @BeforeAll
     void startPeer() {
         peer = new TokenizerPeer(bootstrapServers);
+        // What the store watcher of the training-service would announce for the store's package.
+        peer.sendRaw(Topics.MODELS.name(), 0, TestModelStore.MODEL, Messages.toJson(new ModelEvent(
+                ModelEvent.CURRENT_VERSION, TestModelStore.MODEL, "1", "decoder", 123_456, TestModelStore.CONTEXT_LENGTH,
+                3.25, "job-1", System.currentTimeMillis())));
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("/v1/models/" + TestModelStore.MODEL).statusCode() == 200);
     }
 
     @AfterAll

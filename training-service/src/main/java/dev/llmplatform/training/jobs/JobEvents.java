@@ -1,12 +1,11 @@
 package dev.llmplatform.training.jobs;
 
 import dev.llmplatform.contracts.Messages;
-import dev.llmplatform.contracts.ModelEvent;
 import dev.llmplatform.contracts.TrainingEvent;
 import dev.llmplatform.contracts.TrainingEvent.Status;
-import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.model.ModelPackage;
 import dev.llmplatform.training.TrainingProperties;
+import dev.llmplatform.training.registry.StoreWatcher;
 import dev.llmplatform.training.run.TrainingProgress;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,9 +32,11 @@ public class JobEvents {
 
     private final KafkaTemplate<String, String> template;
     private final Duration timeout;
+    private final StoreWatcher watcher;
 
-    public JobEvents(KafkaTemplate<String, String> template, TrainingProperties properties) {
+    public JobEvents(KafkaTemplate<String, String> template, TrainingProperties properties, StoreWatcher watcher) {
         this.template = template;
+        this.watcher = watcher;
         this.timeout = properties.sendTimeout();
     }
 
@@ -70,12 +71,12 @@ public class JobEvents {
         send(event(jobId, Status.CANCELLED, step, totalSteps, Double.NaN, Double.NaN, 0, 0, message, null), true);
     }
 
-    /** Announces a published package on the registry topic, which inference, tokenizer and gateway follow. */
-    public void modelPublished(ModelPackage published, String jobId, double evalLoss) {
-        ModelConfig config = published.decoderConfig();
-        ModelEvent event = new ModelEvent(ModelEvent.CURRENT_VERSION, published.name(), published.version(), "decoder",
-                config.parameterCount(), config.contextLength(), evalLoss, jobId, System.currentTimeMillis());
-        await(template.send(new ProducerRecord<>(Topics.MODELS.name(), published.name(), Messages.toJson(event))));
+    /**
+     * Announces a published package on the registry topic, which inference, tokenizer and gateway
+     * follow, through the store watcher (the topic's one writer); waits until Kafka has it.
+     */
+    public void modelPublished(ModelPackage published) {
+        watcher.published(published);
     }
 
     private static TrainingEvent event(String jobId, Status status, int step, int totalSteps, double loss,

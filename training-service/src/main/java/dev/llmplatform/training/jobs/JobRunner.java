@@ -95,7 +95,7 @@ public final class JobRunner implements DisposableBean {
             if (result.status() == PipelineResult.Status.SUCCEEDED) {
                 succeeded = true;
                 publishQuietly(() -> {
-                    events.modelPublished(result.modelPackage(), jobId, result.evalLoss());
+                    events.modelPublished(result.modelPackage());
                     events.succeeded(jobId, totalSteps, result.training() == null ? Double.NaN : result.training().finalLoss(),
                             result.evalLoss(), result.training() == null ? 0 : result.training().tokensPerSecond(),
                             result.modelPackage(), "published %s:%s (eval loss %.4f, unigram baseline %.4f)".formatted(

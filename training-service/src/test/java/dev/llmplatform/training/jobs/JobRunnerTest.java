@@ -5,6 +5,7 @@ import dev.llmplatform.contracts.TrainingEvent;
 import dev.llmplatform.contracts.TrainingJob;
 import dev.llmplatform.topics.Topics;
 import dev.llmplatform.training.TrainingProperties;
+import dev.llmplatform.training.registry.StoreWatcher;
 import dev.llmplatform.training.checkpoint.CheckpointStore;
 import dev.llmplatform.training.pipeline.PipelineTestSpecs;
 import dev.llmplatform.training.pipeline.TrainingPipeline;
@@ -51,13 +52,14 @@ class JobRunnerTest {
             return CompletableFuture.completedFuture(null);
         });
         TrainingProperties properties = new TrainingProperties(dir.resolve("models"), dir.resolve("training"),
-                dir.resolve("datasets"), DataSize.ofMegabytes(1), 0, 2, 1, Duration.ZERO, 100, Duration.ofSeconds(5));
+                dir.resolve("datasets"), DataSize.ofMegabytes(1), 0, 2, 1, Duration.ZERO, 100, Duration.ofSeconds(5),
+                Duration.ofSeconds(2), Duration.ofSeconds(2));
         TrainingPipeline pipeline = new TrainingPipeline(properties.pipelineSettings());
         MessageListenerContainer container = mock(MessageListenerContainer.class);
         TrainingJob.Submit job = new TrainingJob.Submit(1, "job-1", PipelineTestSpecs.tiny("resumed", 150, 5), 0);
         CheckpointStore checkpoints = new CheckpointStore(pipeline.jobDir("job-1").resolve("checkpoints"), 2);
 
-        JobRunner first = new JobRunner(pipeline, new JobEvents(template, properties), () -> container, properties);
+        JobRunner first = new JobRunner(pipeline, new JobEvents(template, properties, StoreWatcher.create(properties, template)), () -> container, properties);
         Acknowledgment firstAck = mock(Acknowledgment.class);
         first.submit(job, firstAck);
         await().atMost(Duration.ofSeconds(60)).until(() -> !checkpoints.checkpoints().isEmpty());
@@ -69,7 +71,7 @@ class JobRunnerTest {
         int stoppedAt = events.stream().mapToInt(TrainingEvent::step).max().orElseThrow();
         events.clear();
 
-        JobRunner second = new JobRunner(pipeline, new JobEvents(template, properties), () -> container, properties);
+        JobRunner second = new JobRunner(pipeline, new JobEvents(template, properties, StoreWatcher.create(properties, template)), () -> container, properties);
         Acknowledgment secondAck = mock(Acknowledgment.class);
         second.submit(job, secondAck);
 
