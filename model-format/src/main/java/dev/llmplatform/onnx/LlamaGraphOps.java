@@ -2,7 +2,6 @@ package dev.llmplatform.onnx;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import dev.llmplatform.model.ModelConfig;
-import dev.llmplatform.model.llama.LlamaWeights;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -12,15 +11,20 @@ import static dev.llmplatform.onnx.OnnxGraphBuilder.attr;
 import static dev.llmplatform.onnx.OnnxGraphBuilder.attrInts;
 
 /**
- * The building blocks of a Llama decoder graph in opset 17 primitives: RMSNorm, rotary
- * positions, the padding-aware causal mask, grouped-query attention with a KV cache, SwiGLU.
- * Value names follow the module path ({@code model.layers.0.self_attn/...}) so a graph viewer
- * reads like the PyTorch model.
+ * The building blocks of a decoder graph in opset 17 primitives: RMSNorm and LayerNorm, rotary
+ * positions, the padding-aware causal mask, grouped-query attention with a KV cache (optional q/k/v
+ * biases and per-head q/k RMSNorm), SwiGLU and GELU MLPs. Weights are fetched from
+ * {@link DecoderTensors} by initializer name right before they are written, one at a time. Value
+ * names follow the module path ({@code model.layers.0.self_attn/...}) so a graph viewer reads like
+ * the PyTorch model.
  */
 final class LlamaGraphOps {
 
     /** Score given to masked keys: the lowest float, as Hugging Face does, so a fully masked row stays finite. */
     static final float MASKED_SCORE = -Float.MAX_VALUE;
+
+    /** sqrt(2 / pi), the constant of GELU's tanh approximation. */
+    private static final float GELU_SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
 
     /** cos and sin of the rotary angles, each [batch, 1, seq, headDim], shared by all layers. */
     record Rotary(String cos, String sin) {
@@ -30,41 +34,65 @@ final class LlamaGraphOps {
     static final String MS_DOMAIN = "com.microsoft";
 
     private final OnnxGraphBuilder g;
+    private final DecoderSpec spec;
     private final ModelConfig config;
+    private final DecoderTensors tensors;
     private final WeightQuantization quantization;
-    private final String two;
     private final String eps;
 
-    LlamaGraphOps(OnnxGraphBuilder g, ModelConfig config) {
-        this(g, config, WeightQuantization.NONE);
+    LlamaGraphOps(OnnxGraphBuilder g, DecoderSpec spec, DecoderTensors tensors, WeightQuantization quantization) {
+        this.g = g;
+        this.spec = spec;
+        this.config = spec.config();
+        this.tensors = tensors;
+        this.quantization = quantization;
+        this.eps = g.floatScalar("const.rms_norm_eps", (float) (double) config.rmsNormEps());
     }
 
-    LlamaGraphOps(OnnxGraphBuilder g, ModelConfig config, WeightQuantization quantization) {
-        this.g = g;
-        this.config = config;
-        this.quantization = quantization;
-        this.two = g.floatScalar("const.two", 2f);
-        this.eps = g.floatScalar("const.rms_norm_eps", config.rmsNormEps().floatValue());
+    /** The block's normalisation of the last axis (RMSNorm, or LayerNorm with bias for GPT-2). */
+    String norm(String prefix, String x) {
+        return spec.block() == DecoderSpec.Block.GPT2 ? layerNorm(prefix, x) : rmsNorm(prefix, x, config.hidden());
     }
 
     /** x / sqrt(mean(x², last axis) + eps) * weight, in the pattern ONNX Runtime fuses into one kernel. */
-    String rmsNorm(String prefix, String x, float[] weight) {
-        String w = g.floatInitializer(prefix + ".weight", weight, weight.length);
+    String rmsNorm(String prefix, String x, int width) {
+        String w = g.floatInitializer(prefix + ".weight", tensors.get(prefix + ".weight", width), width);
+        String two = g.isDefined("const.two") ? "const.two" : g.floatScalar("const.two", 2f);
         String squared = op("Pow", prefix + "/Pow", x, two);
         String mean = g.node("ReduceMean", prefix + "/ReduceMean", List.of(squared), attrInts("axes", -1), attr("keepdims", 1));
         String rms = op("Sqrt", prefix + "/Sqrt", op("Add", prefix + "/Add", mean, eps));
         return op("Mul", prefix + "/Mul", op("Div", prefix + "/Div", x, rms), w);
     }
 
-    /** y = x · W for a row-major [in, out] weight; block-quantized (MatMulNBits) when the options say so. */
-    String linear(String prefix, String x, float[] weight, int in, int out) {
+    /** ONNX LayerNormalization (opset 17) over the last axis with weight and bias. */
+    String layerNorm(String prefix, String x) {
+        int h = config.hidden();
+        String w = g.floatInitializer(prefix + ".weight", tensors.get(prefix + ".weight", h), h);
+        String b = g.floatInitializer(prefix + ".bias", tensors.get(prefix + ".bias", h), h);
+        return g.node("LayerNormalization", prefix + "/LayerNormalization", List.of(x, w, b),
+                attr("axis", -1), attr("epsilon", (float) (double) config.rmsNormEps()));
+    }
+
+    /**
+     * y = x · W (+ b) for the [in, out] weight {@code prefix.weight}; block-quantized (MatMulNBits)
+     * when the options say so. The bias {@code prefix.bias} [out] is added when {@code bias} is set.
+     */
+    String linear(String prefix, String x, int in, int out, boolean bias) {
+        float[] weight = tensors.get(prefix + ".weight", in, out);
+        String y;
         if (quantization.quantized()) {
             BlockQuantizedMatrix q = BlockQuantizedMatrix.quantizeInOut(weight, in, out, quantization.format().bits(),
                     quantization.blockSize(), quantization.symmetric());
-            return matMulNBits(prefix + "/MatMulNBits", prefix, x, q);
+            weight = null;
+            y = matMulNBits(prefix + "/MatMulNBits", prefix, x, q);
+        } else {
+            y = op("MatMul", prefix + "/MatMul", x, g.floatInitializer(prefix + ".weight", weight, in, out));
         }
-        String w = g.floatInitializer(prefix + ".weight", weight, in, out);
-        return op("MatMul", prefix + "/MatMul", x, w);
+        if (!bias) {
+            return y;
+        }
+        String b = g.floatInitializer(prefix + ".bias", tensors.get(prefix + ".bias", out), out);
+        return op("Add", prefix + "/Add_bias", y, b);
     }
 
     /**
@@ -88,11 +116,7 @@ final class LlamaGraphOps {
 
     /** Angles position · inv_freq for the Hugging Face rotate-half layout, computed from position_ids in the graph. */
     Rotary rotary(String positionIds) {
-        int headDim = config.headDim();
-        float[] invFreq = new float[headDim / 2];
-        for (int i = 0; i < invFreq.length; i++) {
-            invFreq[i] = (float) Math.pow(config.ropeTheta(), -2.0 * i / headDim);
-        }
+        float[] invFreq = spec.invFreq();
         String p = "model.rotary_emb";
         String freq = g.floatInitializer(p + ".inv_freq", invFreq, invFreq.length);
         String positions = g.node("Cast", p + "/Cast", List.of(positionIds), attr("to", DataType.FLOAT.getNumber()));
@@ -130,17 +154,23 @@ final class LlamaGraphOps {
     /**
      * Self-attention of one layer. Writes {@code present.{i}.key|value} (keys after rotation,
      * kv heads not repeated) and, when asked, {@code attentions.{i}}; returns the projected output.
+     *
+     * @param rotary null for models with learned absolute positions (GPT-2)
      */
-    String attention(int layerIndex, String prefix, String x, LlamaWeights.Layer w,
-                     Rotary rotary, String allowed, boolean attentionOutput) {
+    String attention(int layerIndex, String prefix, String x, Rotary rotary, String allowed, boolean attentionOutput) {
         int h = config.hidden();
-        int heads = config.heads();
-        int kvHeads = config.kvHeads();
         int headDim = config.headDim();
-        int kvDim = kvHeads * headDim;
-        String q = rotate(prefix + ".q", heads(prefix + ".q", linear(prefix + ".q_proj", x, w.wq(), h, h), heads), rotary);
-        String k = rotate(prefix + ".k", heads(prefix + ".k", linear(prefix + ".k_proj", x, w.wk(), h, kvDim), kvHeads), rotary);
-        String v = heads(prefix + ".v", linear(prefix + ".v_proj", x, w.wv(), h, kvDim), kvHeads);
+        String q = heads(prefix + ".q", linear(prefix + ".q_proj", x, h, spec.qDim(), spec.qkvBias()), config.heads());
+        String k = heads(prefix + ".k", linear(prefix + ".k_proj", x, h, spec.kvDim(), spec.qkvBias()), config.kvHeads());
+        String v = heads(prefix + ".v", linear(prefix + ".v_proj", x, h, spec.kvDim(), spec.qkvBias()), config.kvHeads());
+        if (spec.qkNorm()) {
+            q = rmsNorm(prefix + ".q_norm", q, headDim);
+            k = rmsNorm(prefix + ".k_norm", k, headDim);
+        }
+        if (rotary != null) {
+            q = rotate(prefix + ".q", q, rotary);
+            k = rotate(prefix + ".k", k, rotary);
+        }
 
         String presentKey = g.node("Concat", "present." + layerIndex + ".key",
                 List.of("past_key_values." + layerIndex + ".key", k), attr("axis", 2));
@@ -157,18 +187,35 @@ final class LlamaGraphOps {
         String probs = g.node("Softmax", probsName, List.of(masked), attr("axis", -1));
         String context = op("MatMul", prefix + "/context", probs, values);
         String merged = g.node("Transpose", prefix + "/context_transposed", List.of(context), attrInts("perm", 0, 2, 1, 3));
-        String flat = op("Reshape", prefix + "/context_merged", merged, g.int64s(prefix + ".merged_shape", 0, 0, h));
-        return linear(prefix + ".o_proj", flat, w.wo(), h, h);
+        String flat = op("Reshape", prefix + "/context_merged", merged, g.int64s(prefix + ".merged_shape", 0, 0, spec.qDim()));
+        return linear(prefix + ".o_proj", flat, spec.qDim(), h, spec.outputBias());
     }
 
-    /** SwiGLU: (silu(x · gate) * (x · up)) · down. */
-    String mlp(String prefix, String x, float[] wGate, float[] wUp, float[] wDown) {
+    /** The block's MLP: SwiGLU (silu(x · gate) * (x · up)) · down, or GPT-2's gelu_new(x · up + b) · down + b. */
+    String mlp(String prefix, String x) {
         int h = config.hidden();
-        int inter = config.intermediate();
-        String gate = linear(prefix + ".gate_proj", x, wGate, h, inter);
+        int inter = spec.intermediate();
+        boolean bias = spec.mlpBias();
+        if (spec.block() == DecoderSpec.Block.GPT2) {
+            String up = linear(prefix + ".up_proj", x, h, inter, bias);
+            return linear(prefix + ".down_proj", geluTanh(prefix + "/act", up), inter, h, bias);
+        }
+        String gate = linear(prefix + ".gate_proj", x, h, inter, bias);
         String silu = op("Mul", prefix + "/silu", gate, op("Sigmoid", prefix + "/Sigmoid", gate));
-        String up = linear(prefix + ".up_proj", x, wUp, h, inter);
-        return linear(prefix + ".down_proj", op("Mul", prefix + "/gated", silu, up), wDown, inter, h);
+        String up = linear(prefix + ".up_proj", x, h, inter, bias);
+        return linear(prefix + ".down_proj", op("Mul", prefix + "/gated", silu, up), inter, h, bias);
+    }
+
+    /** GELU, tanh approximation (Hugging Face's gelu_new): 0.5·x·(1 + tanh(sqrt(2/pi)·(x + 0.044715·x³))). */
+    String geluTanh(String prefix, String x) {
+        String cubeCoefficient = constant("const.gelu_cube", 0.044715f);
+        String sqrt2OverPi = constant("const.gelu_sqrt_2_over_pi", GELU_SQRT_2_OVER_PI);
+        String half = constant("const.half", 0.5f);
+        String one = constant("const.one", 1f);
+        String cube = op("Mul", prefix + "/x3", op("Mul", prefix + "/x2", x, x), x);
+        String inner = op("Add", prefix + "/inner", x, op("Mul", prefix + "/cubic", cube, cubeCoefficient));
+        String tanh = op("Tanh", prefix + "/Tanh", op("Mul", prefix + "/scaled", inner, sqrt2OverPi));
+        return op("Mul", prefix + "/gelu", op("Mul", prefix + "/half_x", x, half), op("Add", prefix + "/one_plus", tanh, one));
     }
 
     String add(String name, String a, String b) {
@@ -205,8 +252,11 @@ final class LlamaGraphOps {
     }
 
     private String maskedScore() {
-        String name = "const.masked_score";
-        return g.isDefined(name) ? name : g.floatScalar(name, MASKED_SCORE);
+        return constant("const.masked_score", MASKED_SCORE);
+    }
+
+    private String constant(String name, float value) {
+        return g.isDefined(name) ? name : g.floatScalar(name, value);
     }
 
     private String op(String opType, String output, String... inputs) {

@@ -20,7 +20,7 @@ import static dev.llmplatform.onnx.OnnxGraphBuilder.attr;
 import static dev.llmplatform.onnx.OnnxGraphBuilder.attrInts;
 
 /**
- * Writes a Llama-style decoder as an ONNX graph with Optimum's names (inputs {@code input_ids},
+ * Writes a decoder (Llama-style, or GPT-2's block: see {@link DecoderSpec}) as an ONNX graph with Optimum's names (inputs {@code input_ids},
  * {@code attention_mask}, {@code position_ids}, {@code past_key_values.{i}.key|value}; outputs
  * {@code logits}, {@code present.{i}.key|value}), opset 17, float32 weights by default or
  * block-quantized int8/int4 linear weights ({@link WeightQuantization}, ONNX Runtime's
@@ -98,9 +98,39 @@ public final class LlamaOnnxWriter {
         if (bytes > MAX_PROTO_BYTES) {
             throw new IllegalArgumentException("model of " + bytes + " bytes is too large for a single-file ONNX model");
         }
-        if (c.headDim() % 2 != 0) {
-            throw new IllegalArgumentException("rotary embeddings need an even head dimension, got " + c.headDim());
+        return model(DecoderSpec.llama(c), DecoderTensors.of(weights), options, null);
+    }
+
+    /**
+     * Writes {@code file} with its weights streamed into {@code file + ".data"} beside it (ONNX external
+     * data) while the graph is built: each tensor is fetched from {@code tensors}, converted (or quantized)
+     * and appended at once, so memory holds one tensor, not the model. The graph file keeps only the
+     * nodes and tensors under {@link ExternalData#INLINE_BELOW_BYTES}.
+     *
+     * @return the bytes of the data file
+     */
+    public static long writeExternal(DecoderSpec spec, DecoderTensors tensors, Path file, Options options) {
+        String location = file.getFileName() + ".data";
+        OnnxMl.ModelProto model;
+        long dataBytes;
+        try (ExternalData data = new ExternalData(file.resolveSibling(location), location)) {
+            model = model(spec, tensors, options, data);
+            dataBytes = data.size();
         }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            model.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return dataBytes;
+    }
+
+    /**
+     * The graph of any decoder {@link DecoderSpec} describes; initializers go to {@code external} when it
+     * is not null (see {@link OnnxGraphBuilder#OnnxGraphBuilder(String, ExternalData)}).
+     */
+    public static OnnxMl.ModelProto model(DecoderSpec spec, DecoderTensors tensors, Options options, ExternalData external) {
+        ModelConfig c = spec.config();
         Dim batch = Dim.named("batch_size");
         Dim seq = Dim.named("sequence_length");
         Dim past = Dim.named("past_sequence_length");
@@ -108,7 +138,8 @@ public final class LlamaOnnxWriter {
         Dim kvHeads = Dim.of(c.kvHeads());
         Dim headDim = Dim.of(c.headDim());
 
-        OnnxGraphBuilder g = new OnnxGraphBuilder("llama_decoder_with_past");
+        OnnxGraphBuilder g = new OnnxGraphBuilder(spec.block() == DecoderSpec.Block.GPT2 ? "gpt2_decoder_with_past"
+                : "llama_decoder_with_past", external);
         String inputIds = g.input("input_ids", DataType.INT64, batch, seq);
         String attentionMask = g.input("attention_mask", DataType.INT64, batch, total);
         String positionIds = g.input("position_ids", DataType.INT64, batch, seq);
@@ -117,35 +148,46 @@ public final class LlamaOnnxWriter {
             g.input("past_key_values." + i + ".value", DataType.FLOAT, batch, kvHeads, past, headDim);
         }
 
-        LlamaGraphOps ops = new LlamaGraphOps(g, c, options.weights());
-        String embedding = g.floatInitializer("model.embed_tokens.weight", weights.embedding(), c.vocabSize(), c.hidden());
+        LlamaGraphOps ops = new LlamaGraphOps(g, spec, tensors, options.weights());
+        int h = c.hidden();
+        String embedding = g.floatInitializer("model.embed_tokens.weight",
+                tensors.get("model.embed_tokens.weight", c.vocabSize(), h), c.vocabSize(), h);
         String hidden = g.node("Gather", "model.embed_tokens/Gather", List.of(embedding, inputIds), attr("axis", 0));
-        LlamaGraphOps.Rotary rotary = ops.rotary(positionIds);
+        LlamaGraphOps.Rotary rotary = null;
+        if (spec.block() == DecoderSpec.Block.GPT2) {
+            String positions = g.floatInitializer("model.embed_positions.weight",
+                    tensors.get("model.embed_positions.weight", c.contextLength(), h), c.contextLength(), h);
+            hidden = ops.add("model.embed/Add", hidden, g.node("Gather", "model.embed_positions/Gather",
+                    List.of(positions, positionIds), attr("axis", 0)));
+        } else {
+            rotary = ops.rotary(positionIds);
+        }
         String allowed = ops.attentionMask(inputIds, attentionMask);
         for (int i = 0; i < c.layers(); i++) {
-            LlamaWeights.Layer w = weights.layers().get(i);
             String p = "model.layers." + i;
-            String normed = ops.rmsNorm(p + ".input_layernorm", hidden, w.inputNorm());
-            String attention = ops.attention(i, p + ".self_attn", normed, w, rotary, allowed, options.attentionOutputs());
+            String normed = ops.norm(p + ".input_layernorm", hidden);
+            String attention = ops.attention(i, p + ".self_attn", normed, rotary, allowed, options.attentionOutputs());
             String afterAttention = ops.add(p + "/attention_residual", hidden, attention);
-            String normed2 = ops.rmsNorm(p + ".post_attention_layernorm", afterAttention, w.postAttentionNorm());
-            String mlp = ops.mlp(p + ".mlp", normed2, w.wGate(), w.wUp(), w.wDown());
+            String normed2 = ops.norm(p + ".post_attention_layernorm", afterAttention);
+            String mlp = ops.mlp(p + ".mlp", normed2);
             hidden = ops.add(p + "/mlp_residual", afterAttention, mlp);
         }
-        String last = ops.rmsNorm("model.norm", hidden, weights.finalNorm());
+        String last = ops.norm("model.norm", hidden);
         WeightQuantization q = options.weights();
+        boolean tied = c.tieWordEmbeddings();
         if (q.quantized() && q.quantizeLmHead()) {
-            // The embedding [vocab, hidden] is already MatMulNBits' [N, K]; a tied model gets a quantized copy.
-            BlockQuantizedMatrix head = weights.lmHead() != null
-                    ? BlockQuantizedMatrix.quantizeInOut(weights.lmHead(), c.hidden(), c.vocabSize(), q.format().bits(),
-                    q.blockSize(), q.symmetric())
-                    : BlockQuantizedMatrix.quantizeOutIn(weights.embedding(), c.hidden(), c.vocabSize(), q.format().bits(),
-                    q.blockSize(), q.symmetric());
+            // The embedding [vocab, hidden] is already MatMulNBits' [N, K]; a tied model gets a quantized copy
+            // (fetched again rather than kept, so a streaming source holds one tensor at a time).
+            BlockQuantizedMatrix head = tied
+                    ? BlockQuantizedMatrix.quantizeOutIn(tensors.get("model.embed_tokens.weight", c.vocabSize(), h), h,
+                    c.vocabSize(), q.format().bits(), q.blockSize(), q.symmetric())
+                    : BlockQuantizedMatrix.quantizeInOut(tensors.get("lm_head.weight", h, c.vocabSize()), h,
+                    c.vocabSize(), q.format().bits(), q.blockSize(), q.symmetric());
             ops.matMulNBits("logits", "lm_head", last, head);
         } else {
-            String head = weights.lmHead() != null
-                    ? g.floatInitializer("lm_head.weight", weights.lmHead(), c.hidden(), c.vocabSize())
-                    : g.node("Transpose", "lm_head.tied_weight", List.of(embedding), attrInts("perm", 1, 0));
+            String head = tied
+                    ? g.node("Transpose", "lm_head.tied_weight", List.of(embedding), attrInts("perm", 1, 0))
+                    : g.floatInitializer("lm_head.weight", tensors.get("lm_head.weight", h, c.vocabSize()), h, c.vocabSize());
             g.node("MatMul", "logits", List.of(last, head));
         }
 
@@ -169,6 +211,7 @@ public final class LlamaOnnxWriter {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("producer", PRODUCER);
         m.put("model_type", c.modelType());
+        m.put("architectures", String.join(",", c.architectures()));
         m.put("graph", "decoder-with-past");
         m.put("num_hidden_layers", Integer.toString(c.layers()));
         m.put("num_attention_heads", Integer.toString(c.heads()));

@@ -42,9 +42,20 @@ public final class OnnxGraphBuilder {
 
     private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
     private final Set<String> names = new HashSet<>();
+    private final ExternalData external;
 
     public OnnxGraphBuilder(String graphName) {
+        this(graphName, null);
+    }
+
+    /**
+     * A builder that writes every initializer of {@link ExternalData#INLINE_BELOW_BYTES} or more to
+     * {@code external} the moment it is added, so the graph holds no weights and the caller need not
+     * keep them; null keeps all initializers inside the graph.
+     */
+    public OnnxGraphBuilder(String graphName, ExternalData external) {
         graph.setName(graphName);
+        this.external = external;
     }
 
     public String input(String name, TensorProto.DataType type, Dim... dims) {
@@ -62,6 +73,11 @@ public final class OnnxGraphBuilder {
     }
 
     public String floatInitializer(String name, float[] values, long... dims) {
+        if (external != null && (long) values.length * Float.BYTES >= ExternalData.INLINE_BELOW_BYTES) {
+            checkDims(name, values.length, dims);
+            define(name);
+            return externalInitializer(name, TensorProto.DataType.FLOAT, external.appendFloats(values), dims);
+        }
         ByteBuffer data = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         data.asFloatBuffer().put(values);
         return rawInitializer(name, TensorProto.DataType.FLOAT, data, values.length, dims);
@@ -90,12 +106,11 @@ public final class OnnxGraphBuilder {
      */
     public String rawInitializer(String name, TensorProto.DataType type, ByteBuffer littleEndianData,
                                  long elementCount, long... dims) {
-        long expected = Arrays.stream(dims).reduce(1, Math::multiplyExact);
-        if (expected != elementCount) {
-            throw new IllegalArgumentException(name + ": dims " + Arrays.toString(dims) + " hold " + expected
-                    + " elements, got " + elementCount);
-        }
+        checkDims(name, elementCount, dims);
         define(name);
+        if (external != null && littleEndianData.limit() >= ExternalData.INLINE_BELOW_BYTES) {
+            return externalInitializer(name, type, external.append(littleEndianData.duplicate().rewind()), dims);
+        }
         ByteString raw = UnsafeByteOperations.unsafeWrap(littleEndianData.rewind());
         graph.addInitializer(TensorProto.newBuilder()
                 .setName(name)
@@ -103,6 +118,30 @@ public final class OnnxGraphBuilder {
                 .addAllDims(Arrays.stream(dims).boxed().toList())
                 .setRawData(raw));
         return name;
+    }
+
+    private String externalInitializer(String name, TensorProto.DataType type, ExternalData.Span span, long... dims) {
+        graph.addInitializer(TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(type.getNumber())
+                .addAllDims(Arrays.stream(dims).boxed().toList())
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(entry("location", external.location()))
+                .addExternalData(entry("offset", Long.toString(span.offset())))
+                .addExternalData(entry("length", Long.toString(span.length()))));
+        return name;
+    }
+
+    private static OnnxMl.StringStringEntryProto entry(String key, String value) {
+        return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    private static void checkDims(String name, long elementCount, long... dims) {
+        long expected = Arrays.stream(dims).reduce(1, Math::multiplyExact);
+        if (expected != elementCount) {
+            throw new IllegalArgumentException(name + ": dims " + Arrays.toString(dims) + " hold " + expected
+                    + " elements, got " + elementCount);
+        }
     }
 
     /** A default-domain node with one output; returns the output name. */

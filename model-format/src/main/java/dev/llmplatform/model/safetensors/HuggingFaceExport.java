@@ -36,6 +36,15 @@ public final class HuggingFaceExport {
     }
 
     public static void write(LlamaWeights w, Path dir) throws IOException {
+        write(w, dir, Dtype.F32, 1);
+    }
+
+    /**
+     * Writes the checkpoint with every tensor stored as {@code dtype} (rounded to nearest even), in
+     * one {@code model.safetensors} or, for {@code shards > 1}, in {@code model-0000i-of-0000n.safetensors}
+     * files listed by {@code model.safetensors.index.json} as {@code transformers} shards them.
+     */
+    public static void write(LlamaWeights w, Path dir, Dtype dtype, int shards) throws IOException {
         ModelConfig c = w.config();
         int h = c.hidden();
         int kv = c.kvHeads() * c.headDim();
@@ -60,9 +69,42 @@ public final class HuggingFaceExport {
             tensors.add(transposed("lm_head.weight", w.lmHead(), h, c.vocabSize()));
         }
         Files.createDirectories(dir);
-        SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), tensors, Map.of("format", "pt"));
+        tensors.replaceAll(t -> t.as(dtype));
+        Map<String, Object> config = hfConfig(c);
+        config.put("torch_dtype", switch (dtype) {
+            case F32 -> "float32";
+            case F16 -> "float16";
+            case BF16 -> "bfloat16";
+        });
+        writeShards(dir, tensors, shards);
         Files.writeString(dir.resolve(CONFIG_FILE), Messages.mapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(hfConfig(c)));
+                .writeValueAsString(config));
+    }
+
+    /** One file, or {@code shards} files of consecutive tensors plus the index that maps names to them. */
+    public static void writeShards(Path dir, List<SafetensorsWriter.Tensor> tensors, int shards) throws IOException {
+        if (shards <= 1) {
+            SafetensorsWriter.write(dir.resolve(WEIGHTS_FILE), tensors, Map.of("format", "pt"));
+            return;
+        }
+        Map<String, String> weightMap = new LinkedHashMap<>();
+        long totalSize = 0;
+        int perShard = (tensors.size() + shards - 1) / shards;
+        for (int s = 0; s < shards; s++) {
+            List<SafetensorsWriter.Tensor> part = tensors.subList(Math.min(tensors.size(), s * perShard),
+                    Math.min(tensors.size(), (s + 1) * perShard));
+            String file = "model-%05d-of-%05d.safetensors".formatted(s + 1, shards);
+            SafetensorsWriter.write(dir.resolve(file), part, Map.of("format", "pt"));
+            for (SafetensorsWriter.Tensor t : part) {
+                weightMap.put(t.name(), file);
+                totalSize += t.elements() * t.dtype().bytes();
+            }
+        }
+        Map<String, Object> index = new LinkedHashMap<>();
+        index.put("metadata", Map.of("total_size", totalSize));
+        index.put("weight_map", weightMap);
+        Files.writeString(dir.resolve(SafetensorsCheckpoint.INDEX_FILE),
+                Messages.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(index));
     }
 
     /** Reads a checkpoint written by {@link #write} (or any float32 Llama safetensors with HF names). */
@@ -71,7 +113,7 @@ public final class HuggingFaceExport {
         int h = c.hidden();
         int kv = c.kvHeads() * c.headDim();
         int inter = c.intermediate();
-        try (SafetensorsReader r = SafetensorsReader.open(dir.resolve(WEIGHTS_FILE))) {
+        try (SafetensorsCheckpoint r = SafetensorsCheckpoint.open(dir)) {
             List<LlamaWeights.Layer> layers = new ArrayList<>();
             for (int i = 0; i < c.layers(); i++) {
                 String p = "model.layers." + i + ".";
@@ -108,13 +150,12 @@ public final class HuggingFaceExport {
 
     /** Our row-major [in, out] written as HF's [out, in]. */
     private static SafetensorsWriter.Tensor transposed(String name, float[] w, int in, int out) {
-        return new SafetensorsWriter.Tensor(name, new long[] {out, in}, buffer -> {
-            float[] row = new float[in];
-            for (int o = 0; o < out; o++) {
-                for (int i = 0; i < in; i++) {
-                    row[i] = w[i * out + o];
-                }
-                buffer.put(row);
+        return new SafetensorsWriter.Tensor(name, new long[] {out, in}, (start, chunk) -> {
+            for (int j = 0; j < chunk.length; j++) {
+                long e = start + j;
+                int o = (int) (e / in);
+                int i = (int) (e % in);
+                chunk[j] = w[i * out + o];
             }
         });
     }

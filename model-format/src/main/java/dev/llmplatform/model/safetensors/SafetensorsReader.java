@@ -1,16 +1,20 @@
 package dev.llmplatform.model.safetensors;
 
 import dev.llmplatform.contracts.Messages;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -18,22 +22,39 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a safetensors file with float32 tensors (what {@link SafetensorsWriter} writes). Opening it
- * checks the header: every tensor's byte range matches its dtype and shape, ranges neither overlap
- * nor leave gaps, and the last one ends at the end of the file.
+ * Reads a safetensors file as Hugging Face and {@link SafetensorsWriter} write it. Opening it checks
+ * the header: it fits the file, every tensor's byte range matches its dtype and shape, ranges neither
+ * overlap nor leave gaps, and the last one ends at the end of the file. Tensor data is memory-mapped
+ * one tensor at a time ({@link FileChannel#map}), so reading a tensor costs one float32 array and no
+ * copy of the file on the heap; F32, F16 and BF16 are converted to float32.
+ *
+ * <p>Every error message names the file (and the tensor), since a checkpoint has several shards.
  */
 public final class SafetensorsReader implements AutoCloseable {
 
     /** One header entry; {@code begin} and {@code end} are offsets into the data section. */
     public record Entry(String name, String dtype, long[] shape, long begin, long end) {
+        public long elements() {
+            return Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        }
     }
 
+    /** A float tensor read whole: row-major values and shape. */
+    public record Tensor(long[] shape, float[] values) {
+    }
+
+    /** Largest header Hugging Face's reader accepts (100 MB); anything larger is corrupt. */
+    private static final long MAX_HEADER = 100L << 20;
+
+    private final Path file;
     private final FileChannel channel;
     private final long dataStart;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
 
-    private SafetensorsReader(FileChannel channel, long dataStart, Map<String, Entry> entries, Map<String, String> metadata) {
+    private SafetensorsReader(Path file, FileChannel channel, long dataStart, Map<String, Entry> entries,
+                              Map<String, String> metadata) {
+        this.file = file;
         this.channel = channel;
         this.dataStart = dataStart;
         this.entries = entries;
@@ -43,36 +64,29 @@ public final class SafetensorsReader implements AutoCloseable {
     public static SafetensorsReader open(Path file) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            ByteBuffer length = read(channel, 0, 8);
-            long headerLength = length.order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLength <= 0 || 8 + headerLength > channel.size()) {
-                throw new IOException(file + ": header length " + headerLength + " does not fit the file");
+            if (channel.size() < 8) {
+                throw new IOException(file + ": " + channel.size() + " bytes is too short for a safetensors file");
+            }
+            long headerLength = read(channel, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > channel.size()) {
+                throw new IOException(file + ": header length " + headerLength + " does not fit the file of "
+                        + channel.size() + " bytes");
             }
             String json = StandardCharsets.UTF_8.decode(read(channel, 8, Math.toIntExact(headerLength))).toString();
-            JsonNode header = Messages.mapper().readTree(json);
             Map<String, Entry> entries = new LinkedHashMap<>();
             Map<String, String> metadata = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> field : header.properties()) {
-                JsonNode v = field.getValue();
-                if (field.getKey().equals("__metadata__")) {
-                    v.properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asString()));
-                    continue;
-                }
-                long[] shape = new long[v.get("shape").size()];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = v.get("shape").get(i).asLong();
-                }
-                JsonNode offsets = v.get("data_offsets");
-                entries.put(field.getKey(), new Entry(field.getKey(), v.get("dtype").asString(), shape,
-                        offsets.get(0).asLong(), offsets.get(1).asLong()));
-            }
+            parseHeader(file, json, entries, metadata);
             long dataStart = 8 + headerLength;
             check(file, entries, channel.size() - dataStart);
-            return new SafetensorsReader(channel, dataStart, Collections.unmodifiableMap(entries), metadata);
+            return new SafetensorsReader(file, channel, dataStart, Collections.unmodifiableMap(entries), metadata);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+    }
+
+    public Path file() {
+        return file;
     }
 
     public Map<String, Entry> entries() {
@@ -83,19 +97,49 @@ public final class SafetensorsReader implements AutoCloseable {
         return metadata;
     }
 
-    /** A float32 tensor's values, row-major. */
+    /** A float tensor's values (F32, F16 or BF16 converted to float32), row-major. */
     public float[] floats(String name) throws IOException {
+        Entry e = entry(name);
+        Dtype dtype = Dtype.floatType(e.dtype());
+        if (dtype == null) {
+            throw new IOException(file + ": tensor " + name + " is " + e.dtype() + "; only F32, F16 and BF16 are read");
+        }
+        long count = e.elements();
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IOException(file + ": tensor " + name + " has " + count + " elements, more than a Java array holds");
+        }
+        float[] out = new float[(int) count];
+        if (count == 0) {
+            return out;
+        }
+        MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin());
+        mapped.order(ByteOrder.LITTLE_ENDIAN);
+        if (dtype == Dtype.F32) {
+            FloatBuffer floats = mapped.asFloatBuffer();
+            floats.get(out);
+        } else {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = dtype.get(mapped, i);
+            }
+        }
+        return out;
+    }
+
+    /** Every float tensor in file order (for small files such as training checkpoints). */
+    public Map<String, Tensor> readAll() throws IOException {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        for (Entry e : entries.values()) {
+            all.put(e.name(), new Tensor(e.shape(), floats(e.name())));
+        }
+        return all;
+    }
+
+    public Entry entry(String name) {
         Entry e = entries.get(name);
         if (e == null) {
-            throw new IllegalArgumentException("no tensor " + name);
+            throw new IllegalArgumentException(file + ": no tensor " + name);
         }
-        if (!e.dtype().equals("F32")) {
-            throw new IllegalArgumentException(name + " is " + e.dtype() + ", only F32 is read");
-        }
-        ByteBuffer data = read(channel, dataStart + e.begin(), Math.toIntExact(e.end() - e.begin()));
-        float[] out = new float[Math.toIntExact((e.end() - e.begin()) / Float.BYTES)];
-        data.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-        return out;
+        return e;
     }
 
     @Override
@@ -103,16 +147,56 @@ public final class SafetensorsReader implements AutoCloseable {
         channel.close();
     }
 
+    private static void parseHeader(Path file, String json, Map<String, Entry> entries, Map<String, String> metadata)
+            throws IOException {
+        JsonNode header;
+        try {
+            header = Messages.mapper().readTree(json);
+        } catch (JacksonException e) {
+            throw new IOException(file + ": header is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (header == null || !header.isObject()) {
+            throw new IOException(file + ": header is not a JSON object");
+        }
+        for (Map.Entry<String, JsonNode> field : header.properties()) {
+            JsonNode v = field.getValue();
+            if (field.getKey().equals("__metadata__")) {
+                v.properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asString()));
+                continue;
+            }
+            JsonNode shapeNode = v.get("shape");
+            JsonNode offsets = v.get("data_offsets");
+            JsonNode dtype = v.get("dtype");
+            if (shapeNode == null || !shapeNode.isArray() || offsets == null || offsets.size() != 2 || dtype == null) {
+                throw new IOException(file + ": tensor " + field.getKey() + " lacks dtype, shape or data_offsets");
+            }
+            long[] shape = new long[shapeNode.size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = shapeNode.get(i).asLong();
+                if (shape[i] < 0) {
+                    throw new IOException(file + ": tensor " + field.getKey() + " has a negative dimension");
+                }
+            }
+            try {
+                Dtype.bytesPerElement(dtype.asString());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": tensor " + field.getKey() + ": " + e.getMessage(), e);
+            }
+            entries.put(field.getKey(), new Entry(field.getKey(), dtype.asString(), shape,
+                    offsets.get(0).asLong(), offsets.get(1).asLong()));
+        }
+    }
+
     private static void check(Path file, Map<String, Entry> entries, long dataBytes) throws IOException {
         List<Entry> byOffset = new ArrayList<>(entries.values());
         byOffset.sort(Comparator.comparingLong(Entry::begin));
         long expectedBegin = 0;
         for (Entry e : byOffset) {
-            long elements = 1;
-            for (long d : e.shape()) {
-                elements = Math.multiplyExact(elements, d);
+            long bytes = Math.multiplyExact(e.elements(), Dtype.bytesPerElement(e.dtype()));
+            if (e.end() > dataBytes && e.begin() == expectedBegin && e.end() - e.begin() == bytes) {
+                throw new IOException(file + ": tensor " + e.name() + " ends at byte " + e.end()
+                        + " of the data section, which has only " + dataBytes + " bytes: the file is truncated");
             }
-            long bytes = elements * bytesPerElement(e.dtype());
             if (e.begin() != expectedBegin || e.end() - e.begin() != bytes) {
                 throw new IOException(file + ": tensor " + e.name() + " at [" + e.begin() + ", " + e.end()
                         + ") should start at " + expectedBegin + " and hold " + bytes + " bytes");
@@ -120,18 +204,9 @@ public final class SafetensorsReader implements AutoCloseable {
             expectedBegin = e.end();
         }
         if (expectedBegin != dataBytes) {
-            throw new IOException(file + ": tensors end at " + expectedBegin + " but the data section has " + dataBytes + " bytes");
+            throw new IOException(file + ": tensors end at " + expectedBegin + " but the data section has " + dataBytes
+                    + " bytes" + (expectedBegin > dataBytes ? " (truncated file?)" : ""));
         }
-    }
-
-    private static long bytesPerElement(String dtype) {
-        return switch (dtype) {
-            case "F64", "I64", "U64" -> 8;
-            case "F32", "I32", "U32" -> 4;
-            case "F16", "BF16", "I16", "U16" -> 2;
-            case "I8", "U8", "BOOL", "F8_E4M3", "F8_E5M2" -> 1;
-            default -> throw new IllegalArgumentException("unknown safetensors dtype " + dtype);
-        };
     }
 
     private static ByteBuffer read(FileChannel channel, long position, int length) throws IOException {

@@ -3,6 +3,8 @@ package dev.llmplatform.training.checkpoint;
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.model.llama.LlamaWeights;
+import dev.llmplatform.model.safetensors.SafetensorsReader;
+import dev.llmplatform.model.safetensors.SafetensorsWriter;
 import dev.llmplatform.training.loop.OptimizerState;
 import dev.llmplatform.training.loop.TrainingConfig;
 import dev.llmplatform.training.loop.TrainingPlan;
@@ -20,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,16 +85,17 @@ public final class CheckpointStore {
             writeJson(temporary.resolve(STATE_FILE), new TrainerState(FORMAT_VERSION, checkpoint.step(),
                     checkpoint.optimizer().updates(), checkpoint.dataFingerprint(), checkpoint.plan().training()));
             Map<String, long[]> shapes = ParameterLayout.shapes(checkpoint.plan().model());
-            Map<String, SafeTensors.Tensor> model = new LinkedHashMap<>();
+            List<SafetensorsWriter.Tensor> model = new ArrayList<>();
             ParameterLayout.flatten(checkpoint.weights()).forEach((name, values) ->
-                    model.put(name, new SafeTensors.Tensor(shapes.get(name), values)));
-            SafeTensors.write(temporary.resolve(MODEL_FILE), model, Map.of("format", "llm-platform", "layout", "[in, out]"));
-            Map<String, SafeTensors.Tensor> moments = new LinkedHashMap<>();
+                    model.add(SafetensorsWriter.tensor(name, values, shapes.get(name))));
+            SafetensorsWriter.write(temporary.resolve(MODEL_FILE), model,
+                    Map.of("format", "llm-platform", "layout", "[in, out]"), true);
+            List<SafetensorsWriter.Tensor> moments = new ArrayList<>();
             shapes.forEach((name, shape) -> {
-                moments.put(FIRST_MOMENT + name, new SafeTensors.Tensor(shape, checkpoint.optimizer().firstMoments().get(name)));
-                moments.put(SECOND_MOMENT + name, new SafeTensors.Tensor(shape, checkpoint.optimizer().secondMoments().get(name)));
+                moments.add(SafetensorsWriter.tensor(FIRST_MOMENT + name, checkpoint.optimizer().firstMoments().get(name), shape));
+                moments.add(SafetensorsWriter.tensor(SECOND_MOMENT + name, checkpoint.optimizer().secondMoments().get(name), shape));
             });
-            SafeTensors.write(temporary.resolve(OPTIMIZER_FILE), moments, Map.of("optimizer", "AdamW"));
+            SafetensorsWriter.write(temporary.resolve(OPTIMIZER_FILE), moments, Map.of("optimizer", "AdamW"), true);
             moveIntoPlace(temporary, target);
             temporary = null;
         } catch (IOException e) {
@@ -140,8 +144,8 @@ public final class CheckpointStore {
             throw new IOException(folder + ": unsupported checkpoint format " + state.formatVersion());
         }
         Map<String, long[]> shapes = ParameterLayout.shapes(config);
-        Map<String, SafeTensors.Tensor> model = SafeTensors.read(folder.resolve(MODEL_FILE));
-        Map<String, SafeTensors.Tensor> moments = SafeTensors.read(folder.resolve(OPTIMIZER_FILE));
+        Map<String, SafetensorsReader.Tensor> model = readAll(folder.resolve(MODEL_FILE));
+        Map<String, SafetensorsReader.Tensor> moments = readAll(folder.resolve(OPTIMIZER_FILE));
         Map<String, float[]> weights = new LinkedHashMap<>();
         Map<String, float[]> first = new LinkedHashMap<>();
         Map<String, float[]> second = new LinkedHashMap<>();
@@ -165,9 +169,15 @@ public final class CheckpointStore {
         return Integer.parseInt(matcher.group(1));
     }
 
-    private static float[] values(Map<String, SafeTensors.Tensor> tensors, String name, long[] shape, Path folder)
+    private static Map<String, SafetensorsReader.Tensor> readAll(Path file) throws IOException {
+        try (SafetensorsReader reader = SafetensorsReader.open(file)) {
+            return reader.readAll();
+        }
+    }
+
+    private static float[] values(Map<String, SafetensorsReader.Tensor> tensors, String name, long[] shape, Path folder)
             throws IOException {
-        SafeTensors.Tensor tensor = tensors.get(name);
+        SafetensorsReader.Tensor tensor = tensors.get(name);
         if (tensor == null || !Arrays.equals(tensor.shape(), shape)) {
             throw new IOException(folder + ": tensor " + name + " is missing or has the wrong shape");
         }

@@ -1,0 +1,35 @@
+package dev.llmplatform.convert;
+
+import dev.llmplatform.onnx.WeightQuantization;
+
+import java.util.Locale;
+
+/**
+ * How the converted graph stores its linear weights: float32, or block-quantized int8/int4 with
+ * ONNX Runtime's {@code MatMulNBits} ({@link WeightQuantization#of}: block 32, symmetric, LM head
+ * included, int8 activations on CPU). Embeddings and norms stay float32 in every format.
+ */
+public enum WeightFormat {
+    FP32, INT8, INT4;
+
+    public WeightQuantization quantization() {
+        return switch (this) {
+            case FP32 -> WeightQuantization.NONE;
+            case INT8 -> WeightQuantization.of(WeightQuantization.Format.INT8);
+            case INT4 -> WeightQuantization.of(WeightQuantization.Format.INT4);
+        };
+    }
+
+    /** "fp32", "int8" or "int4" (case-insensitive). */
+    public static WeightFormat parse(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("weight format '" + name + "' is not one of fp32, int8, int4", e);
+        }
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
