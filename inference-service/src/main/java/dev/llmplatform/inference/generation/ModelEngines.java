@@ -7,7 +7,9 @@ import dev.llmplatform.inference.engine.InferenceEngine;
 import dev.llmplatform.inference.engine.TokenSink;
 import dev.llmplatform.inference.engine.onnx.DecoderOptions;
 import dev.llmplatform.inference.engine.onnx.OnnxDecoder;
+import dev.llmplatform.inference.engine.onnx.ServedDecoders;
 import dev.llmplatform.inference.metrics.ModelMetrics;
+import dev.llmplatform.model.ModelNotReadyException;
 import dev.llmplatform.model.ModelPackage;
 import dev.llmplatform.model.ModelStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -89,12 +91,13 @@ public final class ModelEngines implements AutoCloseable {
         return modelPackage;
     }
 
+    /** Loads the graph the package serves ({@link ServedDecoders}); a checkpoint not converted yet answers 503. */
     private LoadedModel load(ModelPackage modelPackage) {
         String name = modelPackage.name() + ":" + modelPackage.version();
         long start = System.nanoTime();
         OnnxDecoder decoder = null;
         try {
-            decoder = OnnxDecoder.open(modelPackage.modelFile(), modelPackage.decoderConfig(), decoderOptions);
+            decoder = ServedDecoders.open(modelPackage, decoderOptions);
             InferenceEngine.warmUp(decoder);
             ModelMetrics metrics = new ModelMetrics(meters, modelPackage.name(), modelPackage.version());
             InferenceEngine engine = new InferenceEngine(name, decoder, engineSettings, sink, metrics).start();
@@ -103,6 +106,10 @@ public final class ModelEngines implements AutoCloseable {
                     (System.nanoTime() - start) / 1_000_000, decoder.graph().layers(), decoder.vocabSize(),
                     decoder.contextLength());
             return new LoadedModel(modelPackage, decoder, engine);
+        } catch (ModelNotReadyException e) {
+            LOG.info("model {} is not ready to serve: {}", name, e.getMessage());
+            throw new ModelUnavailableException(new ErrorInfo(503, "server_error", e.getMessage(), "model",
+                    "model_not_ready"), e);
         } catch (RuntimeException e) {
             if (decoder != null) {
                 decoder.close();
