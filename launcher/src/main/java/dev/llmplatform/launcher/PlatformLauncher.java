@@ -1,6 +1,10 @@
 package dev.llmplatform.launcher;
 
+import dev.llmplatform.launcher.models.ServedFolder;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -8,6 +12,9 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Environment: {@code LLM_DATA_DIR} (default {@code ./data}), {@code KAFKA_BOOTSTRAP_SERVERS}
  * (an existing cluster; when unset an in-process KRaft broker starts on 127.0.0.1:9092).
+ *
+ * <p>Arguments: {@code --model PATH[=NAME]}, any number of times, serves a Hugging Face checkpoint or ONNX
+ * export folder from anywhere ({@link ServedFolder}).
  */
 public final class PlatformLauncher {
 
@@ -17,6 +24,7 @@ public final class PlatformLauncher {
     public static void main(String[] args) throws InterruptedException {
         Path dataDir = Path.of(env("LLM_DATA_DIR", "./data")).toAbsolutePath().normalize();
         PlatformSettings defaults = PlatformSettings.defaults(dataDir);
+        ServedFolder.install(defaults.modelStore(), modelArguments(args));
         PlatformSettings settings = new PlatformSettings(dataDir,
                 Path.of(env("LLM_SEED_MODELS", "./models")), System.getenv("KAFKA_BOOTSTRAP_SERVERS"),
                 defaults.kafkaPort(), defaults.controllerPort(),
@@ -29,6 +37,21 @@ public final class PlatformLauncher {
             stopped.countDown();
         }, "platform-shutdown"));
         stopped.await();
+    }
+
+    /** {@code --model PATH[=NAME]} (or {@code --model=PATH[=NAME]}), as often as wanted. */
+    static List<ServedFolder.Argument> modelArguments(String[] args) {
+        List<ServedFolder.Argument> models = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--model") && i + 1 < args.length) {
+                models.add(ServedFolder.Argument.parse(args[++i]));
+            } else if (args[i].startsWith("--model=")) {
+                models.add(ServedFolder.Argument.parse(args[i].substring("--model=".length())));
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + args[i] + "': the launcher takes --model PATH[=NAME]");
+            }
+        }
+        return models;
     }
 
     private static String env(String name, String fallback) {

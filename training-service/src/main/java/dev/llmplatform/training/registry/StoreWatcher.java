@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 public final class StoreWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StoreWatcher.class);
-    /** Progress is announced at most this often (plus every step change). */
+    /** Progress is logged and announced at most this often. */
     private static final long PROGRESS_EVERY_MS = 1000;
 
     private final StoreScanner scanner;
@@ -169,13 +169,11 @@ public final class StoreWatcher implements AutoCloseable {
         String key = entry.name() + ":" + entry.version();
         String weights = layout.settings().weightFormat();
         long[] lastAnnounced = {0};
-        String[] lastStep = {null};
         try {
             long parameters = converter.convert(layout, layout.convertedDir(weights), weights, (fraction, step) -> {
                 long now = clock.millis();
-                if (now - lastAnnounced[0] >= PROGRESS_EVERY_MS || !step.equals(lastStep[0])) {
+                if (now - lastAnnounced[0] >= PROGRESS_EVERY_MS) {
                     lastAnnounced[0] = now;
-                    lastStep[0] = step;
                     log.info("model {}: converting to {}, {}% ({})", key, weights, Math.round(fraction * 100), step);
                     if (fingerprint.equals(handled.get(key))) {
                         update(withStatus(entry, entry.status().converting(fraction, step, now)), layout.dir());
