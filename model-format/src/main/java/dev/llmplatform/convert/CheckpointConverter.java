@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *
  * <p>Streaming: tensors are memory-mapped and converted one at a time straight into
  * {@code model.onnx.data}, so the heap holds one tensor (the embedding is the largest; a 0.5B model
- * converts in 1.5 GB of heap). The checkpoint folder is only read. The output is written into a
+ * converts in 1.5 GB of heap). The checkpoint's files are only read (the output may be a subfolder
+ * of the checkpoint folder, not the folder itself). The output is written into a
  * temporary folder beside {@code outputDir} and moved into place at the end: {@code outputDir} itself
  * when it does not exist yet, otherwise the two files into it, {@code model.onnx} last, so a reader
  * that sees {@code model.onnx} sees its data complete.
@@ -49,9 +50,9 @@ public final class CheckpointConverter {
         long start = System.nanoTime();
         Path source = checkpointDir.toAbsolutePath().normalize();
         Path target = outputDir.toAbsolutePath().normalize();
-        if (target.startsWith(source)) {
-            throw new IllegalArgumentException("output folder " + target + " lies in the checkpoint folder " + source
-                    + ", which the converter never writes to");
+        if (target.equals(source)) {
+            throw new IllegalArgumentException("output folder " + target + " is the checkpoint folder, which the converter "
+                    + "never writes to (a subfolder such as .llm-platform/onnx-int8 is fine)");
         }
         progress.update(0, "reading " + CONFIG_FILE);
         JsonNode raw = readConfig(source);

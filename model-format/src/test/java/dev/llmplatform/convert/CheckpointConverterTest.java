@@ -1,0 +1,164 @@
+package dev.llmplatform.convert;
+
+import ai.onnx.proto.OnnxMl;
+import dev.llmplatform.model.ModelConfig;
+import dev.llmplatform.model.llama.LlamaReference;
+import dev.llmplatform.model.llama.LlamaWeights;
+import dev.llmplatform.model.llama.RandomLlama;
+import dev.llmplatform.model.safetensors.Dtype;
+import dev.llmplatform.model.safetensors.HuggingFaceExport;
+import dev.llmplatform.onnx.ExternalData;
+import dev.llmplatform.onnx.OrtDecoder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Round trip through Hugging Face's layout: {@link RandomLlama} weights written by {@link HuggingFaceExport}
+ * (as F32, F16 or BF16, in one file or shards), converted, run in ONNX Runtime, against the plain-Java
+ * {@link LlamaReference} on the same weights rounded through the stored dtype.
+ */
+class CheckpointConverterTest {
+
+    private static final float TOLERANCE = 1e-4f;
+    private static final int[] TOKENS = {3, 17, 42, 8, 0, 49, 25, 11};
+
+    /** GQA 4/2, hidden 32, head dim 8; std 0.3 and uneven norms so attention is sharp (see LlamaOnnxWriterTest). */
+    static LlamaWeights sharpWeights(boolean tied, long seed) {
+        LlamaWeights w = RandomLlama.create(ModelConfig.llama(2, 4, 2, 32, 64, 50, 128, 1, 2, tied), seed, 0.3);
+        SplittableRandom random = new SplittableRandom(seed);
+        List<float[]> norms = new ArrayList<>(List.of(w.finalNorm()));
+        w.layers().forEach(l -> norms.addAll(List.of(l.inputNorm(), l.postAttentionNorm())));
+        for (float[] norm : norms) {
+            for (int i = 0; i < norm.length; i++) {
+                norm[i] = (float) random.nextDouble(0.5, 1.5);
+            }
+        }
+        return w;
+    }
+
+    @ParameterizedTest(name = "{0}, {1} shard(s), tied {2}")
+    @CsvSource({"F32, 1, false", "BF16, 1, true", "F16, 1, false", "BF16, 3, false", "F32, 2, true"})
+    void shouldMatchTheReferenceOnTheStoredWeights(Dtype dtype, int shards, boolean tied, @TempDir Path dir) throws Exception {
+        LlamaWeights weights = sharpWeights(tied, 5);
+        Path checkpoint = dir.resolve("checkpoint");
+        HuggingFaceExport.write(weights, checkpoint, dtype, shards);
+        float[][] expected = LlamaReference.logits(rounded(weights, dtype), TOKENS);
+
+        ConversionResult result = new CheckpointConverter().convert(checkpoint, dir.resolve("out"), WeightFormat.FP32,
+                ConversionProgress.NONE);
+
+        ModelConfig c = weights.config();
+        try (OrtDecoder ort = new OrtDecoder(result.onnx(), c.layers(), c.kvHeads(), c.headDim())) {
+            long[] ids = new long[TOKENS.length];
+            long[] mask = new long[TOKENS.length];
+            long[] positions = new long[TOKENS.length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = TOKENS[i];
+                mask[i] = 1;
+                positions[i] = i;
+            }
+            float[][] logits = ort.run(new long[][] {ids}, new long[][] {mask}, new long[][] {positions},
+                    ort.emptyCache(1)).logits()[0];
+            for (int t = 0; t < TOKENS.length; t++) {
+                for (int v = 0; v < c.vocabSize(); v++) {
+                    assertThat(Math.abs(logits[t][v] - expected[t][v])).as("logit [%d][%d]", t, v).isLessThan(TOLERANCE);
+                }
+            }
+        }
+        assertThat(result.parameterCount()).isEqualTo(c.parameterCount());
+        assertThat(result.family()).isEqualTo(Architecture.LLAMA);
+        assertThat(result.architecture()).isEqualTo("LlamaForCausalLM");
+    }
+
+    @Test
+    void shouldStreamWeightsToAlignedExternalDataAndLeaveTheCheckpointAlone(@TempDir Path dir) throws Exception {
+        LlamaWeights weights = sharpWeights(false, 9);
+        Path checkpoint = dir.resolve("checkpoint");
+        HuggingFaceExport.write(weights, checkpoint, Dtype.BF16, 2);
+        List<String> before = listing(checkpoint);
+        List<Double> fractions = new ArrayList<>();
+        List<String> steps = new ArrayList<>();
+
+        ConversionResult result = new CheckpointConverter().convert(checkpoint, dir.resolve("out"), WeightFormat.INT8,
+                (fraction, step) -> {
+                    fractions.add(fraction);
+                    steps.add(step);
+                });
+
+        assertThat(listing(checkpoint)).isEqualTo(before);
+        assertThat(listing(dir.resolve("out"))).containsExactly("model.onnx", "model.onnx.data");
+        assertThat(listing(dir)).containsExactly("checkpoint", "out");   // no temporary folder left
+        OnnxMl.ModelProto model;
+        try (InputStream in = Files.newInputStream(result.onnx())) {
+            model = OnnxMl.ModelProto.parseFrom(in);
+        }
+        List<String> external = new ArrayList<>();
+        for (OnnxMl.TensorProto t : model.getGraph().getInitializerList()) {
+            if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
+                external.add(t.getName());
+                assertThat(t.getExternalData(0).getValue()).isEqualTo("model.onnx.data");
+                assertThat(Long.parseLong(t.getExternalData(1).getValue()) % ExternalData.ALIGNMENT).isZero();
+                assertThat(t.getRawData().isEmpty()).isTrue();
+            } else {
+                assertThat(t.getRawData().size()).as(t.getName()).isLessThan(ExternalData.INLINE_BELOW_BYTES);
+            }
+        }
+        assertThat(external).contains("model.embed_tokens.weight", "model.layers.0.mlp.up_proj.weight_Q8", "lm_head.weight_Q8");
+        assertThat(Files.size(result.onnx())).isLessThan(64 * 1024);
+        assertThat(Files.size(result.data())).isEqualTo(result.dataBytes());
+        assertThat(fractions).isSorted().startsWith(0.0).endsWith(1.0);
+        assertThat(steps).contains("checking tensors", "converting model.layers.1.mlp.down_proj.weight", "done");
+    }
+
+    @Test
+    void shouldReplaceAnEarlierConversionInAnExistingFolder(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve("checkpoint");
+        HuggingFaceExport.write(sharpWeights(true, 1), checkpoint, Dtype.F32, 1);
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("model.onnx"), "old");
+        Files.writeString(out.resolve("keep.txt"), "other files stay");
+
+        ConversionResult result = new CheckpointConverter().convert(checkpoint, out, WeightFormat.INT4, ConversionProgress.NONE);
+
+        assertThat(listing(out)).containsExactly("keep.txt", "model.onnx", "model.onnx.data");
+        assertThat(Files.size(result.onnx())).isGreaterThan(3);
+        assertThat(result.format()).isEqualTo(WeightFormat.INT4);
+    }
+
+    /** The weights as they read back from a checkpoint stored in {@code dtype}. */
+    private static LlamaWeights rounded(LlamaWeights w, Dtype dtype) {
+        List<LlamaWeights.Layer> layers = w.layers().stream().map(l -> new LlamaWeights.Layer(round(l.inputNorm(), dtype),
+                round(l.wq(), dtype), round(l.wk(), dtype), round(l.wv(), dtype), round(l.wo(), dtype),
+                round(l.postAttentionNorm(), dtype), round(l.wGate(), dtype), round(l.wUp(), dtype),
+                round(l.wDown(), dtype))).toList();
+        return new LlamaWeights(w.config(), round(w.embedding(), dtype), layers, round(w.finalNorm(), dtype),
+                w.lmHead() == null ? null : round(w.lmHead(), dtype));
+    }
+
+    private static float[] round(float[] values, Dtype dtype) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = dtype.round(values[i]);
+        }
+        return out;
+    }
+
+    private static List<String> listing(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
