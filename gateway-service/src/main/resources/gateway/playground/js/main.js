@@ -1,13 +1,14 @@
 // Entry point: the API key field and the hash router between the views (#/playground, #/chat,
-// #/attention, #/training). A route may carry a query (#/chat?model=x), handed to the view's mount.
+// #/attention, #/training, #/models). A route may carry a query (#/chat?model=x), handed to the view's mount.
 
 import { apiKey, setApiKey } from './api.js';
 import * as playground from './views/playground.js';
 import * as chat from './views/chat.js';
 import * as attention from './views/attention.js';
 import * as training from './views/training.js';
+import * as models from './views/models.js';
 
-const views = { playground, chat, attention, training };
+const views = { playground, chat, attention, training, models };
 let shown = null;
 
 function route() {

@@ -9,6 +9,16 @@ export async function listModels() {
 
 export const generates = (model) => model.kind !== 'encoder';
 
+/** Only a ready model answers requests (one being converted gets a 503, a failed one a 400). */
+export const ready = (model) => (model.state ?? 'ready') === 'ready';
+
+export function stateLabel(model) {
+  if (model.state === 'converting') {
+    return `converting ${Math.round((model.progress ?? 0) * 100)}%`;
+  }
+  return model.state ?? 'ready';
+}
+
 /**
  * Fills a <select> with models; those canPick refuses are listed but disabled. Keeps, in order:
  * the wanted model, the current choice, then the first pickable one. A wanted model that the list
@@ -19,10 +29,11 @@ export function fillModelSelect(select, models, { canPick = () => true, wanted =
   const options = models.map((model) => {
     const context = model.context_length ? `, ${model.context_length} ctx` : '';
     const kind = model.kind && model.kind !== 'decoder' ? `, ${model.kind}` : '';
-    return el('option', { value: model.id, textContent: `${model.id} (v${model.version}${context}${kind})`,
-      disabled: !canPick(model) });
+    const state = ready(model) ? '' : `, ${stateLabel(model)}`;
+    return el('option', { value: model.id, textContent: `${model.id} (v${model.version}${context}${kind}${state})`,
+      disabled: !canPick(model) || !ready(model) });
   });
-  const pickable = models.filter(canPick).map((m) => m.id);
+  const pickable = models.filter((m) => canPick(m) && ready(m)).map((m) => m.id);
   if (wanted && !models.some((m) => m.id === wanted)) {
     options.push(el('option', { value: wanted, textContent: `${wanted} (new)` }));
     pickable.push(wanted);

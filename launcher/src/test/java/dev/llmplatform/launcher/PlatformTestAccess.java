@@ -27,6 +27,11 @@ public final class PlatformTestAccess implements AutoCloseable {
         return platform.platform;
     }
 
+    /** The model store of the running platform, where a test may drop model folders. */
+    public java.nio.file.Path modelStore() {
+        return platform.dataDir.resolve("models");
+    }
+
     public String baseUrl() {
         return platform.baseUrl();
     }

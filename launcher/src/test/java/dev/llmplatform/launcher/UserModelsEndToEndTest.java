@@ -38,7 +38,7 @@ class UserModelsEndToEndTest {
 
     /** The bound for a folder to be listed after it appears (or withdrawn after it goes). */
     private static final Duration DISCOVERY_BOUND = Duration.ofSeconds(10);
-    private static final Path FIXTURES = fixtures();
+    private static final Path FIXTURES = HfFixtures.dir();
 
     private PlatformUnderTest platform;
     private Path store;
@@ -177,14 +177,5 @@ class UserModelsEndToEndTest {
                 Files.delete(f);
             }
         }
-    }
-
-    static Path fixtures() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("fixtures/hf"))) {
-                return dir.resolve("fixtures/hf");
-            }
-        }
-        throw new IllegalStateException("no fixtures/hf above " + Path.of("").toAbsolutePath());
     }
 }

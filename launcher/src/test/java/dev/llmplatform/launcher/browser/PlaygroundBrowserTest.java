@@ -53,6 +53,27 @@ class PlaygroundBrowserTest {
     }
 
     @Test
+    void shouldShowADroppedInCheckpointConvertingThenReadyOnTheModelsPage() throws java.io.IOException {
+        page.open("models");
+        page.await("the starter listed as ready", () -> page.all("#models tr[data-model='" + MODEL + "'][data-state='ready']")
+                .size() == 1);
+        java.nio.file.Path dir = platform.modelStore().resolve("dropped-qwen2/1");
+        java.nio.file.Path fixture = dev.llmplatform.launcher.HfFixtures.dir().resolve("qwen2");
+        java.nio.file.Files.createDirectories(dir);
+        try (var files = java.nio.file.Files.list(fixture)) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.nio.file.Files.copy(f, dir.resolve(f.getFileName().toString()));
+            }
+        }
+
+        page.await("the dropped model listed", () -> !page.all("#models tr[data-model='dropped-qwen2']").isEmpty());
+        page.await("the dropped model ready", () -> !page.all("#models tr[data-model='dropped-qwen2'][data-state='ready']")
+                .isEmpty());
+        assertThat(page.text("#models tr[data-model='dropped-qwen2']")).contains("Qwen2ForCausalLM", "safetensors", "int8");
+        page.screenshot("d-models");
+    }
+
+    @Test
     void shouldStreamACompletionIntoThePageOneBoxPerToken() {
         page.open("playground");
         complete("The animal", 24);
