@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A Hugging Face {@code tokenizer.json} loaded through DJL's binding of the Rust tokenizers.
@@ -25,10 +26,12 @@ public final class HfTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
+    private final Set<Integer> specialIds;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, Set<Integer> specialIds) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
+        this.specialIds = Set.copyOf(specialIds);
     }
 
     /**
@@ -36,6 +39,14 @@ public final class HfTokenizer implements AutoCloseable {
      * @param maxLength     the model's context length; recorded only, encoding never truncates
      */
     public static HfTokenizer load(Path tokenizerJson, int maxLength) throws IOException {
+        return load(tokenizerJson, maxLength, Set.of());
+    }
+
+    /**
+     * @param specialIds ids that are special beyond those {@code tokenizer.json} flags (from
+     *                   {@code tokenizer_config.json}'s {@code added_tokens_decoder}): skipped like them
+     */
+    public static HfTokenizer load(Path tokenizerJson, int maxLength, Set<Integer> specialIds) throws IOException {
         String length = String.valueOf(maxLength);
         Map<String, String> options = Map.of(
                 "addSpecialTokens", "false",
@@ -43,7 +54,7 @@ public final class HfTokenizer implements AutoCloseable {
                 "padding", "false",
                 "maxLength", length,
                 "modelMaxLength", length);
-        return new HfTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options), maxLength);
+        return new HfTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options), maxLength, specialIds);
     }
 
     /** The context length given at load time. */
@@ -66,8 +77,12 @@ public final class HfTokenizer implements AutoCloseable {
         return decode(ids, false);
     }
 
+    /** With {@code skipSpecialTokens}, as Hugging Face's {@code skip_special_tokens}: special tokens leave no text. */
     public String decode(int[] ids, boolean skipSpecialTokens) {
-        return tokenizer.decode(Arrays.stream(ids).asLongStream().toArray(), skipSpecialTokens);
+        long[] kept = Arrays.stream(ids)
+                .filter(id -> !skipSpecialTokens || specialIds.isEmpty() || !specialIds.contains(id))
+                .asLongStream().toArray();
+        return tokenizer.decode(kept, skipSpecialTokens);
     }
 
     /** One token's own text, for logprob displays; a token holding part of a character shows U+FFFD. */

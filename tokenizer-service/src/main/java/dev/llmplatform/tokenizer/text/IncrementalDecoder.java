@@ -1,5 +1,6 @@
 package dev.llmplatform.tokenizer.text;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,6 +18,14 @@ import java.util.List;
  * </ul>
  * Only the tail of the text matters to these rules, which is why a short context suffices
  * (see {@link #contextTokensFor(List)}).
+ *
+ * <p>Byte-fallback tokenizers (Llama 2, Mistral, TinyLlama: {@code <0xE4>}-style byte tokens) decode a
+ * whole run of byte tokens as one U+FFFD per byte when the run ends in an incomplete character, so a
+ * character already complete turns back into U+FFFD when the next byte token arrives, and a context
+ * that starts inside a character spoils the characters after it in the same run. So the text of a
+ * token list is taken at token granularity: up to 3 trailing tokens are held back while the decode
+ * ends in U+FFFD, and up to 3 leading context tokens are skipped while it starts with one (both
+ * decodes of an event start at the same token, so their difference is the new text).
  */
 public final class IncrementalDecoder {
 
@@ -59,15 +68,44 @@ public final class IncrementalDecoder {
      */
     public Step next(List<Integer> context, List<Integer> tokens, List<String> stops, boolean last) {
         List<String> activeStops = stops.stream().filter(s -> !s.isEmpty()).toList();
-        String before = context.isEmpty() ? "" : decoder.decode(toArray(context, List.of()));
-        String after = decoder.decode(toArray(context, tokens));
-        String sent = emitted(before, activeStops);
-        String complete = withoutIncompleteTail(after);
+        // Skip context tokens that start inside a character (at most 3), judged on the context's complete text
+        // (an incomplete character at its end, or a whole context that is one, does not count): both decodes
+        // then start clean at the same token.
+        int start = 0;
+        String sentText = completeText(toArray(context, 0, List.of()));
+        while (start < Math.min(MAX_INCOMPLETE_CHARS, context.size()) && startsBroken(sentText)) {
+            start++;
+            sentText = completeText(toArray(context, start, List.of()));
+        }
+        String complete = completeText(toArray(context, start, tokens));
+        String sent = holdBackStopPrefix(sentText, activeStops);
         int stopAt = earliestStop(complete, activeStops, sent.length());
         if (stopAt >= 0) {
             return new Step(delta(sent, complete.substring(0, stopAt)), true);
         }
         return new Step(delta(sent, last ? complete : holdBackStopPrefix(complete, activeStops)), false);
+    }
+
+    private static boolean startsBroken(String text) {
+        return !text.isEmpty() && text.charAt(0) == REPLACEMENT;
+    }
+
+    /**
+     * The text of {@code ids} up to its last complete character: while the
+     * decode ends in U+FFFD, the last tokens (at most 3) are left out; failing that, the trailing U+FFFDs.
+     */
+    private String completeText(int[] ids) {
+        String text = ids.length == 0 ? "" : decoder.decode(ids);
+        if (text.isEmpty() || text.charAt(text.length() - 1) != REPLACEMENT) {
+            return text;
+        }
+        for (int drop = 1; drop <= Math.min(MAX_INCOMPLETE_CHARS, ids.length); drop++) {
+            String shorter = drop == ids.length ? "" : decoder.decode(Arrays.copyOf(ids, ids.length - drop));
+            if (shorter.isEmpty() || shorter.charAt(shorter.length() - 1) != REPLACEMENT) {
+                return shorter;
+            }
+        }
+        return withoutIncompleteTail(text);
     }
 
     /** The part of {@code text} safe to show: complete characters that cannot start a stop string. */
@@ -127,10 +165,10 @@ public final class IncrementalDecoder {
         return now.substring(common);
     }
 
-    private static int[] toArray(List<Integer> first, List<Integer> second) {
-        int[] ids = new int[first.size() + second.size()];
+    private static int[] toArray(List<Integer> first, int from, List<Integer> second) {
+        int[] ids = new int[first.size() - from + second.size()];
         int i = 0;
-        for (int id : first) {
+        for (int id : first.subList(from, first.size())) {
             ids[i++] = id;
         }
         for (int id : second) {

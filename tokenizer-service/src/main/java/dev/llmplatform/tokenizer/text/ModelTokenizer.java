@@ -28,10 +28,14 @@ public record ModelTokenizer(String name, String version, String kind, HfTokeniz
         return config != null ? config.contextLength() : tokenizer.maxLength();
     }
 
-    /** Ids that end a generation: the model's EOS, and for chat also the end-of-turn token. */
+    /**
+     * Ids that end a generation: every end-of-sequence id of the model ({@code config.json}'s and
+     * {@code generation_config.json}'s {@code eos_token_id}, single or lists, joined by the package), and
+     * for chat also the end-of-turn token.
+     */
     public List<Integer> stopTokenIds(boolean chat) {
-        List<Integer> ids = new ArrayList<>(List.of(config.eosTokenId()));
-        if (chat && endOfTurnId.isPresent() && endOfTurnId.getAsInt() != config.eosTokenId()) {
+        List<Integer> ids = new ArrayList<>(config.eosTokenIds());
+        if (chat && endOfTurnId.isPresent() && !ids.contains(endOfTurnId.getAsInt())) {
             ids.add(endOfTurnId.getAsInt());
         }
         return ids;

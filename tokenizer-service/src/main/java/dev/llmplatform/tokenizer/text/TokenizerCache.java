@@ -21,7 +21,7 @@ import java.util.OptionalInt;
  */
 public final class TokenizerCache {
 
-    /** Context length assumed for encoder models, whose config.json is not a decoder's. */
+    /** Context length assumed for encoder models whose config.json does not say. */
     private static final int ENCODER_MAX_LENGTH = 512;
     private static final Logger log = LoggerFactory.getLogger(TokenizerCache.class);
 
@@ -77,9 +77,10 @@ public final class TokenizerCache {
     private static ModelTokenizer load(ModelPackage pkg) {
         ModelConfig config = "encoder".equals(pkg.kind()) ? null : pkg.decoderConfig();
         try {
-            HfTokenizer tokenizer = HfTokenizer.load(pkg.tokenizerFile(),
-                    config == null ? ENCODER_MAX_LENGTH : config.contextLength());
             TokenizerConfig tokenizerConfig = TokenizerConfig.read(pkg.dir().resolve(ModelPackage.TOKENIZER_CONFIG));
+            int encoderLength = pkg.contextLength() > 0 ? pkg.contextLength() : ENCODER_MAX_LENGTH;
+            HfTokenizer tokenizer = HfTokenizer.load(pkg.tokenizerFile(),
+                    config == null ? encoderLength : config.contextLength(), tokenizerConfig.specialTokenIds());
             Optional<ChatTemplate> template = chatTemplate(pkg, tokenizerConfig, tokenizer);
             OptionalInt endOfTurn = template.flatMap(ChatTemplate::endOfTurnToken)
                     .map(tokenizer::specialTokenId).orElse(OptionalInt.empty());

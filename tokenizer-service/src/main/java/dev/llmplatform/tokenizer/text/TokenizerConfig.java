@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What the tokenizer-service needs from a Hugging Face {@code tokenizer_config.json}.
@@ -15,10 +17,21 @@ import java.util.Map;
  * @param chatTemplate the Jinja chat template, or null when the model declares none
  * @param bosToken     text of the beginning-of-sequence token, or null
  * @param eosToken     text of the end-of-sequence token, or null
+ * @param specialTokenIds ids {@code added_tokens_decoder} marks {@code "special": true}: Hugging Face adds them
+ *                        to the tokenizer as special tokens, so decoding with {@code skip_special_tokens} drops
+ *                        them even where {@code tokenizer.json} does not flag them
  */
-public record TokenizerConfig(String chatTemplate, String bosToken, String eosToken) {
+public record TokenizerConfig(String chatTemplate, String bosToken, String eosToken, Set<Integer> specialTokenIds) {
 
     public static final TokenizerConfig NONE = new TokenizerConfig(null, null, null);
+
+    public TokenizerConfig {
+        specialTokenIds = specialTokenIds == null ? Set.of() : Set.copyOf(specialTokenIds);
+    }
+
+    public TokenizerConfig(String chatTemplate, String bosToken, String eosToken) {
+        this(chatTemplate, bosToken, eosToken, Set.of());
+    }
 
     /** The file's settings; {@link #NONE} when the package has no such file. */
     public static TokenizerConfig read(Path file) {
@@ -35,7 +48,24 @@ public record TokenizerConfig(String chatTemplate, String bosToken, String eosTo
     static TokenizerConfig parse(String json) {
         Map<?, ?> config = Messages.mapper().readValue(json, Map.class);
         return new TokenizerConfig(template(config.get("chat_template")), tokenText(config.get("bos_token")),
-                tokenText(config.get("eos_token")));
+                tokenText(config.get("eos_token")), specialIds(config.get("added_tokens_decoder")));
+    }
+
+    /** {@code added_tokens_decoder}: id (as a string key) → AddedToken object with {@code special}. */
+    private static Set<Integer> specialIds(Object decoder) {
+        Set<Integer> ids = new TreeSet<>();
+        if (decoder instanceof Map<?, ?> tokens) {
+            tokens.forEach((id, token) -> {
+                if (token instanceof Map<?, ?> added && Boolean.TRUE.equals(added.get("special"))) {
+                    try {
+                        ids.add(Integer.parseInt(String.valueOf(id)));
+                    } catch (NumberFormatException e) {
+                        // not an id: nothing to skip
+                    }
+                }
+            });
+        }
+        return ids;
     }
 
     /**
