@@ -85,6 +85,41 @@ public record ModelConfig(
         }
     }
 
+    /** Keys a decoder's config.json must give, each with the GPT-2 name that may stand for it. */
+    private static final String[][] REQUIRED = {{"num_hidden_layers", "n_layer"}, {"num_attention_heads", "n_head"},
+            {"hidden_size", "n_embd"}, {"vocab_size", null}, {"max_position_embeddings", "n_positions"}};
+
+    /**
+     * Reads a {@code config.json}; a missing or unreadable key is an {@link IllegalArgumentException}
+     * that names it ({@code source} names the file in the message), never a raw parser message.
+     */
+    public static ModelConfig parse(String json, String source) {
+        tools.jackson.databind.JsonNode tree;
+        try {
+            tree = dev.llmplatform.contracts.Messages.mapper().readTree(json);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(source + " is not valid JSON: " + e.getMessage(), e);
+        }
+        for (String[] key : REQUIRED) {
+            boolean given = isNumber(tree, key[0]) || (key[1] != null && isNumber(tree, key[1]));
+            if (!given) {
+                throw new IllegalArgumentException(source + ": '" + key[0] + "' is missing or not a number");
+            }
+        }
+        try {
+            return dev.llmplatform.contracts.Messages.mapper().treeToValue(tree, ModelConfig.class);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage().replaceFirst("^config.json: ", ""), e);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+            throw new IllegalArgumentException(source + ": " + cause.getMessage(), e);
+        }
+    }
+
+    private static boolean isNumber(tools.jackson.databind.JsonNode tree, String key) {
+        return tree.path(key).isNumber();
+    }
+
     /** A Llama config with the usual defaults for the fields not given. */
     public static ModelConfig llama(int layers, int heads, int kvHeads, int hidden, int intermediate,
                                     int vocabSize, int contextLength, int bosTokenId, int eosTokenId,

@@ -95,7 +95,7 @@ public record ModelPackage(String name, String version, Path dir, Manifest manif
      * of them ends generation, as in Hugging Face's {@code generate}).
      */
     public ModelConfig decoderConfig() {
-        ModelConfig config = Messages.fromJson(read(dir.resolve(CONFIG)), ModelConfig.class);
+        ModelConfig config = ModelConfig.parse(read(dir.resolve(CONFIG)), CONFIG);
         Set<Integer> eos = new LinkedHashSet<>(config.eosTokenIds());
         eos.addAll(generationDefaults().eosTokenIds());
         return config.withContextLength(bounded(config.contextLength())).withEosTokenIds(List.copyOf(eos));
@@ -139,7 +139,7 @@ public record ModelPackage(String name, String version, Path dir, Manifest manif
     private static Manifest synthesize(String name, String version, ModelLayout layout) {
         long parameters = 0;
         try {
-            parameters = Messages.fromJson(read(layout.dir().resolve(CONFIG)), ModelConfig.class).parameterCount();
+            parameters = ModelConfig.parse(read(layout.dir().resolve(CONFIG)), CONFIG).parameterCount();
         } catch (RuntimeException e) {
             // a config the Llama reader cannot take still serves if its graph loads; the size is then unknown
         }

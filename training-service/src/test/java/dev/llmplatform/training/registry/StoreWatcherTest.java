@@ -140,6 +140,22 @@ class StoreWatcherTest {
     }
 
     @Test
+    void shouldFailAnUnreadableGraphOrABrokenConfigNamingTheFile() throws IOException {
+        Path graph = copyFixture("llama3-onnx", "garbled", "1");
+        Files.writeString(graph.resolve("onnx/model.onnx"), "this is not protobuf");
+        Path config = copyFixture("llama3-onnx", "no-layers", "1");
+        Files.writeString(config.resolve("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": 64}");
+        watcher = watcher();
+        watcher.tick();
+        watcher.tick();
+
+        assertThat(last("garbled").orElseThrow().state()).isEqualTo(State.FAILED);
+        assertThat(last("garbled").orElseThrow().message()).contains("onnx/model.onnx");
+        assertThat(last("no-layers").orElseThrow().state()).isEqualTo(State.FAILED);
+        assertThat(last("no-layers").orElseThrow().message()).contains("config.json");
+    }
+
+    @Test
     void shouldIgnoreUnsafeFolderNamesAndRefuseSymbolicLinks() throws IOException {
         Files.createDirectories(store.resolve("bad name/1"));
         Path outside = Files.createTempDirectory("outside-store");
