@@ -1,5 +1,9 @@
 package dev.llmplatform.model;
 
+import dev.llmplatform.contracts.Messages;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -85,7 +89,7 @@ public record ModelLayout(Path dir, SourceFormat format) {
     /**
      * The layout of a folder, or empty when it holds no model this platform can serve (yet): it needs a
      * {@code config.json} and either the platform's manifest, an ONNX graph (top level or under
-     * {@code onnx/}), or safetensors weights.
+     * {@code onnx/}), or safetensors weights ({@code model.safetensors}, or an index whose shards are all there).
      */
     public static Optional<ModelLayout> detect(Path dir) {
         if (!Files.isDirectory(dir) || !Files.isRegularFile(dir.resolve(ModelPackage.CONFIG))) {
@@ -97,9 +101,32 @@ public record ModelLayout(Path dir, SourceFormat format) {
         if (!OnnxVariants.list(dir).isEmpty()) {
             return Optional.of(new ModelLayout(dir, SourceFormat.ONNX));
         }
-        if (Files.isRegularFile(dir.resolve(SAFETENSORS_SINGLE)) || Files.isRegularFile(dir.resolve(SAFETENSORS_INDEX))) {
+        if (Files.isRegularFile(dir.resolve(SAFETENSORS_SINGLE)) || hasEveryShard(dir)) {
             return Optional.of(new ModelLayout(dir, SourceFormat.SAFETENSORS));
         }
         return Optional.empty();
+    }
+
+    /** A sharded checkpoint counts once every shard its index names is there (not while it is being copied in). */
+    private static boolean hasEveryShard(Path dir) {
+        Path index = dir.resolve(SAFETENSORS_INDEX);
+        if (!Files.isRegularFile(index)) {
+            return false;
+        }
+        try {
+            JsonNode weightMap = Messages.mapper().readTree(Files.readString(index)).path("weight_map");
+            if (!weightMap.isObject() || weightMap.isEmpty()) {
+                return false;
+            }
+            for (JsonNode shard : weightMap) {
+                Path file = dir.resolve(shard.asString()).normalize();
+                if (!file.startsWith(dir.normalize()) || !Files.isRegularFile(file)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }

@@ -19,6 +19,10 @@ class ModelStoreLayoutTest {
              "hidden_size":32,"intermediate_size":64,"vocab_size":64,"max_position_embeddings":128,
              "bos_token_id":null,"eos_token_id":[5,7]}""";
 
+    private static final String SHARD_INDEX = """
+            {"metadata": {"total_size": 10}, "weight_map": {"a": "model-00001-of-00002.safetensors",
+             "b": "model-00002-of-00002.safetensors"}}""";
+
     @TempDir
     Path root;
 
@@ -36,7 +40,9 @@ class ModelStoreLayoutTest {
     void shouldListOnnxExportsAndCheckpointsBesideThePlatformsOwnPackages() throws IOException {
         folder("export", "main", "config.json", "onnx/model.onnx", "onnx/model.onnx_data");
         folder("checkpoint", "1", "config.json", "model.safetensors");
-        folder("sharded", "1", "config.json", "model.safetensors.index.json");
+        Path sharded = folder("sharded", "1", "config.json", "model.safetensors.index.json",
+                "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors");
+        Files.writeString(sharded.resolve("model.safetensors.index.json"), SHARD_INDEX);
         ModelPackageWriter.write(new ModelStore(root), "own", "1", "decoder", 10, null, Map.of(), null,
                 dir -> Files.writeString(dir.resolve(ModelPackage.CONFIG), CONFIG));
         ModelStore store = new ModelStore(root);
@@ -56,6 +62,8 @@ class ModelStoreLayoutTest {
         folder("half", "1", "onnx/model.onnx");
         folder("half", "2", "config.json", "tokenizer.json");
         folder("half", ".3.tmp-1", "config.json", "model.onnx");
+        Path copying = folder("half", "4", "config.json", "model.safetensors.index.json", "model-00001-of-00002.safetensors");
+        Files.writeString(copying.resolve("model.safetensors.index.json"), SHARD_INDEX);
 
         ModelStore store = new ModelStore(root);
 
