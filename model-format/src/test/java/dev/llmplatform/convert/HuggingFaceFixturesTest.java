@@ -2,6 +2,8 @@ package dev.llmplatform.convert;
 
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.model.ModelConfig;
+import dev.llmplatform.model.safetensors.SafetensorsReader;
+import dev.llmplatform.model.safetensors.SafetensorsWriter;
 import dev.llmplatform.onnx.OrtDecoder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,6 +110,31 @@ class HuggingFaceFixturesTest {
         assertThat(maxAbsDiff(int8.logits()[0], first)).as("int8 max |logit error|").isLessThan(INT8_MAX_LOGIT_ERROR);
         assertThat(maxAbsDiff(int4.logits()[0], first)).as("int4 max |logit error|").isLessThan(INT4_MAX_LOGIT_ERROR);
         assertThat(cosine(int4.logits()[0], first)).as("int4 cosine similarity").isGreaterThan(INT4_MIN_COSINE);
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldReadGpt2TensorNamesWithTheTransformerPrefix(@TempDir Path dir) throws Exception {
+        JsonNode expected = expected("gpt2");
+        Path prefixed = dir.resolve("gpt2-prefixed");
+        Files.createDirectories(prefixed);
+        Files.copy(FIXTURES.resolve("gpt2").resolve("config.json"), prefixed.resolve("config.json"));
+        java.util.List<SafetensorsWriter.Tensor> tensors = new java.util.ArrayList<>();
+        try (SafetensorsReader r = SafetensorsReader.open(FIXTURES.resolve("gpt2").resolve("model.safetensors"))) {
+            for (var e : r.readAll().entrySet()) {
+                assertThat(e.getKey()).doesNotStartWith("transformer.");
+                tensors.add(SafetensorsWriter.tensor("transformer." + e.getKey(), e.getValue().values(), e.getValue().shape()));
+            }
+        }
+        SafetensorsWriter.write(prefixed.resolve("model.safetensors"), tensors, java.util.Map.of("format", "pt"));
+        int[] greedy = ints(expected.get("greedy_ids"));
+
+        ConversionResult result = new CheckpointConverter().convert(prefixed, dir.resolve("out"), WeightFormat.FP32,
+                ConversionProgress.NONE);
+        ModelConfig c = Messages.mapper().readValue(prefixed.resolve("config.json").toFile(), ModelConfig.class);
+        try (OrtDecoder ort = new OrtDecoder(result.onnx(), c.layers(), c.kvHeads(), c.headDim())) {
+            assertThat(ort.greedy(ints(expected.get("prompt_ids")), greedy.length).ids()).containsExactly(greedy);
+        }
+        assertThat(result.family()).isEqualTo(Architecture.GPT2);
     }
 
     static double cosine(float[] a, float[] b) {
