@@ -138,6 +138,21 @@ class CheckpointConverterTest {
         assertThat(result.format()).isEqualTo(WeightFormat.INT4);
     }
 
+    @Test
+    void shouldLeaveNothingBehindWhenTheProgressCallbackCancels(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve("checkpoint");
+        HuggingFaceExport.write(sharpWeights(false, 2), checkpoint, Dtype.F16, 1);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CheckpointConverter().convert(checkpoint,
+                dir.resolve("out"), WeightFormat.FP32, (fraction, step) -> {
+                    if (step.contains("layers.1")) {
+                        throw new IllegalStateException("cancelled");
+                    }
+                })).hasMessage("cancelled");
+
+        assertThat(listing(dir)).containsExactly("checkpoint");
+    }
+
     /** The weights as they read back from a checkpoint stored in {@code dtype}. */
     private static LlamaWeights rounded(LlamaWeights w, Dtype dtype) {
         List<LlamaWeights.Layer> layers = w.layers().stream().map(l -> new LlamaWeights.Layer(round(l.inputNorm(), dtype),
