@@ -55,8 +55,8 @@ class PlaygroundBrowserTest {
     @Test
     void shouldShowADroppedInCheckpointConvertingThenReadyOnTheModelsPage() throws java.io.IOException {
         page.open("models");
-        page.await("the starter listed as ready", () -> page.all("#models tr[data-model='" + MODEL + "'][data-state='ready']")
-                .size() == 1);
+        page.await("the starter and the encoder listed as ready", () -> page.all("#models tr[data-state='ready']").stream()
+                .map(row -> row.getAttribute("data-model")).toList().containsAll(List.of(MODEL, "all-minilm-l6-v2")));
         java.nio.file.Path dir = platform.modelStore().resolve("dropped-qwen2/1");
         java.nio.file.Path fixture = dev.llmplatform.launcher.HfFixtures.dir().resolve("qwen2");
         java.nio.file.Files.createDirectories(dir);

@@ -47,30 +47,31 @@ final class ModelInspector {
         }
         ModelLayout layout = found.get();
         String source = layout.format().wireName();
+        ModelStatus known = ModelStatus.failed(null, source, fingerprint, now);
         try {
             ModelPackage pkg = ModelPackage.open(folder.name(), folder.version(), folder.dir());
             String kind = pkg.kind();
-            String architecture = architecture(folder.dir());
-            long parameters = pkg.manifest().parameterCount();
-            if ("decoder".equals(kind)) {
+            known = new ModelStatus(State.READY, null, null, kind, architecture(folder.dir()), source, null,
+                    pkg.manifest().parameterCount(), hasChatTemplate(folder.dir()), fingerprint, now);
+            long parameters = known.parameterCount();
+            boolean decoder = "decoder".equals(kind);
+            if (decoder) {
                 ModelConfig config = pkg.decoderConfig();
                 parameters = parameters > 0 ? parameters : config.parameterCount();
                 requireFile(folder.dir(), ModelPackage.TOKENIZER, "the tokenizer");
             }
-            boolean chat = hasChatTemplate(folder.dir());
-            ModelStatus status = new ModelStatus(State.READY, null, null, kind, architecture, source, null, parameters,
-                    chat, fingerprint, now);
+            ModelStatus status;
             if (layout.format() == SourceFormat.SAFETENSORS) {
-                status = status.converting(0, "waiting to convert to " + layout.settings().weightFormat(), now);
+                status = known.converting(0, "waiting to convert to " + layout.settings().weightFormat(), now);
             } else {
                 Path graph = layout.servedGraph().orElseThrow(() -> new IllegalArgumentException(
                         folder.key() + ": no ONNX graph to serve"));
-                status = status.ready(checkGraph(folder.dir(), graph), parameters, now);
+                status = known.ready(checkGraph(folder.dir(), graph, decoder), parameters, now);
             }
             return new Inspection(status, contextLength(pkg), pkg.manifest().evalLoss(), pkg.manifest().trainingJob(),
                     pkg.manifest().createdEpochMs() > 0 ? pkg.manifest().createdEpochMs() : folder.fingerprint().newestMtime());
         } catch (RuntimeException | IOException e) {
-            return failed(describe(e), source, fingerprint, now);
+            return new Inspection(known.failed(describe(e), now), 0, Double.NaN, null, now);
         }
     }
 
@@ -116,7 +117,7 @@ final class ModelInspector {
      * Parses a graph that is small enough (an export with external data always is) and checks the
      * inputs the engine feeds; returns the weight format it holds.
      */
-    private static String checkGraph(Path dir, Path graph) throws IOException {
+    private static String checkGraph(Path dir, Path graph, boolean decoder) throws IOException {
         String file = dir.relativize(graph).toString();
         if (Files.size(graph) > MAX_GRAPH_CHECK_BYTES) {
             return weightFormatOf(file, null);
@@ -131,7 +132,7 @@ final class ModelInspector {
         if (!inputs.contains("input_ids")) {
             throw new IllegalArgumentException(file + " has no input 'input_ids'");
         }
-        if (!inputs.contains("past_key_values.0.key")) {
+        if (decoder && !inputs.contains("past_key_values.0.key")) {
             throw new IllegalArgumentException(file + " has no past_key_values inputs: export it with past "
                     + "(optimum-cli export onnx --task text-generation-with-past)");
         }
