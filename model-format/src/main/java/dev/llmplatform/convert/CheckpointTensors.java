@@ -19,8 +19,8 @@ import java.util.TreeSet;
 /**
  * The graph's tensors ({@link DecoderTensors}) read from a Hugging Face checkpoint through one
  * family's mapping ({@link Architecture#source}): each is mapped from its shard, converted to float32
- * and re-laid out when the writer asks for it, so no more than one tensor (two while transposing)
- * is on the heap. {@link #validate()} checks every tensor the graph will need before anything is
+ * and re-laid out when the writer asks for it, so no more than one tensor is on the heap (a
+ * transpose is read straight from the mapping). {@link #validate()} checks every tensor the graph will need before anything is
  * written: present, a float dtype, the shape config.json implies; and that the checkpoint holds no
  * weights the mapping would silently drop.
  */
@@ -157,37 +157,19 @@ final class CheckpointTensors implements DecoderTensors {
         }
         Architecture.Source s = family.source(name, prefix);
         progress.update(Math.min(0.95, 0.05 + 0.9 * doneElements / totalElements), "converting " + name);
-        float[] raw;
         try {
-            raw = checkpoint.floats(s.name());
+            float[] values = switch (s.layout()) {
+                case AS_IS -> checkpoint.floats(s.name());
+                case TRANSPOSE -> checkpoint.floatsTransposed(s.name());   // straight from the mapping: one array
+                case COLUMNS -> columns(checkpoint.floats(s.name()), (int) shape[0], (int) shape[1], s.part(), s.parts());
+                case SLICE -> Arrays.copyOfRange(checkpoint.floats(s.name()), (int) (s.part() * shape[0]),
+                        (int) ((s.part() + 1) * shape[0]));
+            };
+            doneElements += elements(shape);
+            return values;
         } catch (IOException e) {
             throw new CheckpointException(e.getMessage(), e);
         }
-        doneElements += elements(shape);
-        return switch (s.layout()) {
-            case AS_IS -> raw;
-            case TRANSPOSE -> transpose(raw, (int) shape[1], (int) shape[0]);
-            case COLUMNS -> columns(raw, (int) shape[0], (int) shape[1], s.part(), s.parts());
-            case SLICE -> Arrays.copyOfRange(raw, (int) (s.part() * shape[0]), (int) ((s.part() + 1) * shape[0]));
-        };
-    }
-
-    /** Row-major [rows, cols] → [cols, rows], in tiles so both sides are read and written in cache lines. */
-    static float[] transpose(float[] m, int rows, int cols) {
-        float[] t = new float[m.length];
-        int tile = 32;
-        for (int r0 = 0; r0 < rows; r0 += tile) {
-            for (int c0 = 0; c0 < cols; c0 += tile) {
-                int rEnd = Math.min(rows, r0 + tile);
-                int cEnd = Math.min(cols, c0 + tile);
-                for (int r = r0; r < rEnd; r++) {
-                    for (int c = c0; c < cEnd; c++) {
-                        t[c * rows + r] = m[r * cols + c];
-                    }
-                }
-            }
-        }
-        return t;
     }
 
     /** Columns part·out .. (part+1)·out of a row-major [in, parts·out] matrix. */

@@ -95,6 +95,11 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         return reader(name).floats(name);
     }
 
+    /** A 2-D tensor read as its transpose, without a second full-size array (see {@link SafetensorsReader#floatsTransposed}). */
+    public float[] floatsTransposed(String name) throws IOException {
+        return reader(name).floatsTransposed(name);
+    }
+
     @Override
     public void close() throws IOException {
         IOException first = null;

@@ -133,6 +133,42 @@ public final class SafetensorsReader implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A 2-D float tensor {@code [rows, cols]} read transposed, as {@code [cols, rows]}, straight from the
+     * mapping (tile by tile), so the heap holds only the result: PyTorch's {@code Linear.weight [out, in]}
+     * becomes {@code [in, out]} without a second array the size of the tensor.
+     */
+    public float[] floatsTransposed(String name) throws IOException {
+        Entry e = entry(name);
+        Dtype dtype = Dtype.floatType(e.dtype());
+        if (dtype == null || e.shape().length != 2) {
+            throw new IOException(file + ": tensor " + name + " is " + e.dtype() + " " + Arrays.toString(e.shape())
+                    + "; only 2-D F32, F16 and BF16 tensors are read transposed");
+        }
+        int rows = Math.toIntExact(e.shape()[0]);
+        int cols = Math.toIntExact(e.shape()[1]);
+        float[] out = new float[Math.multiplyExact(rows, cols)];
+        if (out.length == 0) {
+            return out;
+        }
+        MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin());
+        mapped.order(ByteOrder.LITTLE_ENDIAN);
+        int tile = 64;
+        for (int r0 = 0; r0 < rows; r0 += tile) {
+            int rEnd = Math.min(rows, r0 + tile);
+            for (int c0 = 0; c0 < cols; c0 += tile) {
+                int cEnd = Math.min(cols, c0 + tile);
+                for (int r = r0; r < rEnd; r++) {
+                    long rowBase = (long) r * cols;
+                    for (int c = c0; c < cEnd; c++) {
+                        out[c * rows + r] = dtype.get(mapped, rowBase + c);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     /** Every float tensor in file order (for small files such as training checkpoints). */
     public Map<String, Tensor> readAll() throws IOException {
         Map<String, Tensor> all = new LinkedHashMap<>();

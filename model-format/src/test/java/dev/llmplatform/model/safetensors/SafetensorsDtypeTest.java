@@ -32,6 +32,29 @@ class SafetensorsDtypeTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Dtype.class)
+    void shouldReadATensorTransposedStraightFromTheFile(Dtype dtype, @TempDir Path dir) throws IOException {
+        int rows = 70;   // more than one 64-wide tile each way, and not a multiple of it
+        int cols = 131;
+        float[] m = new float[rows * cols];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (float) Math.sin(i);
+        }
+        Path file = dir.resolve("m.safetensors");
+        SafetensorsWriter.write(file, List.of(SafetensorsWriter.tensor("m", m, rows, cols).as(dtype)), Map.of());
+
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            float[] plain = r.floats("m");
+            float[] t = r.floatsTransposed("m");
+            for (int row = 0; row < rows; row++) {
+                for (int col = 0; col < cols; col++) {
+                    assertThat(t[col * rows + row]).isEqualTo(plain[row * cols + col]);
+                }
+            }
+        }
+    }
+
     @Test
     void shouldRoundToNearestEvenInBfloat16() {
         // 1 + 2^-8 lies exactly between two bf16 values (1 and 1 + 2^-7): ties go to the even one, 1.
