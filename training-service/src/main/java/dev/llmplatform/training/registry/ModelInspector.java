@@ -3,6 +3,7 @@ package dev.llmplatform.training.registry;
 import ai.onnx.proto.OnnxMl;
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ModelEvent.State;
+import dev.llmplatform.model.Float32Copies;
 import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.model.ModelLayout;
 import dev.llmplatform.model.ModelPackage;
@@ -25,6 +26,9 @@ import java.util.Optional;
  * files and writes nothing.
  */
 final class ModelInspector {
+
+    /** The weight format shown for a float16 export: the engine runs a float32 copy of it. */
+    static final String HALF_AS_FLOAT = "fp16 (run as fp32)";
 
     /** Graphs larger than this are not parsed here (their weights are inside): inference reports their problems. */
     private static final long MAX_GRAPH_CHECK_BYTES = 256L << 20;
@@ -66,7 +70,15 @@ final class ModelInspector {
             } else {
                 Path graph = layout.servedGraph().orElseThrow(() -> new IllegalArgumentException(
                         folder.key() + ": no ONNX graph to serve"));
-                status = known.ready(checkGraph(folder.dir(), graph, decoder), parameters, now);
+                String weights = checkGraph(folder.dir(), graph, decoder);
+                if (Float32Copies.needsFloat32(graph)) {
+                    weights = HALF_AS_FLOAT;
+                    known = known.ready(weights, parameters, now);
+                    status = Files.isRegularFile(layout.float32Dir(graph).resolve(ModelLayout.CONVERTED_GRAPH)) ? known
+                            : known.converting(0, "making a float32 copy of " + folder.dir().relativize(graph), now);
+                } else {
+                    status = known.ready(weights, parameters, now);
+                }
             }
             return new Inspection(status, contextLength(pkg), pkg.manifest().evalLoss(), pkg.manifest().trainingJob(),
                     pkg.manifest().createdEpochMs() > 0 ? pkg.manifest().createdEpochMs() : folder.fingerprint().newestMtime());
@@ -154,7 +166,7 @@ final class ModelInspector {
             return "int8";
         }
         if (n.contains("fp16")) {
-            return "fp16 (run as fp32)";
+            return HALF_AS_FLOAT;
         }
         return "fp32";
     }

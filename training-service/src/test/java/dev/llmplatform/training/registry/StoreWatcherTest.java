@@ -156,6 +156,36 @@ class StoreWatcherTest {
     }
 
     @Test
+    void shouldMakeTheFloat32CopyOfAFloat16ExportSoInferenceOnlyReads() throws IOException {
+        Path dir = store.resolve("half/1");
+        Path fp32 = Files.createTempDirectory("fp32-export");
+        copyTree(FIXTURES.resolve("llama3-onnx"), fp32);
+        Files.createDirectories(dir.resolve("onnx"));
+        for (String f : List.of("config.json", "tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
+            Files.copy(fp32.resolve(f), dir.resolve(f));
+        }
+        dev.llmplatform.model.FloatPrecision.toFloat16(fp32.resolve("onnx/model.onnx"), dir.resolve("onnx"));
+        deleteTree(fp32);
+        try (Stream<Path> files = Files.list(dir.resolve("onnx"))) {
+            for (Path f : files.toList()) {           // onnx-community's name for a float16 variant
+                if (f.getFileName().toString().equals("model.onnx")) {
+                    Files.move(f, f.resolveSibling("model_fp16.onnx"));
+                }
+            }
+        }
+        watcher = watcher();
+        watcher.tick();
+        watcher.tick();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> last("half").map(ModelEvent::state).orElse(null) == State.READY);
+        assertThat(announced).extracting(r -> event(r).state()).contains(State.CONVERTING);
+        assertThat(last("half").orElseThrow().weightFormat()).isEqualTo("fp16 (run as fp32)");
+        try (Stream<Path> copies = Files.walk(dir.resolve(".llm-platform/fp32"))) {
+            assertThat(copies.map(p -> p.getFileName().toString())).contains("model.onnx");
+        }
+    }
+
+    @Test
     void shouldIgnoreUnsafeFolderNamesAndRefuseSymbolicLinks() throws IOException {
         Files.createDirectories(store.resolve("bad name/1"));
         Path outside = Files.createTempDirectory("outside-store");
