@@ -17,8 +17,10 @@ import java.util.Optional;
  * gets: unknown model (404), a model that cannot generate, an empty prompt, a chat its template
  * refuses, a token-id prompt with an id outside the vocabulary, or a prompt that does not fit the
  * model's context (400). A token-id prompt is used as it is. {@code max_tokens} is clamped
- * to the room left. {@code messages} are rendered through the model's chat template (with the
- * generation prompt), and a chat also stops at the template's end-of-turn token.
+ * to the room left. A text prompt is encoded with the special tokens the tokenizer adds (a BOS where
+ * the model's post-processor adds one, as {@code add_special_tokens=True} in Hugging Face and vLLM);
+ * {@code messages} are rendered through the model's chat template (with the generation prompt) and
+ * encoded as rendered, and a chat also stops at the template's end-of-turn token.
  */
 public final class PromptPreparer {
 
@@ -78,7 +80,9 @@ public final class PromptPreparer {
             } catch (ChatTemplate.RenderException e) {
                 return reject(ErrorInfo.invalidRequest(e.getMessage(), "messages"));
             }
-            promptIds = model.tokenizer().encode(text);
+            // As Hugging Face and vLLM: a prompt gets the special tokens the tokenizer's post-processor adds (Llama's
+            // and Mistral's BOS); a rendered chat already holds what its template wrote (bos_token included).
+            promptIds = model.tokenizer().encode(text, !chat);
         }
         int context = model.config().contextLength();
         if (promptIds.length == 0) {
