@@ -8,6 +8,7 @@ import dev.llmplatform.model.llama.RandomLlama;
 import dev.llmplatform.model.safetensors.Dtype;
 import dev.llmplatform.model.safetensors.HuggingFaceExport;
 import dev.llmplatform.onnx.ExternalData;
+import dev.llmplatform.onnx.LlamaOnnxWriter;
 import dev.llmplatform.onnx.OrtDecoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +81,29 @@ class CheckpointConverterTest {
         assertThat(result.parameterCount()).isEqualTo(c.parameterCount());
         assertThat(result.family()).isEqualTo(Architecture.LLAMA);
         assertThat(result.architecture()).isEqualTo("LlamaForCausalLM");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"INT8", "INT4"})
+    void shouldQuantizeExactlyLikeTheInMemoryWriter(WeightFormat format, @TempDir Path dir) throws Exception {
+        LlamaWeights weights = sharpWeights(true, 4);
+        Path checkpoint = dir.resolve("checkpoint");
+        HuggingFaceExport.write(weights, checkpoint, Dtype.F32, 1);
+        ConversionResult result = new CheckpointConverter().convert(checkpoint, dir.resolve("out"), format,
+                ConversionProgress.NONE);
+        Path inMemory = dir.resolve("in-memory.onnx");
+        LlamaOnnxWriter.write(weights, inMemory, LlamaOnnxWriter.Options.quantized(format.quantization()));
+
+        ModelConfig c = weights.config();
+        try (OrtDecoder streamed = new OrtDecoder(result.onnx(), c.layers(), c.kvHeads(), c.headDim());
+             OrtDecoder reference = new OrtDecoder(inMemory, c.layers(), c.kvHeads(), c.headDim())) {
+            OrtDecoder.Greedy a = streamed.greedy(TOKENS, 6);
+            OrtDecoder.Greedy b = reference.greedy(TOKENS, 6);
+            assertThat(a.ids()).containsExactly(b.ids());
+            for (int s = 0; s < 6; s++) {
+                assertThat(a.logits()[s]).containsExactly(b.logits()[s]);
+            }
+        }
     }
 
     @Test
