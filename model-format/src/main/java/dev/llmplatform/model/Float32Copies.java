@@ -118,9 +118,13 @@ public final class Float32Copies {
         }
     }
 
+    /** The source graph and its conventional external data files, by name, size and time. */
     private static String stamp(Path graph) throws IOException {
-        return Messages.mapper().writeValueAsString(Map.of("source", graph.getFileName().toString(),
-                "bytes", Files.size(graph), "modified_ms", Files.getLastModifiedTime(graph).toMillis()));
+        Map<String, Object> stamp = new java.util.TreeMap<>();
+        for (Path file : withData(graph)) {
+            stamp.put(file.getFileName().toString(), List.of(Files.size(file), Files.getLastModifiedTime(file).toMillis()));
+        }
+        return Messages.mapper().writeValueAsString(stamp);
     }
 
     /** Moves the finished copy into place; a stale copy goes first; a copy another process just made wins. */
@@ -142,15 +146,23 @@ public final class Float32Copies {
 
     /** The graph file and the external data files beside it that it may name. */
     private static long sizeWithData(Path graph) throws IOException {
-        long size = Files.size(graph);
+        long size = 0;
+        for (Path file : withData(graph)) {
+            size += Files.size(file);
+        }
+        return size;
+    }
+
+    private static List<Path> withData(Path graph) {
         String name = graph.getFileName().toString();
+        List<Path> files = new ArrayList<>(List.of(graph));
         for (String data : List.of(name + "_data", name + ".data")) {
             Path file = graph.resolveSibling(data);
             if (Files.isRegularFile(file)) {
-                size += Files.size(file);
+                files.add(file);
             }
         }
-        return size;
+        return files;
     }
 
     private static long folderSize(Path dir) throws IOException {

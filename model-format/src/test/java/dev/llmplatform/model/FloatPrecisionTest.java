@@ -65,6 +65,43 @@ class FloatPrecisionTest {
         }
     }
 
+    @Test
+    void shouldWidenBfloat16InitializersConstantsSubgraphsAndCasts() throws IOException {
+        float[] values = {1.5f, -2.25f, 3.0e-3f, 65504f};
+        ByteBuffer bf16 = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            bf16.putShort((short) (Float.floatToIntBits(v) >>> 16));
+        }
+        TensorProto weights = TensorProto.newBuilder().setName("w").setDataType(DataType.BFLOAT16.getNumber())
+                .addDims(values.length).setRawData(com.google.protobuf.ByteString.copyFrom(bf16.array())).build();
+        NodeProto cast = NodeProto.newBuilder().setOpType("Cast").addInput("x").addOutput("y")
+                .addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("to")
+                        .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INT).setI(DataType.BFLOAT16.getNumber()))
+                .build();
+        GraphProto branch = GraphProto.newBuilder().setName("branch").addNode(NodeProto.newBuilder().setOpType("Constant")
+                .addOutput("c").addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("value")
+                        .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR).setT(weights))).build();
+        NodeProto ifNode = NodeProto.newBuilder().setOpType("If").addInput("flag").addOutput("z")
+                .addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("then_branch")
+                        .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH).setG(branch)).build();
+        ModelProto model = ModelProto.newBuilder().setIrVersion(8).setGraph(GraphProto.newBuilder().setName("g")
+                .addInitializer(weights).addNode(cast).addNode(ifNode)).build();
+        Files.write(dir.resolve("bf16.onnx"), model.toByteArray());
+
+        FloatPrecision.toFloat32(dir.resolve("bf16.onnx"), dir.resolve("out"));
+        ModelProto wide = FloatPrecision.parse(dir.resolve("out/model.onnx"));
+
+        assertNoType(wide.getGraph(), DataType.BFLOAT16);
+        TensorProto widened = wide.getGraph().getInitializer(0);
+        assertThat(widened.getDataType()).isEqualTo(DataType.FLOAT.getNumber());
+        float[] read = new float[values.length];
+        widened.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(read);
+        assertThat(read).containsExactly(1.5f, -2.25f, Float.intBitsToFloat(Float.floatToIntBits(3.0e-3f) & 0xFFFF0000),
+                65280f);
+        TensorProto constant = wide.getGraph().getNode(1).getAttribute(0).getG().getNode(0).getAttribute(0).getT();
+        assertThat(constant.getDataType()).isEqualTo(DataType.FLOAT.getNumber());
+    }
+
     private static void assertNoType(GraphProto graph, DataType type) {
         for (TensorProto t : graph.getInitializerList()) {
             assertThat(t.getDataType()).as(t.getName()).isNotEqualTo(type.getNumber());
