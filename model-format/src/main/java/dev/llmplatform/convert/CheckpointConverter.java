@@ -59,7 +59,12 @@ public final class CheckpointConverter {
         Architecture family = Architecture.of(raw);
         ModelConfig config = modelConfig(source, raw);
         List<String> notes = new ArrayList<>();
-        DecoderSpec spec = family.spec(config, raw, notes);
+        DecoderSpec spec;
+        try {
+            spec = family.spec(config, raw, notes);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(source.resolve(CONFIG_FILE) + ": " + e.getMessage(), e);
+        }
         LlamaOnnxWriter.Options options = LlamaOnnxWriter.Options.quantized(format.quantization());
         boolean quantizedTiedHead = config.tieWordEmbeddings() && options.weights().quantized()
                 && options.weights().quantizeLmHead();

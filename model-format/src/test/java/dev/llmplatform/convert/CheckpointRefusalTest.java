@@ -83,6 +83,14 @@ class CheckpointRefusalTest {
     }
 
     @Test
+    void shouldRefuseAnOddHeadDimension() throws Exception {
+        Path checkpoint = checkpoint(false, c -> c.put("head_dim", 7));
+
+        assertThat(convert(checkpoint)).isInstanceOf(CheckpointException.class)
+                .hasMessage(checkpoint.resolve("config.json") + ": rotary embeddings need an even head dimension, got 7");
+    }
+
+    @Test
     void shouldRefuseATruncatedFileNamingFileAndTensor() throws Exception {
         Path checkpoint = checkpoint(false, c -> {
         });
