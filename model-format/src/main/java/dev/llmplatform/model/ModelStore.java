@@ -1,5 +1,7 @@
 package dev.llmplatform.model;
 
+import dev.llmplatform.contracts.ModelEvent;
+import dev.llmplatform.model.discovery.ModelStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,9 +97,31 @@ public final class ModelStore {
         }
     }
 
+    /**
+     * The version requests for a model's name are served from: the newest that is ready — a package
+     * the platform wrote, or a folder whose {@code .llm-platform/status.json} says ready — so a newer
+     * version still being copied or converted, or one that failed, never takes over from the one
+     * serving (the registry announces the same choice). A store no watcher has looked at yet (no
+     * status anywhere) serves its newest version.
+     */
     public Optional<String> latestVersion(String name) {
         List<String> versions = versions(name);
-        return versions.isEmpty() ? Optional.empty() : Optional.of(versions.getLast());
+        if (versions.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean anyStatus = false;
+        for (String version : versions.reversed()) {
+            Path dir = packageDir(name, version);
+            if (Files.isRegularFile(dir.resolve(ModelPackage.MANIFEST))) {
+                return Optional.of(version);
+            }
+            Optional<ModelStatus> status = ModelStatus.read(dir);
+            anyStatus |= status.isPresent();
+            if (status.map(s -> s.state() == ModelEvent.State.READY).orElse(false)) {
+                return Optional.of(version);
+            }
+        }
+        return anyStatus ? Optional.empty() : Optional.of(versions.getLast());
     }
 
     public Optional<ModelPackage> open(String name, String version) {

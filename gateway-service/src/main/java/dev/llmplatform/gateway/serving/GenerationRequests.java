@@ -49,7 +49,8 @@ final class GenerationRequests {
                     model.name(), prompt == null ? null : prompt.text(), input.messages(), maxTokens,
                     sampling(r, model.defaults(), seed, input.topLogprobs()),
                     r.stop() == null ? List.of() : r.stop(), r.isStream(), replyTo, nowEpochMs, deadlineEpochMs,
-                    input.promptLogprobs(), prompt == null ? null : prompt.tokenIds()));
+                    input.promptLogprobs(), prompt == null ? null : prompt.tokenIds(),
+                    input.messages() == null ? null : r.chatTemplateKwargs()));
         }
         return requests;
     }
@@ -60,7 +61,7 @@ final class GenerationRequests {
         int topK = Math.max(0, first(r.topK(), model.topK(), 0));   // -1 and 0 both mean off
         return new SamplingParams(temperature, topP, topK,
                 r.minP() == null ? 0 : r.minP(),
-                r.repetitionPenalty() == null ? 1 : r.repetitionPenalty(),
+                first(r.repetitionPenalty(), model.repetitionPenalty(), 1.0),
                 r.presencePenalty() == null ? 0 : r.presencePenalty(),
                 r.frequencyPenalty() == null ? 0 : r.frequencyPenalty(),
                 seed, logitBias(r.logitBias()), topLogprobs,
