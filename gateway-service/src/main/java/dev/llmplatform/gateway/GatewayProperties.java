@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Settings of the gateway-service ({@code llm.gateway.*} in {@code gateway.yml}).
@@ -27,6 +28,10 @@ import java.util.Locale;
  * @param limits           rate, size and concurrency limits ({@code llm.gateway.limits.*})
  * @param cors             cross-origin access for browser clients served from elsewhere ({@code llm.gateway.cors.*})
  * @param batches          {@code /v1/batches} ({@code llm.gateway.batches.*})
+ * @param responses        stored responses of {@code /v1/responses} ({@code llm.gateway.responses.*})
+ * @param rerank           {@code /v1/rerank} and {@code /v1/score} ({@code llm.gateway.rerank.*})
+ * @param reasoningParsers reasoning parser per model name ({@code llm.gateway.reasoning-parsers.<model>: qwen3}),
+ *                         over the {@code reasoning_parser} of the model folder's {@code llm-platform.json}
  */
 @ConfigurationProperties(prefix = "llm.gateway")
 public record GatewayProperties(
@@ -37,7 +42,10 @@ public record GatewayProperties(
         @DefaultValue Security security,
         @DefaultValue Limits limits,
         @DefaultValue Cors cors,
-        @DefaultValue Batches batches) {
+        @DefaultValue Batches batches,
+        @DefaultValue Responses responses,
+        @DefaultValue Rerank rerank,
+        Map<String, String> reasoningParsers) {
 
     public GatewayProperties {
         int partitions = Topics.GENERATION_EVENTS.partitions();
@@ -51,6 +59,7 @@ public record GatewayProperties(
         if (maxTokensDefault <= 0) {
             throw new IllegalArgumentException("llm.gateway.max-tokens-default must be > 0");
         }
+        reasoningParsers = reasoningParsers == null ? Map.of() : Map.copyOf(reasoningParsers);
     }
 
     /**
@@ -131,6 +140,41 @@ public record GatewayProperties(
         public Cors {
             allowedOrigins = allowedOrigins == null ? List.of()
                     : allowedOrigins.stream().map(String::strip).filter(o -> !o.isEmpty()).toList();
+        }
+    }
+
+    /**
+     * Responses created with {@code "store": true} are kept in this instance's memory, for
+     * {@code GET /v1/responses/{id}} and {@code previous_response_id}: lost on restart, invisible to
+     * other instances (as batches).
+     *
+     * @param maxStored how many are kept; the oldest is forgotten to make room for a new one
+     * @param retention how long one is kept after it was created
+     */
+    public record Responses(
+            @DefaultValue("1000") int maxStored,
+            @DefaultValue("1h") Duration retention) {
+
+        public Responses {
+            if (maxStored <= 0) {
+                throw new IllegalArgumentException("llm.gateway.responses.max-stored must be > 0");
+            }
+            if (retention.isNegative() || retention.isZero()) {
+                throw new IllegalArgumentException("llm.gateway.responses.retention must be positive");
+            }
+        }
+    }
+
+    /**
+     * @param maxDocuments documents one {@code /v1/rerank} request may rank, and pairs one {@code /v1/score}
+     *                     request may score; every 64 distinct texts are one embedding run of the encoder
+     */
+    public record Rerank(@DefaultValue("256") int maxDocuments) {
+
+        public Rerank {
+            if (maxDocuments <= 0) {
+                throw new IllegalArgumentException("llm.gateway.rerank.max-documents must be > 0");
+            }
         }
     }
 }

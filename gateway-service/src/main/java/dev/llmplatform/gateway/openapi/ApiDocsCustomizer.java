@@ -35,7 +35,8 @@ class ApiDocsCustomizer implements OpenApiCustomizer {
 
     private static final String JSON = org.springframework.http.MediaType.APPLICATION_JSON_VALUE;
     private static final String EVENT_STREAM = org.springframework.http.MediaType.TEXT_EVENT_STREAM_VALUE;
-    private static final Set<String> GENERATING = Set.of("POST /v1/completions", "POST /v1/chat/completions");
+    private static final Set<String> GENERATING = Set.of("POST /v1/completions", "POST /v1/chat/completions",
+            "POST /v1/responses");
 
     private final JsonMapper json = JsonMapper.builder().build();
 

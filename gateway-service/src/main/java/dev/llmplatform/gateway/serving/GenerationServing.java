@@ -55,6 +55,24 @@ public class GenerationServing {
     public Mono<ResponseEntity<?>> serve(GenerationInput input, String idPrefix, String timeoutHeader,
                                          ResponseFormat format) {
         SamplingRequest request = input.request();
+        Generation started = start(input, idPrefix, timeoutHeader);
+        ResponseId id = started.id();
+        int choices = started.choices();
+        Flux<IndexedEvent> events = started.events();
+        if (request.isStream()) {
+            return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                    .body(renderer.stream(events, id, choices, request.choices(), request.includeUsageInStream(), format)));
+        }
+        return renderer.whole(events, id, choices, request.choices(), format).map(ResponseEntity::ok);
+    }
+
+    /**
+     * The deadline, one generation request per choice and their admitted, merged events (nothing is
+     * published before the events are subscribed), for an endpoint that writes its own event shapes
+     * (the Responses API's named events) instead of a {@link ResponseFormat}.
+     */
+    public Generation start(GenerationInput input, String idPrefix, String timeoutHeader) {
+        SamplingRequest request = input.request();
         Duration timeout = RequestTimeout.resolve(timeoutHeader, maxTimeout);
         long now = clock.millis();
         ResponseId id = new ResponseId(idPrefix + UUID.randomUUID().toString().replace("-", ""), now / 1000,
@@ -69,10 +87,6 @@ public class GenerationServing {
         Flux<IndexedEvent> events = admission.admit(published, Flux.merge(IntStream.range(0, choices)
                 .mapToObj(i -> generation.generate(published.get(i)).map(event -> new IndexedEvent(i, event)))
                 .toList()));
-        if (request.isStream()) {
-            return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
-                    .body(renderer.stream(events, id, choices, request.choices(), request.includeUsageInStream(), format)));
-        }
-        return renderer.whole(events, id, choices, request.choices(), format).map(ResponseEntity::ok);
+        return new Generation(id, choices, events);
     }
 }
