@@ -57,16 +57,26 @@ public sealed interface GenerationEvent extends Versioned {
      * @param promptLogprobs on the first event of a request that asked for them (echo with logprobs), one
      *                       entry per prompt token with its text; the first entry has no log-probability
      *                       (nothing precedes it: logprob 0, no alternatives), shown as null; else null
+     * @param stopSequence   the stop string that ended the generation (finish reason {@code stop}, text cut
+     *                       before it; vLLM's {@code stop_reason}); null when a stop token or anything else did.
+     *                       Added without a version bump: an older sender leaves it out, an older reader ignores it
      */
     record Completed(int schemaVersion, String requestId, String text, List<Integer> tokenIds,
                      List<LogprobEntry> logprobs, FinishReason finishReason, Usage usage,
-                     Timings timings, List<LogprobEntry> promptLogprobs) implements GenerationEvent {
+                     Timings timings, List<LogprobEntry> promptLogprobs, String stopSequence) implements GenerationEvent {
         public Completed {
             Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
             Objects.requireNonNull(requestId, "requestId");
             Objects.requireNonNull(finishReason, "finishReason");
             text = text == null ? "" : text;
             tokenIds = tokenIds == null ? List.of() : List.copyOf(tokenIds);
+        }
+
+        /** A completion that no stop string ended. */
+        public Completed(int schemaVersion, String requestId, String text, List<Integer> tokenIds,
+                         List<LogprobEntry> logprobs, FinishReason finishReason, Usage usage,
+                         Timings timings, List<LogprobEntry> promptLogprobs) {
+            this(schemaVersion, requestId, text, tokenIds, logprobs, finishReason, usage, timings, promptLogprobs, null);
         }
     }
 

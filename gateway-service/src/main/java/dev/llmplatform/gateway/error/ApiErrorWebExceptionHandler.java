@@ -3,6 +3,7 @@ package dev.llmplatform.gateway.error;
 import dev.llmplatform.contracts.ErrorInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatusCode;
@@ -14,10 +15,13 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.util.List;
+
 /**
  * Answers every failed request (our own validation, the framework's 400/404/405/415, a generation
- * that failed before its first byte went out) with OpenAI's error body. It replaces Spring Boot's
- * default error handler and runs before WebFlux's own status handler.
+ * that failed before its first byte went out) with OpenAI's error body, or with the body of a
+ * {@link RouteErrorBody} that handles the path. It replaces Spring Boot's default error handler and
+ * runs before WebFlux's own status handler.
  */
 @Component
 @Order(-2)
@@ -26,9 +30,11 @@ public class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiErrorWebExceptionHandler.class);
 
     private final JsonMapper json;
+    private final List<RouteErrorBody> routeBodies;
 
-    public ApiErrorWebExceptionHandler(JsonMapper json) {
+    public ApiErrorWebExceptionHandler(JsonMapper json, ObjectProvider<RouteErrorBody> routeBodies) {
         this.json = json;
+        this.routeBodies = routeBodies.orderedStream().toList();
     }
 
     @Override
@@ -55,8 +61,17 @@ public class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler {
             api.headers().forEach(response.getHeaders()::set);
         }
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        byte[] body = json.writeValueAsBytes(ApiErrorBody.of(error));
+        byte[] body = json.writeValueAsBytes(bodyOf(error, request.getPath().pathWithinApplication().value()));
         response.getHeaders().setContentLength(body.length);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+
+    private Object bodyOf(ErrorInfo error, String path) {
+        for (RouteErrorBody route : routeBodies) {
+            if (route.handles(path)) {
+                return route.body(error);
+            }
+        }
+        return ApiErrorBody.of(error);
     }
 }

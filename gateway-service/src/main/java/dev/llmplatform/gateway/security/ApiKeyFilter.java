@@ -16,14 +16,21 @@ import java.util.Map;
 
 /**
  * Names the client of every request ({@link ClientIdentity}) and, when {@code llm.gateway.security.enabled},
- * refuses {@code /v1/**} without a valid {@code Authorization: Bearer <key>} with OpenAI's 401. Everything
- * else (health, the playground, the OpenAPI document) stays open. Headers are never logged.
+ * refuses {@code /v1/**} without a valid {@code Authorization: Bearer <key>} with OpenAI's 401. Anthropic's
+ * Messages routes ({@value #ANTHROPIC_ROUTES}…) also take the key in its {@value #X_API_KEY} header, as
+ * Anthropic's clients send it. Everything else (health, the playground, the OpenAPI document) stays open.
+ * Headers are never logged.
  */
 @Component
 public class ApiKeyFilter implements WebFilter, Ordered {
 
     /** After CORS (so a preflight, which carries no key, is answered) and before every limit. */
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+
+    /** Anthropic's key header. */
+    public static final String X_API_KEY = "x-api-key";
+    /** The path prefix of Anthropic's Messages API, whose clients send {@value #X_API_KEY}. */
+    public static final String ANTHROPIC_ROUTES = "/v1/messages";
 
     private static final String BEARER = "Bearer ";
 
@@ -45,12 +52,18 @@ public class ApiKeyFilter implements WebFilter, Ordered {
         ClientIdentity identity;
         if (enabled && isApi(exchange) && !CorsUtils.isPreFlightRequest(exchange.getRequest())) {
             String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-            if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+            String apiKeyHeader = isAnthropic(exchange) ? exchange.getRequest().getHeaders().getFirst(X_API_KEY) : null;
+            String key;
+            if (apiKeyHeader != null && !apiKeyHeader.isBlank()) {
+                key = apiKeyHeader.strip();
+            } else if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())
                     || header.substring(BEARER.length()).isBlank()) {
                 return Mono.error(unauthorized("You didn't provide an API key. You need to provide your API key in"
-                        + " an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)"));
+                        + " an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)"
+                        + (isAnthropic(exchange) ? " or in an " + X_API_KEY + " header" : "")));
+            } else {
+                key = header.substring(BEARER.length()).strip();
             }
-            String key = header.substring(BEARER.length()).strip();
             String hash = keys.match(key);
             if (hash == null) {
                 return Mono.error(unauthorized("Incorrect API key provided: " + ApiKeys.mask(key)));
@@ -66,6 +79,11 @@ public class ApiKeyFilter implements WebFilter, Ordered {
     static boolean isApi(ServerWebExchange exchange) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
         return path.equals("/v1") || path.startsWith("/v1/");
+    }
+
+    private static boolean isAnthropic(ServerWebExchange exchange) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        return path.equals(ANTHROPIC_ROUTES) || path.startsWith(ANTHROPIC_ROUTES + "/");
     }
 
     private static ApiException unauthorized(String message) {

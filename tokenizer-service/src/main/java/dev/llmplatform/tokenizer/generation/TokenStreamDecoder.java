@@ -77,13 +77,14 @@ public final class TokenStreamDecoder {
         List<GenerationEvent.LogprobEntry> promptLogprobs = logprobs(event.promptLogprobs(), tokenizer);
         if (step.stopped()) {
             stopped.add(id);
-            var completed = completed(event, step.text(), logprobs, promptLogprobs, FinishReason.STOP);
+            var completed = completed(event, step.text(), logprobs, promptLogprobs, FinishReason.STOP,
+                    step.stopSequence());
             // An engine that already finished has nothing left to cancel.
             return new Output(Optional.of(completed), event.isLast() ? Optional.empty()
                     : Optional.of(ControlMessage.Cancel.of(id, ControlMessage.Reason.STOP_SEQUENCE)));
         }
         if (event.isLast()) {
-            return Output.of(completed(event, step.text(), logprobs, promptLogprobs, event.finishReason()));
+            return Output.of(completed(event, step.text(), logprobs, promptLogprobs, event.finishReason(), null));
         }
         if (step.text().isEmpty() && isEmpty(logprobs) && isEmpty(promptLogprobs)) {
             // Text held back (part of a character, a possible stop string) and nothing else to show: the gateway
@@ -114,11 +115,11 @@ public final class TokenStreamDecoder {
     private static GenerationEvent.Completed completed(TokenEvent event, String text,
                                                        List<GenerationEvent.LogprobEntry> logprobs,
                                                        List<GenerationEvent.LogprobEntry> promptLogprobs,
-                                                       FinishReason reason) {
+                                                       FinishReason reason, String stopSequence) {
         Usage usage = event.usage() != null ? event.usage()
                 : new Usage(event.decode().promptTokens(), event.offset() + event.tokenIds().size());
         return new GenerationEvent.Completed(GenerationEvent.CURRENT_VERSION, event.requestId(), text,
-                event.tokenIds(), logprobs, reason, usage, event.timings(), promptLogprobs);
+                event.tokenIds(), logprobs, reason, usage, event.timings(), promptLogprobs, stopSequence);
     }
 
     /**

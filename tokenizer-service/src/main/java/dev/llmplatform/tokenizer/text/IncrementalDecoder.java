@@ -35,8 +35,15 @@ public final class IncrementalDecoder {
         String decode(int[] ids);
     }
 
-    /** New text for the caller, and whether a stop string ended the stream. */
-    public record Step(String text, boolean stopped) {
+    /**
+     * New text for the caller, and the stop string that ended the stream (null while none has).
+     */
+    public record Step(String text, String stopSequence) {
+
+        /** Whether a stop string ended the stream. */
+        public boolean stopped() {
+            return stopSequence != null;
+        }
     }
 
     private static final char REPLACEMENT = '\uFFFD';
@@ -79,11 +86,11 @@ public final class IncrementalDecoder {
         }
         String complete = completeText(toArray(context, start, tokens));
         String sent = holdBackStopPrefix(sentText, activeStops);
-        int stopAt = earliestStop(complete, activeStops, sent.length());
-        if (stopAt >= 0) {
-            return new Step(delta(sent, complete.substring(0, stopAt)), true);
+        String stop = earliestStop(complete, activeStops, sent.length());
+        if (stop != null) {
+            return new Step(delta(sent, complete.substring(0, stopAt(complete, stop, sent.length()))), stop);
         }
-        return new Step(delta(sent, last ? complete : holdBackStopPrefix(complete, activeStops)), false);
+        return new Step(delta(sent, last ? complete : holdBackStopPrefix(complete, activeStops)), null);
     }
 
     private static boolean startsBroken(String text) {
@@ -134,16 +141,23 @@ public final class IncrementalDecoder {
         return text.substring(0, text.length() - held);
     }
 
-    /** Earliest start of a stop string that ends after {@code sentLength}, or -1. */
-    private static int earliestStop(String text, List<String> stops, int sentLength) {
-        int earliest = -1;
+    /** The stop string that starts earliest among those ending after {@code sentLength}, or null. */
+    private static String earliestStop(String text, List<String> stops, int sentLength) {
+        String earliest = null;
+        int earliestAt = -1;
         for (String stop : stops) {
-            int at = text.indexOf(stop, Math.max(0, sentLength - stop.length() + 1));
-            if (at >= 0 && (earliest < 0 || at < earliest)) {
-                earliest = at;
+            int at = stopAt(text, stop, sentLength);
+            if (at >= 0 && (earliestAt < 0 || at < earliestAt)) {
+                earliest = stop;
+                earliestAt = at;
             }
         }
         return earliest;
+    }
+
+    /** Where {@code stop} starts in {@code text}, ending after {@code sentLength}, or -1. */
+    private static int stopAt(String text, String stop, int sentLength) {
+        return text.indexOf(stop, Math.max(0, sentLength - stop.length() + 1));
     }
 
     /**

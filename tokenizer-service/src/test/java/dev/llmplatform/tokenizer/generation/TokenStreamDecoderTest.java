@@ -119,6 +119,7 @@ class TokenStreamDecoderTest {
 
         assertThat(completed.text()).isEqualTo("the");
         assertThat(completed.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(completed.stopSequence()).isEqualTo(" model");
         assertThat(completed.logprobs()).extracting(GenerationEvent.LogprobEntry::tokenId).containsExactlyElementsOf(ids);
         assertThat(String.join("", completed.logprobs().stream().map(GenerationEvent.LogprobEntry::token).toList()))
                 .isEqualTo("the model learns");
@@ -133,6 +134,7 @@ class TokenStreamDecoderTest {
         assertThat(output.event()).get().isInstanceOfSatisfying(GenerationEvent.Completed.class, completed -> {
             assertThat(completed.text()).isEqualTo("罕见的饕餮 🐊 the");
             assertThat(completed.finishReason()).isEqualTo(FinishReason.STOP);
+            assertThat(completed.stopSequence()).isEqualTo(" model");
             assertThat(completed.tokenIds()).isEqualTo(ids);
         });
         // The engine already finished: there is nothing to cancel.

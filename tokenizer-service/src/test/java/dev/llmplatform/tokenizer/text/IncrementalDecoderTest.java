@@ -49,6 +49,18 @@ class IncrementalDecoderTest {
         assertStopsCleanly("汉字 模型 罕见汉字结束 then more", List.of("字结"), "汉字 模型 罕见汉");
     }
 
+    @Test
+    void shouldNameTheStopStringThatStartsFirst() {
+        int[] ids = tokenizer.encode("the model learns to predict");
+        List<Integer> all = Arrays.stream(ids).boxed().toList();
+
+        IncrementalDecoder.Step step = decoder.next(List.of(), all, List.of("predict", "learns", "model learns"), true);
+
+        assertThat(step.stopSequence()).isEqualTo("model learns");
+        assertThat(step.text()).isEqualTo("the ");
+        assertThat(decoder.next(List.of(), all, List.of("nowhere"), true).stopSequence()).isNull();
+    }
+
     private void assertStopsCleanly(String text, List<String> stops, String expected) {
         int[] ids = tokenizer.encode(text);
         Random random = new Random(5);
