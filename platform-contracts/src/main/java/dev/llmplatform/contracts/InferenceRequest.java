@@ -9,6 +9,8 @@ import java.util.Objects;
  * @param stopTokenIds   token ids that end the sequence (the model's EOS ids)
  * @param promptLogprobs null for none, else the engine also scores every prompt token (with this many top
  *                       alternatives) and sends them on the request's first token event
+ * @param priority       lower is served first (vLLM's convention), copied from the {@link GenerationRequest}; added
+ *                       without a version bump: a record from an older tokenizer (null) reads as 0
  */
 public record InferenceRequest(
         int schemaVersion,
@@ -22,7 +24,8 @@ public record InferenceRequest(
         long deadlineEpochMs,
         long createdEpochMs,
         DecodeContext decode,
-        Integer promptLogprobs) implements Versioned {
+        Integer promptLogprobs,
+        Integer priority) implements Versioned {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -41,5 +44,15 @@ public record InferenceRequest(
         promptTokenIds = List.copyOf(promptTokenIds);
         sampling = sampling == null ? SamplingParams.greedy() : sampling;
         stopTokenIds = stopTokenIds == null ? List.of() : List.copyOf(stopTokenIds);
+        priority = priority == null ? 0 : priority;
+    }
+
+    /** At priority 0. */
+    public InferenceRequest(int schemaVersion, String requestId, String model, String version,
+                            List<Integer> promptTokenIds, int maxTokens, SamplingParams sampling,
+                            List<Integer> stopTokenIds, long deadlineEpochMs, long createdEpochMs, DecodeContext decode,
+                            Integer promptLogprobs) {
+        this(schemaVersion, requestId, model, version, promptTokenIds, maxTokens, sampling, stopTokenIds,
+                deadlineEpochMs, createdEpochMs, decode, promptLogprobs, 0);
     }
 }

@@ -17,7 +17,8 @@ import java.util.List;
  * The model work of one engine step: prefill chunks for sequences still reading their prompt (at
  * most {@code prefillChunkTokens} tokens in all, oldest admission first), then ONE batched decode
  * step for every sequence with a token to feed. Each sequence keeps its own cache, so the batch's
- * make-up never causes any recomputation. Engine thread only.
+ * make-up never causes any recomputation; only a preempted sequence, readmitted, prefills its prompt
+ * and generated tokens again (as chunks, like a prompt) before it decodes on. Engine thread only.
  */
 final class BatchStep {
 
@@ -66,6 +67,9 @@ final class BatchStep {
             return chunk.length;
         }
         s.prefilled(chunk.length, logits[0]);
+        if (!s.isPrefilling() && s.isRecomputing()) {
+            return chunk.length;   // a preempted sequence's cache is back; its next token is known, decoded below
+        }
         if (!s.isPrefilling()) {
             int[] prompt = s.request().promptTokenIds();
             prefixCache.insert(prompt, s.cache());

@@ -12,8 +12,12 @@ public interface EngineMetrics {
     EngineMetrics NONE = new EngineMetrics() {
     };
 
-    /** A request left the queue for the batch after waiting this long. */
-    default void admitted(long queueNanos) {
+    /** A request of this priority left the queue for the batch after waiting this long (its first admission only). */
+    default void admitted(int priority, long queueNanos) {
+    }
+
+    /** A running sequence of this priority was preempted for a more urgent request; it will recompute its cache. */
+    default void preempted(int priority) {
     }
 
     /** At admission: how many of the prompt's tokens came from the prefix cache (0: a miss). */

@@ -11,15 +11,22 @@ import java.util.Objects;
  * @param deadlineEpochMs 0 for none; past it the request is cancelled with a timeout error
  * @param promptLogprobs  null for none, else every prompt token is scored too (this many top alternatives),
  *                        reported once through {@link TokenSink#onPromptLogprobs} before the first token
+ * @param priority        vLLM's convention: lower is served first (0 by default); equal priorities in arrival order
  */
 public record EngineRequest(String id, int[] promptTokenIds, int maxTokens, SamplingParams sampling,
-                            int[] stopTokenIds, long deadlineEpochMs, Integer promptLogprobs) {
+                            int[] stopTokenIds, long deadlineEpochMs, Integer promptLogprobs, int priority) {
 
     public EngineRequest {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(promptTokenIds, "promptTokenIds");
         sampling = sampling == null ? SamplingParams.greedy() : sampling;
         stopTokenIds = stopTokenIds == null ? new int[0] : stopTokenIds;
+    }
+
+    /** At the default priority, 0. */
+    public EngineRequest(String id, int[] promptTokenIds, int maxTokens, SamplingParams sampling,
+                         int[] stopTokenIds, long deadlineEpochMs, Integer promptLogprobs) {
+        this(id, promptTokenIds, maxTokens, sampling, stopTokenIds, deadlineEpochMs, promptLogprobs, 0);
     }
 
     /** Without prompt logprobs. */
@@ -35,5 +42,11 @@ public record EngineRequest(String id, int[] promptTokenIds, int maxTokens, Samp
 
     public static EngineRequest greedy(String id, int[] prompt, int maxTokens, int... stopTokenIds) {
         return new EngineRequest(id, prompt, maxTokens, SamplingParams.greedy(), stopTokenIds, 0);
+    }
+
+    /** The same request at another priority. */
+    public EngineRequest withPriority(int newPriority) {
+        return new EngineRequest(id, promptTokenIds, maxTokens, sampling, stopTokenIds, deadlineEpochMs, promptLogprobs,
+                newPriority);
     }
 }

@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Continuous batching on one dedicated thread. {@link #submit} and {@link #cancel} only enqueue a
  * command and wake the thread, so callers never block and no lock serialises them. Each step the
- * thread: applies commands; ends sequences past their deadline; admits waiting requests (batch
- * slots and KV budget permitting, each starting from its longest cached prompt prefix); prefills at
+ * thread: applies commands; ends sequences past their deadline; admits waiting requests by priority,
+ * then arrival (batch slots and KV budget permitting, preempting less urgent running sequences when a
+ * more urgent one needs their room, each starting from its longest cached prompt prefix); prefills at
  * most {@code prefillChunkTokens} prompt tokens in all, oldest admission first; then runs ONE batched
  * decode step for every sequence that has a token to feed, samples, and reports tokens. So a running
  * sequence gets a token every step, however long the prompts being admitted beside it, and no

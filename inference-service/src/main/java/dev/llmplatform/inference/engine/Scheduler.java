@@ -6,21 +6,33 @@ import dev.llmplatform.inference.engine.kv.KvCache;
 import dev.llmplatform.inference.engine.kv.KvCacheBudget;
 import dev.llmplatform.inference.engine.kv.PrefixCache;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Comparator;
 import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 /**
- * Decides which sequences run: a FIFO of waiting requests, admitted while the batch has a free
- * slot and the KV budget can hold the request's worst case (evicting prefix-cache blocks for room
- * if need be). Admission stops at the first request that does not fit, so a large request is not
- * starved by small ones behind it. An admitted sequence starts from the longest cached prefix of its
- * prompt. Finishing a sequence frees its slot and its reservation at once. Engine thread only.
+ * Decides which sequences run. Waiting requests are ordered by priority (lower first, vLLM's
+ * convention), then by arrival, and admitted in that order while the batch has a free slot and the
+ * KV budget can hold the request's worst case (evicting prefix-cache blocks for room if need be).
+ * Admission stops at the first request that does not fit, so a large request is not starved by
+ * small ones behind it. When that first request is more urgent than some running ones and would fit
+ * without them, the least urgent running sequences (highest priority value, latest arrival first) are
+ * preempted, just as many as it takes: each drops its cache, releases its reservation and waits again
+ * in its old place (its arrival is kept), to recompute its cache from its tokens when readmitted
+ * (vLLM's recompute preemption). Nothing is preempted for an equal or lower priority, so equal
+ * priorities never displace each other and two sequences never preempt each other in turn. An
+ * admitted sequence starts from the longest cached prefix of its tokens. Finishing a sequence frees
+ * its slot and its reservation at once. Engine thread only.
  */
 final class Scheduler {
 
-    private final Deque<Sequence> waiting = new ArrayDeque<>();
+    /** Most urgent first; equal priorities in arrival order. */
+    static final Comparator<Sequence> ORDER =
+            Comparator.comparingInt(Sequence::priority).thenComparingLong(Sequence::arrival);
+
+    private final NavigableSet<Sequence> waiting = new TreeSet<>(ORDER);
     private final List<Sequence> running = new ArrayList<>();
     private final Decoder decoder;
     private final KvCacheBudget budget;
@@ -28,6 +40,7 @@ final class Scheduler {
     private final TokenSink sink;
     private final PrefixCache prefixCache;
     private final EngineMetrics metrics;
+    private long arrivals;
 
     Scheduler(Decoder decoder, KvCacheBudget budget, int maxBatchSize, TokenSink sink, PrefixCache prefixCache,
               EngineMetrics metrics) {
@@ -40,30 +53,78 @@ final class Scheduler {
     }
 
     void enqueue(Sequence sequence) {
-        waiting.addLast(sequence);
+        sequence.arrival(arrivals++);
+        waiting.add(sequence);
     }
 
-    /** Admits waiting sequences in order while they fit; returns how many were admitted. */
+    /**
+     * Admits waiting sequences in order while they fit, preempting less urgent running ones when
+     * that is what makes the next one fit; returns how many were admitted.
+     */
     int admit(long nowNanos) {
         int admitted = 0;
-        while (!waiting.isEmpty() && running.size() < maxBatchSize) {
-            Sequence next = waiting.peekFirst();
-            // Looked up before reserving: the blocks stay held even if making room evicts them. A prompt
-            // being scored needs every position's logits, so it starts from nothing.
-            PrefixCache.Match prefix = next.scoresPrompt() ? null : prefixCache.lookup(next.request().promptTokenIds());
-            if (!reserve(next.reservedTokens())) {
+        while (!waiting.isEmpty()) {
+            Sequence next = waiting.first();
+            if (running.size() >= maxBatchSize && !preemptFor(next)) {
                 break;
             }
-            waiting.removeFirst();
+            int[] tokens = next.tokensToCompute();
+            // Looked up before reserving: the blocks stay held even if making room evicts them. A prompt
+            // being scored needs every position's logits, so it starts from nothing.
+            PrefixCache.Match prefix = next.scoresPrompt() ? null : prefixCache.lookup(tokens);
+            if (!reserve(next.reservedTokens()) && !(preemptFor(next) && reserve(next.reservedTokens()))) {
+                break;
+            }
+            waiting.pollFirst();
+            boolean first = !next.wasAdmitted();
             KvCache cache = decoder.newCache(next.reservedTokens());
             int cached = prefix == null ? 0 : prefix.copyInto(cache);
             next.admit(cache, cached, nowNanos);
             running.add(next);
-            metrics.admitted(next.queueNanos());
-            metrics.prefixLookup(next.request().promptTokenIds().length, cached);
+            if (first) {
+                metrics.admitted(next.priority(), next.queueNanos());
+                metrics.prefixLookup(tokens.length, cached);
+            }
             admitted++;
         }
         return admitted;
+    }
+
+    /**
+     * Preempts the least urgent running sequences that are less urgent than {@code next}, as many as
+     * it takes to give it a batch slot and its KV reservation, or none when even all of them would
+     * not make room. True when something was preempted.
+     */
+    private boolean preemptFor(Sequence next) {
+        List<Sequence> candidates = new ArrayList<>();
+        for (Sequence s : running) {
+            if (s.priority() > next.priority()) {
+                candidates.add(s);
+            }
+        }
+        if (candidates.isEmpty()) {
+            return false;
+        }
+        candidates.sort(ORDER.reversed());
+        int slotsNeeded = Math.max(0, running.size() - maxBatchSize + 1);
+        long bytesNeeded = budget.bytesFor(next.reservedTokens()) - budget.freeBytes() - prefixCache.bytes();
+        int victims = 0;
+        long freed = 0;
+        while (victims < candidates.size() && (victims < slotsNeeded || freed < bytesNeeded)) {
+            freed += budget.bytesFor(candidates.get(victims).reservedTokens());
+            victims++;
+        }
+        if (victims < slotsNeeded || freed < bytesNeeded || victims == 0) {
+            return false;
+        }
+        for (Sequence victim : candidates.subList(0, victims)) {
+            running.remove(victim);
+            budget.release(victim.reservedTokens());
+            victim.preempt();
+            waiting.add(victim);
+            metrics.preempted(victim.priority());
+        }
+        return true;
     }
 
     /** Reserves a sequence's worst case, evicting prefix-cache blocks when that is what makes it fit. */
@@ -102,7 +163,12 @@ final class Scheduler {
         }
         for (Sequence s : List.copyOf(waiting)) {
             if (s.pastDeadline(nowEpochMs)) {
-                finish(s, FinishReason.ERROR, notAdmitted(s, nowNanos), nowNanos);
+                if (s.wasAdmitted()) {   // preempted: it has streamed tokens already, as a running one has
+                    finish(s, FinishReason.CANCELLED, new ErrorInfo(408, "timeout_error", "request deadline passed",
+                            null, "deadline_exceeded"), nowNanos);
+                } else {
+                    finish(s, FinishReason.ERROR, notAdmitted(s, nowNanos), nowNanos);
+                }
             }
         }
     }

@@ -13,7 +13,10 @@ import java.util.List;
 
 /**
  * One request inside the engine: waiting, then prefilling its prompt, then decoding one token per
- * step until it finishes. Touched only by the engine thread.
+ * step until it finishes. A sequence preempted for a more urgent one drops its cache and waits again;
+ * readmitted, it recomputes the cache from its prompt and the tokens it already generated (all but the
+ * last, which is still to be fed) and goes on decoding exactly where it stopped: its sampling state and
+ * its reported tokens are kept, nothing is sampled or reported twice. Touched only by the engine thread.
  */
 final class Sequence {
 
@@ -24,13 +27,19 @@ final class Sequence {
     private final long submittedNanos;
     private final int reservedTokens;
     /** Null unless the request asked for its prompt's logprobs. */
-    private final PromptLogprobs promptLogprobs;
+    private PromptLogprobs promptLogprobs;
+    /** Order of arrival at the scheduler, set once: equal priorities are served by it, preempted or not. */
+    private long arrival = -1;
     private KvCache cache;
+    /** What the cache must hold before decoding goes on: the prompt, or after a preemption prompt + generated − last. */
+    private int[] context;
     private int prefilled;
     private int generated;
+    private int[] generatedIds = new int[16];
+    private int preemptions;
     /** Last sampled token, not yet fed to the model (-1 while prefilling). */
     private int pendingToken = -1;
-    private long admittedNanos;
+    private long admittedNanos = -1;
     private long firstTokenNanos;
     private long lastTokenNanos;
     private boolean finished;
@@ -52,6 +61,22 @@ final class Sequence {
         return request.id();
     }
 
+    int priority() {
+        return request.priority();
+    }
+
+    /** The arrival number, given at the first enqueue only. */
+    long arrival(long next) {
+        if (arrival < 0) {
+            arrival = next;
+        }
+        return arrival;
+    }
+
+    long arrival() {
+        return arrival;
+    }
+
     SamplingState sampling() {
         return sampling;
     }
@@ -65,11 +90,58 @@ final class Sequence {
         return reservedTokens;
     }
 
-    /** Joins the batch with its own cache, which already holds {@code cachedTokens} prompt tokens (a prefix-cache hit). */
+    /**
+     * The tokens the cache must hold before the next decode: the prompt, or (after a preemption) the prompt
+     * and every generated token but the last, which is fed by the next decode step as if nothing happened.
+     */
+    int[] tokensToCompute() {
+        int[] prompt = request.promptTokenIds();
+        if (generated == 0) {
+            return prompt;
+        }
+        int[] tokens = Arrays.copyOf(prompt, prompt.length + generated - 1);
+        System.arraycopy(generatedIds, 0, tokens, prompt.length, generated - 1);
+        return tokens;
+    }
+
+    /**
+     * Joins the batch with its own cache, which already holds the first {@code cachedTokens} of
+     * {@link #tokensToCompute()} (a prefix-cache hit).
+     */
     void admit(KvCache cache, int cachedTokens, long nowNanos) {
         this.cache = cache;
+        this.context = tokensToCompute();
         this.prefilled = cachedTokens;
-        this.admittedNanos = nowNanos;
+        if (admittedNanos < 0) {
+            this.admittedNanos = nowNanos;
+        }
+    }
+
+    /** True once admitted, even if preempted since. */
+    boolean wasAdmitted() {
+        return admittedNanos >= 0;
+    }
+
+    /**
+     * Leaves the batch for a more urgent request: the cache is dropped (the caller releases its
+     * reservation) and recomputed on readmission. A prompt being scored starts its scoring over.
+     */
+    void preempt() {
+        cache = null;
+        context = null;
+        prefilled = 0;
+        preemptions++;
+        if (promptLogprobs != null && generated == 0) {
+            promptLogprobs = new PromptLogprobs(request.promptTokenIds(), request.promptLogprobs());
+        }
+    }
+
+    int preemptions() {
+        return preemptions;
+    }
+
+    boolean isRunning() {
+        return cache != null;
     }
 
     long submittedNanos() {
@@ -89,19 +161,24 @@ final class Sequence {
         return cache;
     }
 
+    /** Reading its prompt into the cache, or recomputing the cache after a preemption. */
     boolean isPrefilling() {
-        return cache != null && prefilled < request.promptTokenIds().length;
+        return cache != null && prefilled < context.length;
     }
 
     boolean isDecoding() {
-        return pendingToken >= 0;
+        return pendingToken >= 0 && cache != null && !isPrefilling();
     }
 
-    /** The next prompt chunk, at most {@code chunkTokens} long (0 = all that is left). */
+    /** After a preemption: its cache is being recomputed and its next token is already known. */
+    boolean isRecomputing() {
+        return generated > 0;
+    }
+
+    /** The next chunk to prefill, at most {@code chunkTokens} long (0 = all that is left). */
     int[] nextPromptChunk(int chunkTokens) {
-        int[] prompt = request.promptTokenIds();
-        int end = chunkTokens == 0 ? prompt.length : Math.min(prompt.length, prefilled + chunkTokens);
-        return Arrays.copyOfRange(prompt, prefilled, end);
+        int end = chunkTokens == 0 ? context.length : Math.min(context.length, prefilled + chunkTokens);
+        return Arrays.copyOfRange(context, prefilled, end);
     }
 
     void prefilled(int tokens) {
@@ -113,12 +190,12 @@ final class Sequence {
      * positions, and no prefix-cache hit may skip positions.
      */
     boolean scoresPrompt() {
-        return promptLogprobs != null;
+        return promptLogprobs != null && generated == 0;
     }
 
     /** A prefilled chunk's logits (all positions, as {@link #scoresPrompt} asks); then as {@link #prefilled(int)}. */
     void prefilled(int tokens, float[][] chunkLogits) {
-        if (promptLogprobs != null) {
+        if (scoresPrompt()) {
             promptLogprobs.add(prefilled, chunkLogits);
         }
         prefilled(tokens);
@@ -140,6 +217,10 @@ final class Sequence {
         }
         lastTokenNanos = nowNanos;
         pendingToken = tokenId;
+        if (generated == generatedIds.length) {
+            generatedIds = Arrays.copyOf(generatedIds, generated * 2);
+        }
+        generatedIds[generated] = tokenId;
         return generated++;
     }
 
@@ -180,7 +261,7 @@ final class Sequence {
     }
 
     Timings timings(long nowNanos) {
-        double queueMs = cache == null ? millis(nowNanos - submittedNanos) : millis(admittedNanos - submittedNanos);
+        double queueMs = wasAdmitted() ? millis(admittedNanos - submittedNanos) : millis(nowNanos - submittedNanos);
         double firstTokenMs = generated == 0 ? 0 : millis(firstTokenNanos - submittedNanos);
         return new Timings(queueMs, firstTokenMs, millis(nowNanos - submittedNanos));
     }

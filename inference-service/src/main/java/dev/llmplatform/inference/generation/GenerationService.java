@@ -46,7 +46,8 @@ public final class GenerationService {
 
     static EngineRequest toEngineRequest(InferenceRequest request) {
         return new EngineRequest(request.requestId(), toArray(request.promptTokenIds()), request.maxTokens(),
-                request.sampling(), toArray(request.stopTokenIds()), request.deadlineEpochMs(), request.promptLogprobs());
+                request.sampling(), toArray(request.stopTokenIds()), request.deadlineEpochMs(), request.promptLogprobs(),
+                request.priority());
     }
 
     private static int[] toArray(List<Integer> ids) {

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -21,16 +22,22 @@ import java.util.function.Supplier;
  * {@code /actuator/prometheus} they read {@code llm_time_to_first_token_seconds}, {@code llm_requests_total}
  * and so on. Latencies are histograms with fixed buckets (so replicas aggregate with
  * {@code histogram_quantile}); every meter exists from load on, at zero, so dashboards see no gaps.
+ * Queue time and preemptions are also tagged {@code priority} (the request's value; priority 0's meters
+ * exist from load on). As clients choose the value, at most {@value #MAX_PRIORITY_TAGS} distinct values
+ * get their own series, and later ones share {@code priority="other"}.
  */
 public final class ModelMetrics implements EngineMetrics {
 
     private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+    static final int MAX_PRIORITY_TAGS = 16;
+    private static final Duration[] QUEUE_BUCKETS = millis(1, 5, 10, 50, 100, 500, 1000, 5000, 10_000, 30_000, 60_000, 120_000);
 
     private final MeterRegistry registry;
     private final Tags tags;
     private final Timer timeToFirstToken;
     private final Timer interTokenLatency;
-    private final Timer queueTime;
+    private final Map<String, Timer> queueTime = new ConcurrentHashMap<>();
+    private final Map<String, Counter> preemptions = new ConcurrentHashMap<>();
     private final Counter promptTokens;
     private final Counter generationTokens;
     private final Map<FinishReason, Counter> requests = new EnumMap<>(FinishReason.class);
@@ -46,8 +53,8 @@ public final class ModelMetrics implements EngineMetrics {
                 millis(10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000));
         interTokenLatency = timer("llm.inter.token.latency", "Between consecutive tokens of one request",
                 millis(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2500));
-        queueTime = timer("llm.queue.time", "Submission to admission into the running batch",
-                millis(1, 5, 10, 50, 100, 500, 1000, 5000, 10_000, 30_000, 60_000, 120_000));
+        queueTimer("0");
+        preemptionCounter("0");
         promptTokens = counter("llm.prompt.tokens", "Prompt tokens prefilled or taken from the prefix cache");
         generationTokens = counter("llm.generation.tokens", "Tokens generated");
         for (FinishReason reason : FinishReason.values()) {
@@ -74,8 +81,31 @@ public final class ModelMetrics implements EngineMetrics {
     }
 
     @Override
-    public void admitted(long queueNanos) {
-        queueTime.record(queueNanos, TimeUnit.NANOSECONDS);
+    public void admitted(int priority, long queueNanos) {
+        queueTimer(priorityTag(priority)).record(queueNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void preempted(int priority) {
+        preemptionCounter(priorityTag(priority)).increment();
+    }
+
+    private Timer queueTimer(String priority) {
+        return queueTime.computeIfAbsent(priority, p -> Timer.builder("llm.queue.time")
+                .description("Submission to first admission into the running batch, by request priority")
+                .serviceLevelObjectives(QUEUE_BUCKETS).tags(tags).tag("priority", p).register(registry));
+    }
+
+    private Counter preemptionCounter(String priority) {
+        return preemptions.computeIfAbsent(priority, p -> Counter.builder("llm.preemptions")
+                .description("Running sequences preempted for a more urgent request (their cache is recomputed)")
+                .tags(tags).tag("priority", p).register(registry));
+    }
+
+    /** The value itself while few are in use; "other" once {@value #MAX_PRIORITY_TAGS} have series. */
+    private String priorityTag(int priority) {
+        String tag = Integer.toString(priority);
+        return queueTime.containsKey(tag) || queueTime.size() < MAX_PRIORITY_TAGS ? tag : "other";
     }
 
     @Override

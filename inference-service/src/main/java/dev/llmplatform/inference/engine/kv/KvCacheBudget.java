@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The memory the engine may spend on KV caches, in bytes. A sequence reserves its worst case
  * (prompt plus max new tokens, capped at the context length) when it is admitted, so a running
- * sequence can never run out of cache mid-generation and nothing needs preempting.
+ * sequence can never run out of cache mid-generation; a sequence is preempted only to make room for a
+ * more urgent one (the scheduler's choice), never because its own cache grew.
  */
 public final class KvCacheBudget {
 
