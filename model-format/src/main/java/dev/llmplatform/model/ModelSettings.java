@@ -19,20 +19,28 @@ import java.util.Set;
  *                 or {@code int4}; null for the default ({@link #DEFAULT_WEIGHTS})
  * @param onnxFile the ONNX variant to serve, relative to the version folder; null for the default choice
  *                 ({@link OnnxVariants})
+ * @param reasoningParser how the gateway splits the model's reasoning ({@code <think>…</think>}) from its
+ *                 answer, by vLLM's parser names ({@code deepseek_r1}, {@code qwen3}); null for none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ModelSettings(@JsonProperty("weights") String weights, @JsonProperty("onnx_file") String onnxFile) {
+public record ModelSettings(@JsonProperty("weights") String weights, @JsonProperty("onnx_file") String onnxFile,
+                            @JsonProperty("reasoning_parser") String reasoningParser) {
 
     /** Weight format of a converted checkpoint when the user names none: int8 runs well on CPUs. */
     public static final String DEFAULT_WEIGHTS = "int8";
     public static final Set<String> WEIGHT_FORMATS = Set.of("fp32", "int8", "int4");
-    public static final ModelSettings NONE = new ModelSettings(null, null);
+    public static final ModelSettings NONE = new ModelSettings(null, null, null);
 
     public ModelSettings {
         if (weights != null && !WEIGHT_FORMATS.contains(weights)) {
             throw new IllegalArgumentException(ModelLayout.SETTINGS + ": weights '" + weights
                     + "' is not one of fp32, int8, int4");
         }
+    }
+
+    /** Settings without a reasoning parser. */
+    public ModelSettings(String weights, String onnxFile) {
+        this(weights, onnxFile, null);
     }
 
     /** The weight format to convert a checkpoint to. */

@@ -1,6 +1,9 @@
 package dev.llmplatform.contracts;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,6 +15,9 @@ import java.util.Objects;
  * @param promptLogprobs  null for none, else log-probabilities of the prompt tokens are wanted too, with
  *                        this many top alternatives each (0..20): OpenAI's {@code echo} with {@code logprobs}
  * @param promptTokenIds  a prompt already tokenized by the caller, used as it is (no special tokens added)
+ * @param chatTemplateKwargs extra variables for the chat template's render, with {@code messages}
+ *                        (vLLM's {@code chat_template_kwargs}, e.g. {@code {"enable_thinking": false}}); null for
+ *                        none. Added without a version bump: an older sender leaves it out, an older reader ignores it
  */
 public record GenerationRequest(
         int schemaVersion,
@@ -27,7 +33,8 @@ public record GenerationRequest(
         long createdEpochMs,
         long deadlineEpochMs,
         Integer promptLogprobs,
-        List<Integer> promptTokenIds) implements Versioned {
+        List<Integer> promptTokenIds,
+        Map<String, Object> chatTemplateKwargs) implements Versioned {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -46,6 +53,18 @@ public record GenerationRequest(
         stop = stop == null ? List.of() : List.copyOf(stop);
         messages = messages == null ? null : List.copyOf(messages);
         promptTokenIds = promptTokenIds == null ? null : List.copyOf(promptTokenIds);
+        // JSON values may be null, which Map.copyOf refuses.
+        chatTemplateKwargs = chatTemplateKwargs == null || chatTemplateKwargs.isEmpty() ? null
+                : Collections.unmodifiableMap(new LinkedHashMap<>(chatTemplateKwargs));
+    }
+
+    /** A request whose chat template (if any) gets no extra variables. */
+    public GenerationRequest(int schemaVersion, String requestId, String model, String prompt, List<ChatMessage> messages,
+                             int maxTokens, SamplingParams sampling, List<String> stop, boolean stream, ReplyTo replyTo,
+                             long createdEpochMs, long deadlineEpochMs, Integer promptLogprobs,
+                             List<Integer> promptTokenIds) {
+        this(schemaVersion, requestId, model, prompt, messages, maxTokens, sampling, stop, stream, replyTo,
+                createdEpochMs, deadlineEpochMs, promptLogprobs, promptTokenIds, null);
     }
 
     /** A request with a text prompt or messages. */
@@ -53,6 +72,6 @@ public record GenerationRequest(
                              int maxTokens, SamplingParams sampling, List<String> stop, boolean stream, ReplyTo replyTo,
                              long createdEpochMs, long deadlineEpochMs, Integer promptLogprobs) {
         this(schemaVersion, requestId, model, prompt, messages, maxTokens, sampling, stop, stream, replyTo,
-                createdEpochMs, deadlineEpochMs, promptLogprobs, null);
+                createdEpochMs, deadlineEpochMs, promptLogprobs, null, null);
     }
 }

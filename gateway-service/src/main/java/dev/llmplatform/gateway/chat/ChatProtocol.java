@@ -31,6 +31,8 @@ public final class ChatProtocol {
      * @param maxTokens           OpenAI's older name of {@code max_completion_tokens}
      * @param logprobs            true to return each token's logprob
      * @param topLogprobs         alternatives per token, 0..20 (needs {@code logprobs: true})
+     * @param chatTemplateKwargs  vLLM's: extra variables for the model's chat template, e.g.
+     *                            {@code {"enable_thinking": false}} for Qwen3
      */
     public record ChatRequest(
             String model,
@@ -55,6 +57,7 @@ public final class ChatProtocol {
             String user,
             @JsonProperty("min_tokens") Integer minTokens,
             @JsonProperty("ignore_eos") Boolean ignoreEos,
+            @JsonProperty("chat_template_kwargs") Map<String, Object> chatTemplateKwargs,
             @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) implements SamplingRequest {
 
         @Override
@@ -96,11 +99,17 @@ public final class ChatProtocol {
                          @JsonProperty("finish_reason") String finishReason) {
     }
 
-    /** The answer's message; {@code refusal} is always null (nothing is refused), written as OpenAI writes it. */
+    /**
+     * The answer's message; {@code refusal} is always null (nothing is refused), written as OpenAI writes it.
+     * {@code reasoning_content} (vLLM's and DeepSeek's name) holds what a thinking model wrote in its think block,
+     * only for a model with a reasoning parser.
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Message(String role, String content, String refusal) {
+    public record Message(String role, String content, String refusal,
+                          @JsonProperty("reasoning_content") @JsonInclude(JsonInclude.Include.NON_NULL)
+                          String reasoningContent) {
         public static Message assistant(String content) {
-            return new Message(ASSISTANT, content, null);
+            return new Message(ASSISTANT, content, null, null);
         }
     }
 
@@ -121,9 +130,15 @@ public final class ChatProtocol {
                               @JsonProperty("finish_reason") String finishReason) {
     }
 
-    /** The role on a choice's first chunk, then content; an empty delta on a last chunk that adds no text. */
+    /**
+     * The role on a choice's first chunk, then content (and {@code reasoning_content}, for a model with a
+     * reasoning parser); an empty delta on a last chunk that adds no text.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Delta(String role, String content) {
+    public record Delta(String role, String content, @JsonProperty("reasoning_content") String reasoningContent) {
+        public Delta(String role, String content) {
+            this(role, content, null);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.ALWAYS)

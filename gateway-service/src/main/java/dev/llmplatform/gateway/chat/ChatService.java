@@ -27,7 +27,8 @@ public class ChatService {
     public Mono<ResponseEntity<?>> complete(ChatRequest request, String timeoutHeader) {
         return Mono.defer(() -> {
             GenerationInput input = validator.validate(request);
-            return serving.serve(input, "chatcmpl-", timeoutHeader, new ChatFormat(request.wantsLogprobs()));
+            return serving.serve(input, "chatcmpl-", timeoutHeader, new ChatFormat(request.wantsLogprobs(), input.model().reasoningParser(),
+                    input.model().reasoningEndTokenId()));
         });
     }
 }

@@ -2,6 +2,9 @@ package dev.llmplatform.gateway.models;
 
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ModelEvent;
+import dev.llmplatform.gateway.GatewayProperties;
+import dev.llmplatform.gateway.reasoning.AddedTokens;
+import dev.llmplatform.gateway.reasoning.ReasoningParsers;
 import dev.llmplatform.model.GenerationDefaults;
 import dev.llmplatform.model.ModelStore;
 import dev.llmplatform.topics.Topics;
@@ -36,11 +39,15 @@ public class ModelRegistryListener {
     private final ModelRegistry registry;
     private final ModelStore store;
     private final ConsumerFactory<String, String> consumers;
+    private final Map<String, String> reasoningParsers;
 
-    public ModelRegistryListener(ModelRegistry registry, ModelStore store, ConsumerFactory<String, String> consumers) {
+    /** @param gateway {@code llm.gateway.reasoning-parsers}: a model's parser set here wins over its folder's */
+    public ModelRegistryListener(ModelRegistry registry, ModelStore store, ConsumerFactory<String, String> consumers,
+                                 GatewayProperties gateway) {
         this.registry = registry;
         this.store = store;
         this.consumers = consumers;
+        this.reasoningParsers = gateway.reasoningParsers();
     }
 
     @KafkaListener(
@@ -59,7 +66,9 @@ public class ModelRegistryListener {
         ModelEvent event = Messages.fromJson(record.value(), ModelEvent.class);
         ModelStore.requireSafeName(event.name(), "model name");
         RegisteredModel previous = registry.find(event.name()).orElse(null);
-        registry.register(RegisteredModel.of(event, defaultsOf(event)));
+        String reasoningParser = reasoningParserOf(event);
+        registry.register(RegisteredModel.of(event, defaultsOf(event), reasoningParser,
+                reasoningEndTokenIdOf(event, reasoningParser)));
         if (previous == null || !previous.version().equals(event.version()) || previous.state() != event.state()) {
             log.info("model {} version {} {}", event.name(), event.version(), event.state().wireName());
         }
@@ -106,6 +115,44 @@ public class ModelRegistryListener {
         } catch (RuntimeException e) {
             log.debug("no generation defaults for {}:{}: {}", event.name(), event.version(), e.getMessage());
             return GenerationDefaults.NONE;
+        }
+    }
+
+    /**
+     * The gateway's {@code llm.gateway.reasoning-parsers.<model>}, else {@code reasoning_parser} in the folder's
+     * {@code llm-platform.json}; an unknown name is logged and ignored (the model answers without a split).
+     */
+    private String reasoningParserOf(ModelEvent event) {
+        String parser = reasoningParsers.get(event.name());
+        if (parser == null) {
+            try {
+                parser = store.open(event.name(), event.version())
+                        .map(pkg -> pkg.layout().settings().reasoningParser())
+                        .orElse(null);
+            } catch (RuntimeException e) {
+                log.debug("no settings for {}:{}: {}", event.name(), event.version(), e.getMessage());
+            }
+        }
+        if (!ReasoningParsers.isKnown(parser)) {
+            log.warn("model {}: unknown reasoning parser '{}' ignored; known: {}", event.name(), parser,
+                    ReasoningParsers.names());
+            return null;
+        }
+        return parser;
+    }
+
+    /** The id of the parser's closing tag when the package's tokenizer has it as one added token; else -1. */
+    private int reasoningEndTokenIdOf(ModelEvent event, String parser) {
+        if (parser == null) {
+            return -1;
+        }
+        try {
+            return store.open(event.name(), event.version())
+                    .map(pkg -> AddedTokens.idOf(pkg.tokenizerFile(), ReasoningParsers.endTag(parser)))
+                    .orElse(-1);
+        } catch (RuntimeException e) {
+            log.debug("no tokenizer for {}:{}: {}", event.name(), event.version(), e.getMessage());
+            return -1;
         }
     }
 }

@@ -14,9 +14,14 @@ import java.util.Objects;
  * @param evalLoss      NaN when unknown
  * @param defaults      the model's {@code generation_config.json}, used where a request leaves a setting out
  * @param event         the registry record it came from: state, progress, formats, pending version
+ * @param reasoningParser how its reasoning is split from its answer ({@code deepseek_r1}, {@code qwen3}; see
+ *                      {@code gateway.reasoning.ReasoningParsers}); null when it has none
+ * @param reasoningEndTokenId the id of the token that closes its think block ({@code </think>} as an added token of
+ *                      its tokenizer), for counting reasoning tokens exactly; -1 when unknown
  */
 public record RegisteredModel(String name, String version, String kind, long parameterCount, int contextLength,
-                              double evalLoss, long createdEpochMs, GenerationDefaults defaults, ModelEvent event) {
+                              double evalLoss, long createdEpochMs, GenerationDefaults defaults, ModelEvent event,
+                              String reasoningParser, int reasoningEndTokenId) {
 
     public static final String DECODER = "decoder";
 
@@ -25,12 +30,20 @@ public record RegisteredModel(String name, String version, String kind, long par
         Objects.requireNonNull(version, "version");
         kind = kind == null ? DECODER : kind;
         defaults = defaults == null ? GenerationDefaults.NONE : defaults;
+        reasoningParser = reasoningParser == null || reasoningParser.isBlank() ? null : reasoningParser.strip();
+        reasoningEndTokenId = reasoningParser == null ? -1 : reasoningEndTokenId;
+    }
+
+    /** A model without a reasoning parser. */
+    public RegisteredModel(String name, String version, String kind, long parameterCount, int contextLength,
+                           double evalLoss, long createdEpochMs, GenerationDefaults defaults, ModelEvent event) {
+        this(name, version, kind, parameterCount, contextLength, evalLoss, createdEpochMs, defaults, event, null, -1);
     }
 
     /** A ready model known without a registry record (tests, fixtures). */
     public RegisteredModel(String name, String version, String kind, long parameterCount, int contextLength,
                            double evalLoss, long createdEpochMs, GenerationDefaults defaults) {
-        this(name, version, kind, parameterCount, contextLength, evalLoss, createdEpochMs, defaults, null);
+        this(name, version, kind, parameterCount, contextLength, evalLoss, createdEpochMs, defaults, null, null, -1);
     }
 
     public boolean canGenerate() {
@@ -43,7 +56,17 @@ public record RegisteredModel(String name, String version, String kind, long par
 
     /** From a registry publication, with the generation defaults of its package when the store has it. */
     public static RegisteredModel of(ModelEvent event, GenerationDefaults defaults) {
+        return of(event, defaults, null, -1);
+    }
+
+    /**
+     * From a registry publication, with its package's generation defaults, reasoning parser (null: none) and the id
+     * of the token closing its think block (-1: unknown).
+     */
+    public static RegisteredModel of(ModelEvent event, GenerationDefaults defaults, String reasoningParser,
+                                     int reasoningEndTokenId) {
         return new RegisteredModel(event.name(), event.version(), event.kind(), event.parameterCount(),
-                event.contextLength(), event.evalLoss(), event.publishedEpochMs(), defaults, event);
+                event.contextLength(), event.evalLoss(), event.publishedEpochMs(), defaults, event, reasoningParser,
+                reasoningEndTokenId);
     }
 }

@@ -12,4 +12,9 @@ final class ContentOnlySplitter implements ReasoningSplitter {
     public Split finish() {
         return Split.EMPTY;
     }
+
+    @Override
+    public boolean answering() {
+        return true;
+    }
 }

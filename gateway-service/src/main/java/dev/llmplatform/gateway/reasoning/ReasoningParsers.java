@@ -51,6 +51,12 @@ public final class ReasoningParsers {
         };
     }
 
+    /** The text that closes a parser's think block ({@code </think>}); unknown name → IllegalArgumentException. */
+    public static String endTag(String parserName) {
+        create(parserName, false);
+        return CLOSE;
+    }
+
     private static String normalise(String parserName) {
         return parserName.strip().toLowerCase(Locale.ROOT).replace('-', '_');
     }

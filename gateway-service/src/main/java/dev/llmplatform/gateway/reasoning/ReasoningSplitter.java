@@ -22,4 +22,7 @@ public interface ReasoningSplitter {
 
     /** End of the stream: releases what was held back. */
     Split finish();
+
+    /** True once everything from here on is answer (the think block closed, or the output did not open one). */
+    boolean answering();
 }

@@ -60,6 +60,11 @@ final class ThinkTagSplitter implements ReasoningSplitter {
         return asReasoning ? new Split(rest, "") : new Split("", rest);
     }
 
+    @Override
+    public boolean answering() {
+        return state == State.CONTENT;
+    }
+
     /** In START: true once the held text shows whether the output opens with the tag (and leaves START). */
     private boolean decideStart() {
         int common = Math.min(held.length(), openTag.length());

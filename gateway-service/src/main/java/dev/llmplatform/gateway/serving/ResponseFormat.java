@@ -21,7 +21,15 @@ public interface ResponseFormat {
         return opening(id, index);
     }
 
-    /** One streamed piece of one choice. */
+    /**
+     * Sees each piece of text of a choice, in order, with the tokens that made it: before {@link #chunk} is asked
+     * for that piece when streaming, and before {@link #response} when whole. For a format that keeps state per
+     * choice (chat's reasoning split); nothing by default.
+     */
+    default void observe(int index, String text, List<Integer> tokenIds) {
+    }
+
+    /** One streamed piece of one choice; null when there is nothing to send for it (text held back). */
     Object chunk(ResponseId id, Piece piece);
 
     /** The extra chunk {@code stream_options.include_usage} asks for: no choices, the usage. */

@@ -60,7 +60,8 @@ final class ResponseRenderer {
      * @param perInput choices per prompt ({@code n}): consecutive groups of that many share a prompt
      */
     Mono<Object> whole(Flux<IndexedEvent> events, ResponseId id, int choices, int perInput, ResponseFormat format) {
-        return events.reduceWith(() -> new Choices(choices, perInput), Choices::add)
+        return events.doOnNext(indexed -> observe(format, indexed))
+                .reduceWith(() -> new Choices(choices, perInput), Choices::add)
                 .map(state -> format.response(id, state.results(), state.usage()));
     }
 
@@ -74,11 +75,15 @@ final class ResponseRenderer {
         }
         // Before this event's piece, whose text offsets follow the prompt's tokens.
         state.addPrompt(index, prompt);
+        observe(format, indexed);
         switch (indexed.event()) {
             case GenerationEvent.Delta delta -> {
                 List<LogprobEntry> logprobs = orEmpty(delta.logprobs());
                 if (!delta.text().isEmpty() || !logprobs.isEmpty()) {
-                    out.add(data(format.chunk(id, new Piece(index, delta.text(), logprobs, state.textOffset(index), null))));
+                    Object chunk = format.chunk(id, new Piece(index, delta.text(), logprobs, state.textOffset(index), null));
+                    if (chunk != null) {
+                        out.add(data(chunk));
+                    }
                 }
             }
             case GenerationEvent.Completed done -> out.add(data(format.chunk(id, new Piece(index, done.text(),
@@ -93,6 +98,15 @@ final class ResponseRenderer {
         }
         state.add(indexed);
         return out;
+    }
+
+    private static void observe(ResponseFormat format, IndexedEvent indexed) {
+        switch (indexed.event()) {
+            case GenerationEvent.Delta delta -> format.observe(indexed.index(), delta.text(), delta.tokenIds());
+            case GenerationEvent.Completed done -> format.observe(indexed.index(), done.text(), done.tokenIds());
+            default -> {
+            }
+        }
     }
 
     private ServerSentEvent<String> data(Object chunk) {

@@ -71,4 +71,9 @@ public interface SamplingRequest {
     default int choices() {
         return n() == null ? 1 : n();
     }
+
+    /** vLLM's extra for chat: variables for the chat template's render ({@code {"enable_thinking": false}}); null for none. */
+    default Map<String, Object> chatTemplateKwargs() {
+        return null;
+    }
 }

@@ -76,7 +76,8 @@ public final class PromptPreparer {
             }
             String text;
             try {
-                text = chat ? model.chatTemplate().get().render(request.messages(), true) : request.prompt();
+                text = chat ? model.chatTemplate().get().render(request.messages(), true,
+                        request.chatTemplateKwargs()) : request.prompt();
             } catch (ChatTemplate.RenderException e) {
                 return reject(ErrorInfo.invalidRequest(e.getMessage(), "messages"));
             }

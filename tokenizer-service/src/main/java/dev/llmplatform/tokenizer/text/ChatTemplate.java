@@ -86,7 +86,21 @@ public final class ChatTemplate {
 
     /** The conversation as text, ending with the assistant's header when {@code addGenerationPrompt}. */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return render(messages, addGenerationPrompt, null);
+    }
+
+    /**
+     * {@link #render(List, boolean)} with extra template variables, as Hugging Face's
+     * {@code apply_chat_template(**kwargs)} and vLLM's {@code chat_template_kwargs} pass them (e.g.
+     * {@code enable_thinking}); they cannot replace {@code messages}, {@code add_generation_prompt} or the tokens.
+     *
+     * @param kwargs variable name to JSON-like value (string, number, boolean, list, map), or null
+     */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, Object> kwargs) {
         Map<String, Object> bindings = new HashMap<>();
+        if (kwargs != null) {
+            bindings.putAll(kwargs);
+        }
         bindings.put("messages", messages.stream().map(ChatTemplate::asMap).toList());
         bindings.put("add_generation_prompt", addGenerationPrompt);
         // Unset tokens render as "" (Jinja's undefined), as in Hugging Face.

@@ -152,6 +152,19 @@ class ChatTemplateTest {
     }
 
     @Test
+    void shouldPassChatTemplateKwargsToTheTemplateSoQwen3WritesAnEmptyThinkBlockWhenThinkingIsDisabled() {
+        ChatTemplate qwen3 = new ChatTemplate(QWEN_3, null, "<|im_end|>");
+        List<ChatMessage> chat = List.of(new ChatMessage("user", "hi"));
+
+        assertThat(qwen3.render(chat, true, java.util.Map.of("enable_thinking", false)))
+                .isEqualTo("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n");
+        assertThat(qwen3.render(chat, true, java.util.Map.of("enable_thinking", true))).isEqualTo(qwen3.render(chat, true));
+        assertThat(qwen3.render(chat, true, null)).isEqualTo("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n");
+        assertThat(qwen3.render(chat, true, java.util.Map.of("messages", List.of(), "add_generation_prompt", false)))
+                .as("kwargs cannot replace the conversation").isEqualTo(qwen3.render(chat, true));
+    }
+
+    @Test
     void shouldOfferPythonsStringAndDictMethods() {
         String template = "{{ ' a b '.split()|join('|') }};{{ 'a,b,,c'.split(',')|join('|') }};{{ 'a,b,c'.split(',', 1)|join('|') }};"
                 + "{{ 'xxhixx'.strip('x') }};{{ '  hi'.lstrip() }}!;{{ 'hi!!'.rstrip('!') }};"
