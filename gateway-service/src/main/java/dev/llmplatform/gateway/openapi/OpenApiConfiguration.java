@@ -24,7 +24,9 @@ public class OpenApiConfiguration {
                                 `{"error":{"message","type","param","code"}}`. Streaming answers are server-sent \
                                 events: `data: {json}` lines ending with `data: [DONE]`. An API key \
                                 (`Authorization: Bearer <key>`) is needed only where the gateway enables keys \
-                                (`llm.gateway.security.enabled`).""")
+                                (`llm.gateway.security.enabled`). Anthropic's Messages routes (`/v1/messages…`) \
+                                answer in Anthropic's shapes instead, errors and named stream events included, and \
+                                also take the key as `x-api-key`.""")
                         .license(new License().name("Apache-2.0")))
                 .components(new Components().addSecuritySchemes(BEARER, new SecurityScheme()
                         .type(SecurityScheme.Type.HTTP).scheme("bearer")
