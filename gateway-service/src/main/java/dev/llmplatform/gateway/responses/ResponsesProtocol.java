@@ -207,13 +207,17 @@ public final class ResponsesProtocol {
                                 @JsonProperty("output_tokens_details") OutputTokensDetails outputTokensDetails,
                                 @JsonProperty("total_tokens") int totalTokens) {
         public static ResponseUsage of(int input, int output, int reasoning) {
-            return new ResponseUsage(input, new InputTokensDetails(0), output, new OutputTokensDetails(reasoning),
+            return new ResponseUsage(input, new InputTokensDetails(0, 0), output, new OutputTokensDetails(reasoning),
                     input + output);
         }
     }
 
-    /** @param cachedTokens always 0: the engine's prefix cache does not report its hits per request */
-    public record InputTokensDetails(@JsonProperty("cached_tokens") int cachedTokens) {
+    /**
+     * @param cachedTokens     always 0: the engine's prefix cache does not report its hits per request
+     * @param cacheWriteTokens always 0 (OpenAI's count of input tokens written to its prompt cache)
+     */
+    public record InputTokensDetails(@JsonProperty("cached_tokens") int cachedTokens,
+                                     @JsonProperty("cache_write_tokens") int cacheWriteTokens) {
     }
 
     public record OutputTokensDetails(@JsonProperty("reasoning_tokens") int reasoningTokens) {

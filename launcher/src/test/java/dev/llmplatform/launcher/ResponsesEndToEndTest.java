@@ -1,0 +1,158 @@
+package dev.llmplatform.launcher;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
+import com.openai.models.ResponseFormatJsonObject;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStatus;
+import com.openai.models.responses.ResponseStreamEvent;
+import com.openai.models.responses.ResponseTextConfig;
+import com.openai.models.responses.ResponseTextDeltaEvent;
+import dev.llmplatform.contracts.Messages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code /v1/responses} on the real platform (broker, four services, the default model), driven by
+ * the official OpenAI Java client's Responses API: whole, streamed, continued with
+ * {@code previous_response_id}, retrieved and deleted, and refused with OpenAI's 400.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResponsesEndToEndTest {
+
+    private static final String MODEL = CompletionContract.model();
+
+    private PlatformUnderTest platform;
+    private OpenAIClient openAi;
+
+    @BeforeAll
+    void start() {
+        platform = PlatformUnderTest.start(null, Map.of());
+        openAi = OpenAIOkHttpClient.builder().baseUrl(platform.baseUrl() + "/v1").apiKey("sk-any").build();
+    }
+
+    @AfterAll
+    void stop() {
+        if (openAi != null) {
+            openAi.close();
+        }
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void shouldStreamExactlyTheTextOfTheWholeResponseForTheSameSeed() {
+        ResponseCreateParams params = ResponseCreateParams.builder().model(MODEL)
+                .instructions("Answer briefly.").input("Tell me a story about a fox")
+                .maxOutputTokens(16L).temperature(0.9).topP(0.95)
+                .putAdditionalBodyProperty("seed", JsonValue.from(1234)).build();
+
+        Response whole = openAi.responses().create(params);
+        whole.validate();   // every field the client requires is there, with its type
+        String text = text(whole);
+        assertThat(whole.id()).startsWith("resp_");
+        assertThat(whole.status()).hasValueSatisfying(status ->
+                assertThat(status).isIn(ResponseStatus.COMPLETED, ResponseStatus.INCOMPLETE));
+        var usage = whole.usage().orElseThrow();
+        assertThat(usage.inputTokens()).isPositive();
+        assertThat(usage.outputTokens()).isBetween(1L, 16L);
+        assertThat(usage.totalTokens()).isEqualTo(usage.inputTokens() + usage.outputTokens());
+        assertThat(usage.outputTokensDetails().reasoningTokens()).isZero();
+
+        List<ResponseStreamEvent> events;
+        try (StreamResponse<ResponseStreamEvent> stream = openAi.responses().createStreaming(params)) {
+            events = stream.stream().toList();
+        }
+        events.forEach(ResponseStreamEvent::validate);
+        assertThat(events.getFirst().isCreated()).isTrue();
+        assertThat(events.get(1).isInProgress()).isTrue();
+        ResponseStreamEvent last = events.getLast();
+        assertThat(last.isCompleted() || last.isIncomplete()).as("ends completed or incomplete").isTrue();
+        String streamed = events.stream().flatMap(e -> e.outputTextDelta().stream())
+                .map(ResponseTextDeltaEvent::delta).collect(Collectors.joining());
+        assertThat(streamed).as("same seed: the stream writes what the whole response wrote").isEqualTo(text);
+        Response finished = last.isCompleted() ? last.asCompleted().response() : last.asIncomplete().response();
+        assertThat(text(finished)).isEqualTo(text);
+        assertThat(finished.usage().orElseThrow().outputTokens()).isEqualTo(usage.outputTokens());
+        assertThat(events.stream().map(ResponsesEndToEndTest::sequenceNumber).toList())
+                .isEqualTo(java.util.stream.LongStream.range(0, events.size()).boxed().toList());
+    }
+
+    @Test
+    void shouldContinueAStoredResponseAsTheChatOfItsConversationWouldAndForgetItOnDelete() {
+        Response first = openAi.responses().create(ResponseCreateParams.builder().model(MODEL)
+                .input("Once upon a time").maxOutputTokens(8L).temperature(0.0).build());
+        String firstText = text(first);
+
+        Response followUp = openAi.responses().create(ResponseCreateParams.builder().model(MODEL)
+                .previousResponseId(first.id()).input("What happened next?").maxOutputTokens(8L).temperature(0.0).build());
+        assertThat(followUp.previousResponseId()).hasValue(first.id());
+
+        // The same conversation as a chat completion: the same prompt, so the same greedy answer.
+        ChatCompletion chat = openAi.chat().completions().create(ChatCompletionCreateParams.builder().model(MODEL)
+                .addUserMessage("Once upon a time").addAssistantMessage(firstText)
+                .addUserMessage("What happened next?").maxCompletionTokens(8L).temperature(0.0).build());
+        assertThat(followUp.usage().orElseThrow().inputTokens())
+                .isEqualTo(chat.usage().orElseThrow().promptTokens());
+        assertThat(text(followUp)).isEqualTo(chat.choices().getFirst().message().content().orElseThrow());
+
+        Response retrieved = openAi.responses().retrieve(followUp.id());
+        assertThat(retrieved.id()).isEqualTo(followUp.id());
+        assertThat(text(retrieved)).isEqualTo(text(followUp));
+        openAi.responses().delete(followUp.id());
+        assertThatThrownBy(() -> openAi.responses().retrieve(followUp.id())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void shouldRefuseWhatIsNotSupportedYetWithA400NamingTheParameter() {
+        assertThatThrownBy(() -> openAi.responses().create(ResponseCreateParams.builder().model(MODEL).input("Hi")
+                .text(ResponseTextConfig.builder().format(ResponseFormatJsonObject.builder().build()).build()).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.param()).hasValue("text.format");
+                    assertThat(e.getMessage()).contains("not supported yet");
+                });
+
+        HttpResponse<String> tools = platform.post("/v1/responses", """
+                {"model":"%s","input":"Hi","tools":[{"type":"web_search"}]}""".formatted(MODEL));
+        assertThat(tools.statusCode()).isEqualTo(400);
+        JsonNode error = Messages.mapper().readTree(tools.body()).get("error");
+        assertThat(error.get("param").asString()).isEqualTo("tools");
+        assertThat(error.get("message").asString()).contains("web_search");
+
+        HttpResponse<String> unknown = platform.post("/v1/responses", """
+                {"model":"%s","input":"Hi","frobnicate":true}""".formatted(MODEL));
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(Messages.mapper().readTree(unknown.body()).at("/error/param").asString()).isEqualTo("frobnicate");
+    }
+
+    private static String text(Response response) {
+        return response.output().stream().flatMap(item -> item.message().stream())
+                .flatMap(message -> message.content().stream()).flatMap(content -> content.outputText().stream())
+                .map(text -> text.text()).collect(Collectors.joining());
+    }
+
+    private static long sequenceNumber(ResponseStreamEvent event) {
+        Map<?, ?> fields = event._json().orElseThrow().convert(Map.class);
+        return ((Number) fields.get("sequence_number")).longValue();
+    }
+}
