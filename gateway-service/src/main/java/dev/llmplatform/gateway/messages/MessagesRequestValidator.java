@@ -13,6 +13,7 @@ import dev.llmplatform.gateway.serving.SamplingValidator;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,6 +25,8 @@ import java.util.Set;
 final class MessagesRequestValidator {
 
     private static final Set<String> THINKING_TYPES = Set.of("enabled", "disabled");
+    /** The chat-template variable thinking models (Qwen3) read, as vLLM's {@code chat_template_kwargs} pass it. */
+    static final String ENABLE_THINKING = "enable_thinking";
 
     private final SamplingValidator sampling;
 
@@ -32,7 +35,8 @@ final class MessagesRequestValidator {
     }
 
     /**
-     * @param showThinking false when the request disabled thinking: a reasoning model's thinking is left out
+     * @param showThinking false when the request disabled thinking: the template is asked not to think
+     *                     ({@code enable_thinking: false}) and any thinking is left out of the answer
      */
     record Validated(GenerationInput input, int maxTokens, boolean showThinking) {
         RegisteredModel model() {
@@ -69,7 +73,8 @@ final class MessagesRequestValidator {
         boolean showThinking = checkThinking(request.thinking());
         MessagesSampling surface = new MessagesSampling(request.model(), request.maxTokens(), request.temperature(),
                 request.topP(), request.topK(), request.stopSequences(), request.stream(),
-                metadata == null ? null : metadata.userId());
+                metadata == null ? null : metadata.userId(),
+                showThinking ? null : Map.of(ENABLE_THINKING, false));
         RegisteredModel model = sampling.validate(surface);
         return new Validated(GenerationInput.ofMessages(surface, model, conversation, null), request.maxTokens(),
                 showThinking);

@@ -11,9 +11,13 @@ import java.util.Map;
  * A Messages request seen as the sampling surface chat completions share ({@link SamplingRequest}), so it
  * takes the chat path: {@code stop_sequences} as {@code stop}, {@code metadata.user_id} as {@code user}; what
  * Anthropic's API does not have (penalties, seed, {@code n}, logit bias) is left out.
+ *
+ * @param chatTemplateKwargs {@code {"enable_thinking": false}} when the request disabled thinking (Qwen3's
+ *                           template then writes an empty think block), else null
  */
 record MessagesSampling(String model, Integer requestedMaxTokens, Double temperature, Double topP, Integer topK,
-                        List<String> stop, Boolean stream, String user) implements SamplingRequest {
+                        List<String> stop, Boolean stream, String user, Map<String, Object> chatTemplateKwargs)
+        implements SamplingRequest {
 
     @Override
     public Double minP() {

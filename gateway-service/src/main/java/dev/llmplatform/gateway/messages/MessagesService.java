@@ -58,7 +58,7 @@ public class MessagesService {
             Generation generation = serving.start(valid.input(), ID_PREFIX, timeoutHeader);
             // The template is rendered by the tokenizer, so whether it opened a think block is not known here;
             // the parsers' default (qwen3: the model opens it; deepseek_r1: always inside it) applies, as for chat.
-            ReasoningSplitter splitter = ReasoningParsers.create(reasoningParser(valid), false);
+            ReasoningSplitter splitter = ReasoningParsers.create(valid.model().reasoningParser(), false);
             if (!request.isStream()) {
                 return WholeMessage.of(generation.events(), generation.id(), valid.maxTokens(), splitter,
                         valid.showThinking()).map(ResponseEntity::ok);
@@ -73,11 +73,6 @@ public class MessagesService {
             });
             return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(events));
         });
-    }
-
-    /** The model's reasoning parser: none until the registry names one per model. */
-    private static String reasoningParser(Validated valid) {
-        return null;
     }
 
     public Mono<CountTokensResponse> countTokens(CountTokensRequest request, String timeoutHeader) {
