@@ -7,6 +7,7 @@ import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -67,8 +68,11 @@ public record GatewayProperties(
      *                     off in the one-command mode
      * @param apiKeyHashes lowercase hex SHA-256 of each accepted key, so the configuration never holds a
      *                     key itself: {@code printf %s "$KEY" | sha256sum}
+     * @param keyPriorities per key hash, its own default priority and floor ({@code key-priorities.<hash>.default-priority},
+     *                     {@code .floor}); what a key leaves out comes from {@code llm.gateway.limits.priority}
      */
-    public record Security(@DefaultValue("false") boolean enabled, List<String> apiKeyHashes) {
+    public record Security(@DefaultValue("false") boolean enabled, List<String> apiKeyHashes,
+                           Map<String, PriorityLimits> keyPriorities) {
 
         public Security {
             apiKeyHashes = apiKeyHashes == null ? List.of()
@@ -85,6 +89,18 @@ public record GatewayProperties(
                 throw new IllegalArgumentException("llm.gateway.security.enabled is true but"
                         + " llm.gateway.security.api-key-hashes is empty: no request could ever pass");
             }
+            Map<String, PriorityLimits> byHash = new HashMap<>();
+            if (keyPriorities != null) {
+                keyPriorities.forEach((hash, limits) -> {
+                    String h = hash.strip().toLowerCase(Locale.ROOT);
+                    if (h.length() != 64 || !h.chars().allMatch(HexFormat::isHexDigit)) {
+                        throw new IllegalArgumentException("llm.gateway.security.key-priorities must be keyed by SHA-256"
+                                + " hashes (64 hex digits), got a key of " + h.length() + " characters");
+                    }
+                    byHash.put(h, limits);
+                });
+            }
+            keyPriorities = Map.copyOf(byHash);
         }
     }
 
@@ -94,12 +110,16 @@ public record GatewayProperties(
      * @param maxBodySize             largest request body accepted (413 beyond)
      * @param maxInFlightGenerations  generations this instance serves at once; one more gets a 503 at once
      *                                instead of waiting in a queue
+     * @param priority                a generation's scheduling priority when its request names none
+     *                                ({@code priority.default-priority}, 0) and the most urgent value a request may
+     *                                name ({@code priority.floor}; none by default); per key in {@code security.key-priorities}
      */
     public record Limits(
             @DefaultValue("0") long requestsPerMinute,
             @DefaultValue("0") long tokensPerMinute,
             @DefaultValue("1MB") DataSize maxBodySize,
-            @DefaultValue("256") int maxInFlightGenerations) {
+            @DefaultValue("256") int maxInFlightGenerations,
+            @DefaultValue PriorityLimits priority) {
 
         public Limits {
             if (requestsPerMinute < 0 || tokensPerMinute < 0) {
@@ -111,7 +131,21 @@ public record GatewayProperties(
             if (maxInFlightGenerations <= 0) {
                 throw new IllegalArgumentException("llm.gateway.limits.max-in-flight-generations must be > 0");
             }
+            priority = priority == null ? new PriorityLimits(0, null) : priority;
+            if (priority.defaultPriority() == null) {
+                priority = new PriorityLimits(0, priority.floor());
+            }
         }
+    }
+
+    /**
+     * Scheduling priority (vLLM's convention: lower is served first).
+     *
+     * @param defaultPriority what a request that names no {@code priority} gets (null: inherited)
+     * @param floor           the lowest (most urgent) value a request may name, else a 400; null: no floor
+     *                        (inherited, for a key). A default below the floor is raised to it
+     */
+    public record PriorityLimits(Integer defaultPriority, Integer floor) {
     }
 
     /**
@@ -121,11 +155,14 @@ public record GatewayProperties(
      * @param maxLines    lines one batch may hold
      * @param maxBatches  batches kept; the oldest finished one is forgotten to make room, and a new
      *                    batch is refused (429) while this many are still running
+     * @param priority    scheduling priority of a line that names none (or its key's default, if less urgent):
+     *                    behind interactive requests (0), as a Kafka-native batch request's default
      */
     public record Batches(
             @DefaultValue("8") int concurrency,
             @DefaultValue("5000") int maxLines,
-            @DefaultValue("20") int maxBatches) {
+            @DefaultValue("20") int maxBatches,
+            @DefaultValue("10") int priority) {
 
         public Batches {
             if (concurrency <= 0 || maxLines <= 0 || maxBatches <= 0) {

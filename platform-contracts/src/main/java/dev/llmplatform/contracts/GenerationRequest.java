@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param chatTemplateKwargs extra variables for the chat template's render, with {@code messages}
  *                        (vLLM's {@code chat_template_kwargs}, e.g. {@code {"enable_thinking": false}}); null for
  *                        none. Added without a version bump: an older sender leaves it out, an older reader ignores it
+ * @param priority        lower is served first (vLLM's convention: HTTP requests default to 0); left out (null),
+ *                        {@value #BATCH_PRIORITY}, so a batch producer that names none queues behind interactive
+ *                        traffic. Added without a version bump, as {@code chatTemplateKwargs}
  */
 public record GenerationRequest(
         int schemaVersion,
@@ -34,9 +37,12 @@ public record GenerationRequest(
         long deadlineEpochMs,
         Integer promptLogprobs,
         List<Integer> promptTokenIds,
-        Map<String, Object> chatTemplateKwargs) implements Versioned {
+        Map<String, Object> chatTemplateKwargs,
+        Integer priority) implements Versioned {
 
     public static final int CURRENT_VERSION = 1;
+    /** The priority of a request that names none: a Kafka-native batch job's, behind HTTP's default 0. */
+    public static final int BATCH_PRIORITY = 10;
 
     public GenerationRequest {
         Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationRequest");
@@ -56,6 +62,16 @@ public record GenerationRequest(
         // JSON values may be null, which Map.copyOf refuses.
         chatTemplateKwargs = chatTemplateKwargs == null || chatTemplateKwargs.isEmpty() ? null
                 : Collections.unmodifiableMap(new LinkedHashMap<>(chatTemplateKwargs));
+        priority = priority == null ? BATCH_PRIORITY : priority;
+    }
+
+    /** At the batch priority, {@value #BATCH_PRIORITY}. */
+    public GenerationRequest(int schemaVersion, String requestId, String model, String prompt, List<ChatMessage> messages,
+                             int maxTokens, SamplingParams sampling, List<String> stop, boolean stream, ReplyTo replyTo,
+                             long createdEpochMs, long deadlineEpochMs, Integer promptLogprobs,
+                             List<Integer> promptTokenIds, Map<String, Object> chatTemplateKwargs) {
+        this(schemaVersion, requestId, model, prompt, messages, maxTokens, sampling, stop, stream, replyTo,
+                createdEpochMs, deadlineEpochMs, promptLogprobs, promptTokenIds, chatTemplateKwargs, null);
     }
 
     /** A request whose chat template (if any) gets no extra variables. */
@@ -64,7 +80,7 @@ public record GenerationRequest(
                              long createdEpochMs, long deadlineEpochMs, Integer promptLogprobs,
                              List<Integer> promptTokenIds) {
         this(schemaVersion, requestId, model, prompt, messages, maxTokens, sampling, stop, stream, replyTo,
-                createdEpochMs, deadlineEpochMs, promptLogprobs, promptTokenIds, null);
+                createdEpochMs, deadlineEpochMs, promptLogprobs, promptTokenIds, null, null);
     }
 
     /** A request with a text prompt or messages. */
@@ -72,6 +88,6 @@ public record GenerationRequest(
                              int maxTokens, SamplingParams sampling, List<String> stop, boolean stream, ReplyTo replyTo,
                              long createdEpochMs, long deadlineEpochMs, Integer promptLogprobs) {
         this(schemaVersion, requestId, model, prompt, messages, maxTokens, sampling, stop, stream, replyTo,
-                createdEpochMs, deadlineEpochMs, promptLogprobs, null, null);
+                createdEpochMs, deadlineEpochMs, promptLogprobs, null, null, null);
     }
 }

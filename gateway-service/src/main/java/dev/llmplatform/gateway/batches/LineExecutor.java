@@ -10,6 +10,7 @@ import dev.llmplatform.gateway.completions.CompletionsService;
 import dev.llmplatform.gateway.error.ApiErrorBody;
 import dev.llmplatform.gateway.error.ApiErrors;
 import dev.llmplatform.gateway.error.ApiException;
+import dev.llmplatform.gateway.security.PriorityPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -25,7 +26,8 @@ import java.time.Duration;
 /**
  * Runs one batch line through the endpoint it names, exactly as an HTTP call to it would run:
  * the body bound to the endpoint's request record, its validator, admission and limits, the
- * Kafka generation path, its renderer. Never fails: every outcome is a result line.
+ * Kafka generation path, its renderer, at the batch priority ({@link PriorityPolicy}) unless the line names
+ * one. Never fails: every outcome is a result line.
  */
 final class LineExecutor {
 
@@ -50,6 +52,7 @@ final class LineExecutor {
             return Mono.just(refused(line, line.error()));
         }
         return Mono.defer(() -> call(line))
+                .contextWrite(context -> context.put(PriorityPolicy.BATCH_CONTEXT_KEY, Boolean.TRUE))
                 .retryWhen(Retry.fixedDelay(BUSY_RETRIES, busyRetryDelay)
                         .filter(LineExecutor::isBusy)
                         .onRetryExhaustedThrow((spec, signal) -> signal.failure()))

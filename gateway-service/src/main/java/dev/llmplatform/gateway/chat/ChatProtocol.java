@@ -33,6 +33,7 @@ public final class ChatProtocol {
      * @param topLogprobs         alternatives per token, 0..20 (needs {@code logprobs: true})
      * @param chatTemplateKwargs  vLLM's: extra variables for the model's chat template, e.g.
      *                            {@code {"enable_thinking": false}} for Qwen3
+     * @param priority            vLLM's: scheduling priority, lower served first (default 0, or the API key's)
      */
     public record ChatRequest(
             String model,
@@ -58,6 +59,7 @@ public final class ChatProtocol {
             @JsonProperty("min_tokens") Integer minTokens,
             @JsonProperty("ignore_eos") Boolean ignoreEos,
             @JsonProperty("chat_template_kwargs") Map<String, Object> chatTemplateKwargs,
+            Integer priority,
             @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) implements SamplingRequest {
 
         @Override

@@ -30,6 +30,7 @@ public final class CompletionsProtocol {
      *
      * @param logprobs top alternatives per token, 0..5; null for no logprobs
      * @param echo     prepend the prompt to the completion; with {@code logprobs}, its tokens' logprobs come first too
+     * @param priority vLLM's: scheduling priority, lower served first (default 0, or the API key's)
      */
     public record CompletionRequest(
             String model,
@@ -53,6 +54,7 @@ public final class CompletionsProtocol {
             String user,
             @JsonProperty("min_tokens") Integer minTokens,
             @JsonProperty("ignore_eos") Boolean ignoreEos,
+            Integer priority,
             @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) implements SamplingRequest {
 
         @Override

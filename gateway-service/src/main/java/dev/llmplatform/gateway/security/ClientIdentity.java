@@ -16,9 +16,11 @@ public record ClientIdentity(String id) {
 
     public static final String ATTRIBUTE = ClientIdentity.class.getName();
     public static final ClientIdentity UNKNOWN = new ClientIdentity("unknown");
+    /** What precedes the key's hash in {@link #id()}. */
+    public static final String KEY_PREFIX = "key:";
 
     public static ClientIdentity ofKeyHash(String sha256Hex) {
-        return new ClientIdentity("key:" + sha256Hex);
+        return new ClientIdentity(KEY_PREFIX + sha256Hex);
     }
 
     public static ClientIdentity ofAddress(ServerWebExchange exchange) {

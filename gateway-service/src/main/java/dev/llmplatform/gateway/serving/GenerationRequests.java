@@ -30,8 +30,9 @@ final class GenerationRequests {
         this.maxTokensDefault = maxTokensDefault;
     }
 
+    /** @param priority the scheduling priority every choice gets, resolved for the client already */
     List<GenerationRequest> create(GenerationInput input, ResponseId id, ReplyTo replyTo, long nowEpochMs,
-                                   long deadlineEpochMs) {
+                                   long deadlineEpochMs, int priority) {
         SamplingRequest r = input.request();
         RegisteredModel model = input.model();
         int maxTokens = r.requestedMaxTokens() != null ? r.requestedMaxTokens() : maxTokensDefault;
@@ -50,7 +51,7 @@ final class GenerationRequests {
                     sampling(r, model.defaults(), seed, input.topLogprobs()),
                     r.stop() == null ? List.of() : r.stop(), r.isStream(), replyTo, nowEpochMs, deadlineEpochMs,
                     input.promptLogprobs(), prompt == null ? null : prompt.tokenIds(),
-                    input.messages() == null ? null : r.chatTemplateKwargs()));
+                    input.messages() == null ? null : r.chatTemplateKwargs(), priority));
         }
         return requests;
     }

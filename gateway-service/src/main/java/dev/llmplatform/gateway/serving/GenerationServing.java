@@ -5,6 +5,7 @@ import dev.llmplatform.gateway.GatewayProperties;
 import dev.llmplatform.gateway.generation.GenerationClient;
 import dev.llmplatform.gateway.limits.GenerationAdmission;
 import dev.llmplatform.gateway.security.ApiKeys;
+import dev.llmplatform.gateway.security.PriorityPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
@@ -33,14 +34,16 @@ public class GenerationServing {
     private final GenerationClient generation;
     private final GenerationAdmission admission;
     private final GenerationRequests requests;
+    private final PriorityPolicy priorities;
     private final ResponseRenderer renderer;
     private final Duration maxTimeout;
     private final InstantSource clock = InstantSource.system();
 
     public GenerationServing(GenerationClient generation, GenerationAdmission admission, GatewayProperties properties,
-                             JsonMapper json) {
+                             JsonMapper json, PriorityPolicy priorities) {
         this.generation = generation;
         this.admission = admission;
+        this.priorities = priorities;
         this.requests = new GenerationRequests(properties.maxTokensDefault());
         this.renderer = new ResponseRenderer(json);
         this.maxTimeout = properties.requestTimeout();
@@ -81,12 +84,18 @@ public class GenerationServing {
             // Who asked, for abuse tracing, without writing the end user's identifier into the logs.
             log.debug("{} for user {}", id.id(), ApiKeys.hash(request.user()).substring(0, 12));
         }
-        List<GenerationRequest> published = requests.create(input, id, generation.replyTo(), now, now + timeout.toMillis());
-        int choices = published.size();
-        // Admitted (in-flight slots, token budget) only when the events are subscribed, i.e. about to be published.
-        Flux<IndexedEvent> events = admission.admit(published, Flux.merge(IntStream.range(0, choices)
-                .mapToObj(i -> generation.generate(published.get(i)).map(event -> new IndexedEvent(i, event)))
-                .toList()));
+        int choices = input.inputCount() * request.choices();
+        // Built when the events are subscribed, where the client (its key's priority limits) is known; admitted
+        // (in-flight slots, token budget) then too, i.e. just before they are published. A priority below the
+        // key's floor fails the events with a 400, before anything is published.
+        Flux<IndexedEvent> events = Flux.deferContextual(context -> {
+            int priority = priorities.resolve(request.priority(), context);
+            List<GenerationRequest> published = requests.create(input, id, generation.replyTo(), now,
+                    now + timeout.toMillis(), priority);
+            return admission.admit(published, Flux.merge(IntStream.range(0, published.size())
+                    .mapToObj(i -> generation.generate(published.get(i)).map(event -> new IndexedEvent(i, event)))
+                    .toList()));
+        });
         return new Generation(id, choices, events);
     }
 }

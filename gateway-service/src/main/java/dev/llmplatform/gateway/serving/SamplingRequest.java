@@ -72,6 +72,14 @@ public interface SamplingRequest {
         return n() == null ? 1 : n();
     }
 
+    /**
+     * vLLM's extra: scheduling priority, lower served first; null leaves it to the key's (or the gateway's)
+     * default. An endpoint whose request has no such field (or maps another API's) overrides this to pass one.
+     */
+    default Integer priority() {
+        return null;
+    }
+
     /** vLLM's extra for chat: variables for the chat template's render ({@code {"enable_thinking": false}}); null for none. */
     default Map<String, Object> chatTemplateKwargs() {
         return null;

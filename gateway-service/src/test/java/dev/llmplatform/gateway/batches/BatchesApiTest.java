@@ -1,5 +1,6 @@
 package dev.llmplatform.gateway.batches;
 
+import dev.llmplatform.contracts.GenerationRequest;
 import dev.llmplatform.gateway.limits.GenerationAdmission;
 import dev.llmplatform.gateway.support.ScriptedGenerationClient;
 import dev.llmplatform.gateway.support.SliceTestBackend;
@@ -21,6 +22,7 @@ import java.util.stream.IntStream;
 
 import static dev.llmplatform.gateway.support.SliceTestBackend.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /** {@code /v1/batches} over the scripted back end: lines run through the real endpoints' services. */
@@ -89,6 +91,21 @@ class BatchesApiTest {
         assertThat(out.get(6).at("/response/body/error/param").asString()).isEqualTo("url");
         // Only lines that passed their endpoint's validation were published.
         assertThat(backend.requests()).hasSize(3);
+    }
+
+    @Test
+    void shouldRunLinesAtTheBatchPriorityUnlessALineNamesOne() {
+        String upload = String.join("\n",
+                line("default", "/v1/completions", "{\"model\":\"%s\",\"prompt\":\"Say hello\",\"max_tokens\":5}"),
+                line("named", "/v1/chat/completions",
+                        "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"priority\":3}")) + "\n";
+
+        JsonNode created = upload(upload, BatchesController.JSONL).expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        awaitStatus(created.get("id").asString(), "completed");
+
+        assertThat(backend.requests()).extracting(r -> r.messages() == null ? "default" : "named", GenerationRequest::priority)
+                .containsExactlyInAnyOrder(tuple("default", 10), tuple("named", 3));
     }
 
     @Test

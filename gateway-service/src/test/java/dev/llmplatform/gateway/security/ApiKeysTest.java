@@ -30,11 +30,11 @@ class ApiKeysTest {
 
     @Test
     void shouldRefuseSettingsThatLockEveryoneOutOrHoldAKey() {
-        assertThatThrownBy(() -> new Security(true, List.of()))
+        assertThatThrownBy(() -> new Security(true, List.of(), null))
                 .hasMessageContaining("api-key-hashes is empty");
-        assertThatThrownBy(() -> new Security(false, List.of("sk-a-real-key-pasted-by-mistake")))
+        assertThatThrownBy(() -> new Security(false, List.of("sk-a-real-key-pasted-by-mistake"), null))
                 .hasMessageContaining("64 hex digits")
                 .message().doesNotContain("pasted");
-        assertThat(new Security(false, null).apiKeyHashes()).isEmpty();
+        assertThat(new Security(false, null, null).apiKeyHashes()).isEmpty();
     }
 }

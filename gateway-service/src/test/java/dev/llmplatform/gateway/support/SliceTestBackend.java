@@ -8,6 +8,7 @@ import dev.llmplatform.gateway.tokenize.TokenizeService;
 import dev.llmplatform.gateway.limits.GenerationAdmission;
 import dev.llmplatform.gateway.models.ModelRegistry;
 import dev.llmplatform.gateway.models.RegisteredModel;
+import dev.llmplatform.gateway.security.PriorityPolicy;
 import dev.llmplatform.model.GenerationDefaults;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -18,12 +19,12 @@ import org.springframework.context.annotation.Import;
  * What a {@code @WebFluxTest} of the gateway needs beside its controllers: the completions, chat
  * and tokenize services, a registry with a small decoder ({@value #MODEL}, context 64, generation defaults
  * temperature 0.7 and top_k 40) and an encoder ({@value #ENCODER}), the scripted back end and the
- * generation admission (limits from the test's properties).
+ * generation admission and the priority policy (limits from the test's properties).
  */
 @TestConfiguration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GatewayProperties.class)
 @Import({GenerationServing.class, CompletionsService.class, ChatService.class, TokenizeService.class,
-        GenerationAdmission.class})
+        GenerationAdmission.class, PriorityPolicy.class})
 public class SliceTestBackend {
 
     public static final String MODEL = "tiny-llama";

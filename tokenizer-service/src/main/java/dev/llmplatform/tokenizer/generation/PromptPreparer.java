@@ -100,7 +100,7 @@ public final class PromptPreparer {
                 model.name(), model.version(), Arrays.stream(promptIds).boxed().toList(),
                 Math.min(request.maxTokens(), context - promptIds.length), request.sampling(),
                 model.stopTokenIds(chat), request.deadlineEpochMs(), request.createdEpochMs(), decode,
-                request.promptLogprobs()));
+                request.promptLogprobs(), request.priority()));
     }
 
     private static Outcome reject(ErrorInfo error) {
