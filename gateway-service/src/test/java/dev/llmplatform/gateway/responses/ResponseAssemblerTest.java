@@ -1,0 +1,119 @@
+package dev.llmplatform.gateway.responses;
+
+import dev.llmplatform.contracts.FinishReason;
+import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.Usage;
+import dev.llmplatform.gateway.responses.ResponsesEvents.ItemEvent;
+import dev.llmplatform.gateway.responses.ResponsesEvents.ResponseEvent;
+import dev.llmplatform.gateway.responses.ResponsesEvents.StreamEvent;
+import dev.llmplatform.gateway.responses.ResponsesEvents.TextDelta;
+import dev.llmplatform.gateway.responses.ResponsesProtocol.MessageItem;
+import dev.llmplatform.gateway.responses.ResponsesProtocol.ReasoningConfig;
+import dev.llmplatform.gateway.responses.ResponsesProtocol.ReasoningItem;
+import dev.llmplatform.gateway.responses.ResponsesProtocol.ResponseBody;
+import dev.llmplatform.gateway.responses.ResponsesProtocol.TextBody;
+import dev.llmplatform.gateway.support.Replies;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The response and its stream events, from generation events: finish reasons, and reasoning before the answer. */
+class ResponseAssemblerTest {
+
+    static final String ID = "resp_abc";
+
+    @Test
+    void shouldCompleteOnAStopAndEndTheStreamWithResponseCompleted() {
+        ResponseAssembler assembler = new ResponseAssembler(template(), false, OutputSplitter.answerOnly());
+        List<StreamEvent> events = new ArrayList<>(assembler.open());
+        events.addAll(assembler.accept(Replies.delta(ID, "Hi", 1)));
+        events.addAll(assembler.accept(Replies.completed(ID, "!", FinishReason.STOP, new Usage(4, 2))));
+
+        ResponseBody result = assembler.result();
+        assertThat(result.status()).isEqualTo("completed");
+        assertThat(result.incompleteDetails()).isNull();
+        assertThat(((MessageItem) result.output().getFirst()).status()).isEqualTo("completed");
+        assertThat(((MessageItem) result.output().getFirst()).content().getFirst().text()).isEqualTo("Hi!");
+        assertThat(result.usage().totalTokens()).isEqualTo(6);
+        assertThat(events.getLast()).isEqualTo(new ResponseEvent(ResponsesEvents.COMPLETED, events.size() - 1, result));
+    }
+
+    @Test
+    void shouldPutReasoningInItsOwnItemBeforeTheMessageAndCountItsTokens() {
+        ResponseAssembler assembler = new ResponseAssembler(template(), false, new ThinkTags());
+        List<StreamEvent> events = new ArrayList<>(assembler.open());
+        assertThat(events).hasSize(2);   // the message waits: a thinking model may reason first
+        events.addAll(assembler.accept(Replies.delta(ID, "<think>Hmm", 1, 2)));
+        events.addAll(assembler.accept(Replies.delta(ID, ", ok.", 3)));
+        events.addAll(assembler.accept(Replies.delta(ID, "</think>", 4)));
+        events.addAll(assembler.accept(Replies.delta(ID, "Yes.", 5)));
+        events.addAll(assembler.accept(Replies.completed(ID, "", FinishReason.STOP, new Usage(3, 6))));
+
+        ResponseBody result = assembler.result();
+        ReasoningItem reasoning = (ReasoningItem) result.output().get(0);
+        MessageItem message = (MessageItem) result.output().get(1);
+        assertThat(reasoning.id()).isEqualTo("rs_abc");
+        assertThat(reasoning.content().getFirst().text()).isEqualTo("Hmm, ok.");
+        assertThat(message.id()).isEqualTo("msg_abc");
+        assertThat(message.content().getFirst().text()).isEqualTo("Yes.");
+        assertThat(result.usage().outputTokensDetails().reasoningTokens()).isEqualTo(4);
+        assertThat(events.stream().map(StreamEvent::type)).containsExactly("response.created", "response.in_progress",
+                "response.output_item.added", "response.content_part.added", "response.reasoning_text.delta",
+                "response.reasoning_text.delta", "response.reasoning_text.done", "response.content_part.done",
+                "response.output_item.done", "response.output_item.added", "response.content_part.added",
+                "response.output_text.delta", "response.output_text.done", "response.content_part.done",
+                "response.output_item.done", "response.completed");
+        assertThat(((ItemEvent) events.get(2)).outputIndex()).isZero();
+        assertThat(((ItemEvent) events.get(9)).outputIndex()).isEqualTo(1);
+        assertThat(((TextDelta) events.get(11)).outputIndex()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStillHaveAnEmptyMessageWhenTheModelSaidNothing() {
+        ResponseAssembler assembler = new ResponseAssembler(template(), false, OutputSplitter.answerOnly());
+        assembler.open();
+        assembler.accept(new GenerationEvent.Completed(GenerationEvent.CURRENT_VERSION, ID, "", List.of(0), null,
+                FinishReason.STOP, new Usage(3, 1), null, null));
+
+        assertThat(assembler.result().output()).hasSize(1);
+        assertThat(((MessageItem) assembler.result().output().getFirst()).content().getFirst().text()).isEmpty();
+    }
+
+    /** A minimal {@code <think>} splitter for this test: whole tags within one delta only. */
+    static final class ThinkTags implements OutputSplitter {
+        private boolean thinking;
+
+        @Override
+        public Part accept(String delta) {
+            if (delta.startsWith("<think>")) {
+                thinking = true;
+                return new Part(delta.substring("<think>".length()), "");
+            }
+            if (delta.equals("</think>")) {
+                thinking = false;
+                return Part.NONE;
+            }
+            return thinking ? new Part(delta, "") : new Part("", delta);
+        }
+
+        @Override
+        public Part finish() {
+            return Part.NONE;
+        }
+
+        @Override
+        public boolean mayReason() {
+            return true;
+        }
+    }
+
+    static ResponseBody template() {
+        return new ResponseBody(ID, "response", 1, "in_progress", null, null, null, null, "m", List.of(), true, null,
+                new ReasoningConfig(null, null), true, null, TextBody.PLAIN, "auto", List.of(), null, null, "disabled",
+                null, null, Map.of());
+    }
+}

@@ -1,0 +1,80 @@
+package dev.llmplatform.gateway.responses;
+
+import dev.llmplatform.gateway.support.ScriptedGenerationClient;
+import dev.llmplatform.gateway.support.SliceTestBackend;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+import static dev.llmplatform.gateway.support.SliceTestBackend.MODEL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code /v1/responses} refuses, with OpenAI's 400 naming the parameter and before anything is
+ * published, what is malformed and what the platform does not do yet.
+ */
+@WebFluxTest(controllers = ResponsesController.class, properties = "spring.config.name=gateway")
+@Import({SliceTestBackend.class, ResponsesService.class})
+class ResponsesValidationTest {
+
+    @Autowired
+    WebTestClient http;
+
+    @Autowired
+    ScriptedGenerationClient backend;
+
+    @BeforeEach
+    void forgetRequests() {
+        backend.clear();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            no input                 | {}                                                                  | input                        | input
+            empty input list         | {"input":[]}                                                        | input                        | non-empty
+            unknown parameter        | {"input":"Hi","frobnicate":1}                                       | frobnicate                   | Unrecognized request argument supplied: frobnicate
+            stream_options           | {"input":"Hi","stream":true,"stream_options":{}}                    | stream_options               | stream_options
+            a function call item     | {"input":[{"type":"function_call","call_id":"c","name":"f","arguments":"{}"}]} | input[0].type | not supported yet
+            an unknown item field    | {"input":[{"role":"user","content":"Hi","name":"bob"}]}             | input[0].name                | input[0].name
+            a tool role              | {"input":[{"role":"tool","content":"42"}]}                          | input[0].role                | 'tool'
+            an image part            | {"input":[{"role":"user","content":[{"type":"input_image","image_url":"http://x/y.png"}]}]} | input[0].content[0].type | not supported yet
+            a file part              | {"input":[{"role":"user","content":[{"type":"input_file","file_id":"f"}]}]} | input[0].content[0].type | no images, files or audio
+            output_text from a user  | {"input":[{"role":"user","content":[{"type":"output_text","text":"x"}]}]} | input[0].content[0].type | only input_text
+            a function tool          | {"input":"Hi","tools":[{"type":"function","name":"f","parameters":{}}]} | tools                    | 'function'
+            the web_search tool      | {"input":"Hi","tools":[{"type":"web_search"}]}                      | tools                        | web_search
+            the file_search tool     | {"input":"Hi","tools":[{"type":"file_search","vector_store_ids":["v"]}]} | tools                   | file_search
+            a forced tool choice     | {"input":"Hi","tool_choice":"required"}                             | tool_choice                  | tool_choice
+            background mode          | {"input":"Hi","background":true}                                    | background                   | not supported yet
+            reasoning effort         | {"input":"Hi","reasoning":{"effort":"high"}}                        | reasoning                    | not supported yet
+            automatic truncation     | {"input":"Hi","truncation":"auto"}                                  | truncation                   | not supported yet
+            json_schema output       | {"input":"Hi","text":{"format":{"type":"json_schema","name":"n","schema":{}}}} | text.format     | not supported yet
+            json_object output       | {"input":"Hi","text":{"format":{"type":"json_object"}}}             | text.format                  | not supported yet
+            an unknown text field    | {"input":"Hi","text":{"verbosity":"low"}}                           | text.verbosity               | text.verbosity
+            another include          | {"input":"Hi","include":["reasoning.encrypted_content"]}            | include                      | reasoning.encrypted_content
+            too many top_logprobs    | {"input":"Hi","top_logprobs":21}                                    | top_logprobs                 | 0..20
+            zero max_output_tokens   | {"input":"Hi","max_output_tokens":0}                                | max_output_tokens            | at least 1
+            over the context         | {"input":"Hi","max_output_tokens":65}                               | max_output_tokens            | context length of 64
+            temperature above 2      | {"input":"Hi","temperature":2.5}                                    | temperature                  | [0, 2]
+            top_p of 0               | {"input":"Hi","top_p":0}                                            | top_p                        | (0, 1]
+            a wrongly typed field    | {"input":"Hi","store":"yes"}                                        | store                        | store
+            blank instructions       | {"input":"Hi","instructions":" "}                                   | instructions                 | blank
+            """)
+    void shouldRefuseWithA400NamingTheParameter(String what, String fields, String param, String message) {
+        String body = fields.equals("{}") ? "{\"model\":\"" + MODEL + "\"}"
+                : "{\"model\":\"" + MODEL + "\"," + fields.substring(1);
+        JsonNode error = http.post().uri("/v1/responses").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isBadRequest()
+                .expectBody(JsonNode.class).returnResult().getResponseBody().get("error");
+
+        assertThat(error.get("param").asString()).isEqualTo(param);
+        assertThat(error.get("type").asString()).isEqualTo("invalid_request_error");
+        assertThat(error.get("message").asString()).contains(message);
+        assertThat(backend.requests()).as("nothing published").isEmpty();
+    }
+}
