@@ -29,7 +29,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +42,14 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Anthropic's Messages API on the real platform (broker, four services, the default model), driven by
  * Anthropic's own Java SDK and by LangChain4j's Anthropic module: greedy answers whole and streamed agree
  * (text, stop reason, usage), {@code message_start}'s token count equals the generation's and count_tokens',
- * stop sequences and {@code max_tokens} end answers as Anthropic says, and bad input is a 400 in
+ * stop sequences and {@code max_tokens} end answers as Anthropic says, a thinking model's think block is a
+ * {@code thinking} block before the text (the fixture {@link ThinkingModel}), and bad input is a 400 in
  * Anthropic's error shape naming the field, never a 5xx or a stream that hangs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,8 +63,14 @@ class AnthropicMessagesEndToEndTest {
     private AnthropicClient anthropic;
 
     @BeforeAll
-    void start() {
-        platform = PlatformUnderTest.start(null, Map.of());
+    void start() throws IOException {
+        Path dataDir = Files.createTempDirectory("llm-platform-anthropic-");
+        ThinkingModel.write(dataDir.resolve("models"));
+        platform = PlatformUnderTest.start(dataDir, null, Map.of());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> platform.get("/v1/models/" + ThinkingModel.NAME).statusCode() == 200
+                        && "ready".equals(Messages.mapper().readTree(platform.get("/v1/models/" + ThinkingModel.NAME).body())
+                        .path("state").asString()));
         // The SDK appends /v1/messages itself: it gets the platform's root.
         anthropic = AnthropicOkHttpClient.builder().baseUrl(platform.baseUrl()).apiKey("sk-ant-any").maxRetries(0).build();
     }
@@ -238,6 +249,45 @@ class AnthropicMessagesEndToEndTest {
         JsonNode error = Messages.mapper().readTree(response.body().collect(Collectors.joining("\n")));
         assertThat(error.get("type").asString()).isEqualTo("error");
         assertThat(error.get("error").get("type").asString()).isEqualTo("invalid_request_error");
+    }
+
+    @Test
+    void shouldAnswerAThinkingModelWithAThinkingBlockBeforeTheTextWholeAndStreamed() {
+        MessageCreateParams params = MessageCreateParams.builder().model(ThinkingModel.NAME).maxTokens(40)
+                .addUserMessage("What is two and two?").putAdditionalBodyProperty("temperature", JsonValue.from(0)).build();
+
+        Message whole = anthropic.messages().create(params);
+        assertThat(whole.content()).hasSize(2);
+        assertThat(whole.content().get(0).thinking().orElseThrow().thinking()).isEqualTo(ThinkingModel.REASONING);
+        assertThat(whole.content().get(1).text().orElseThrow().text()).isEqualTo(ThinkingModel.ANSWER);
+        assertThat(whole.stopReason()).contains(StopReason.END_TURN);
+
+        MessageAccumulator accumulator = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> stream = anthropic.messages().createStreaming(params)) {
+            stream.stream().forEach(accumulator::accumulate);
+        }
+        Message streamed = accumulator.message();
+        assertThat(streamed.content()).hasSize(2);
+        assertThat(streamed.content().get(0).thinking().orElseThrow().thinking()).isEqualTo(ThinkingModel.REASONING);
+        assertThat(streamed.content().get(1).text().orElseThrow().text()).isEqualTo(ThinkingModel.ANSWER);
+        assertThat(streamed.usage().outputTokens()).isEqualTo(whole.usage().outputTokens());
+
+        Message direct = anthropic.messages().create(params.toBuilder()
+                .putAdditionalBodyProperty("thinking", JsonValue.from(Map.of("type", "disabled"))).build());
+        assertThat(direct.content()).hasSize(1);
+        assertThat(direct.content().getFirst().text().orElseThrow().text()).isEqualTo(ThinkingModel.ANSWER);
+    }
+
+    @Test
+    void shouldGiveLangChain4jTheThinkingApartFromTheAnswer() {
+        AnthropicChatModel model = AnthropicChatModel.builder().baseUrl(platform.baseUrl() + "/v1/").apiKey("sk-ant-any")
+                .modelName(ThinkingModel.NAME).maxTokens(40).temperature(0.0).returnThinking(true)
+                .timeout(Duration.ofSeconds(60)).maxRetries(0).build();
+
+        ChatResponse response = model.chat(UserMessage.from("What is two and two?"));
+
+        assertThat(response.aiMessage().text()).isEqualTo(ThinkingModel.ANSWER);
+        assertThat(response.aiMessage().thinking()).isEqualTo(ThinkingModel.REASONING);
     }
 
     private static String typeOf(RawMessageStreamEvent event) {
