@@ -30,6 +30,7 @@ public final class ModelsProtocol {
      * @param weightFormat  weights as served: {@code fp32}, {@code int8}, {@code int4}
      * @param chatTemplate  whether chat completions can render the model's own template
      * @param pending       a newer version not serving yet, with its state
+     * @param capabilities  the endpoints that serve this model, from its kind (see {@link #capabilities})
      */
     public record ModelCard(
             String id,
@@ -48,7 +49,8 @@ public final class ModelsProtocol {
             @JsonProperty("source_format") String sourceFormat,
             @JsonProperty("weight_format") String weightFormat,
             @JsonProperty("chat_template") Boolean chatTemplate,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Pending pending) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Pending pending,
+            List<String> capabilities) {
 
         public static ModelCard of(RegisteredModel model) {
             ModelEvent e = model.event();
@@ -60,8 +62,21 @@ public final class ModelsProtocol {
                     e == null || state != ModelEvent.State.FAILED ? null : e.message(),
                     e == null ? null : e.architecture(), e == null ? null : e.sourceFormat(),
                     e == null ? null : e.weightFormat(), e == null ? null : e.chatTemplate(),
-                    e == null || e.pending() == null ? null : Pending.of(e.pending()));
+                    e == null || e.pending() == null ? null : Pending.of(e.pending()), ModelsProtocol.capabilities(model.kind()));
         }
+    }
+
+    /**
+     * What a model of this kind is served by: a decoder generates ({@code completions}, {@code chat});
+     * an encoder (a bi-encoder such as all-MiniLM-L6-v2) embeds, and its embeddings rank and score
+     * ({@code embeddings}, {@code rerank}, {@code score}). An unknown kind serves nothing.
+     */
+    public static List<String> capabilities(String kind) {
+        return switch (kind) {
+            case RegisteredModel.DECODER -> List.of("completions", "chat");
+            case "encoder" -> List.of("embeddings", "rerank", "score");
+            case null, default -> List.of();
+        };
     }
 
     /** A newer version than the one serving: converting (with progress) or failed (with the error). */

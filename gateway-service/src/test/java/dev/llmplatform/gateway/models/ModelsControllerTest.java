@@ -39,6 +39,15 @@ class ModelsControllerTest {
     }
 
     @Test
+    void shouldStateTheEndpointsEachModelServesFromItsKind() {
+        http.get().uri("/v1/models").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.data[0].capabilities").isEqualTo(java.util.List.of("embeddings", "rerank", "score"))
+                .jsonPath("$.data[1].capabilities").isEqualTo(java.util.List.of("completions", "chat"));
+    }
+
+    @Test
     void shouldAnswerOneModelByIdAndAnUnknownOneWithModelNotFound() {
         http.get().uri("/v1/models/{id}", MODEL).exchange()
                 .expectStatus().isOk()
