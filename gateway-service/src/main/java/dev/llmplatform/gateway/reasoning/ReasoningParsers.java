@@ -13,6 +13,9 @@ import java.util.Locale;
  *   <li>{@code qwen3}: reasoning only when the output opens with {@code <think>} (or the template opened the block);
  *       with thinking disabled the template writes an empty block into the prompt and the output is all answer.</li>
  * </ul>
+ *
+ * <p>The chat endpoints pass {@code thinkingStartedByTemplate = false}: a model whose template opens the block itself
+ * and always thinks (Qwen3-*-Thinking-2507, QwQ) takes {@code deepseek_r1}, as vLLM's recipes for them say.
  */
 public final class ReasoningParsers {
 
