@@ -4,6 +4,8 @@ import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationEvent.LogprobEntry;
+import dev.llmplatform.gateway.reasoning.ReasoningSplitter.Split;
+import dev.llmplatform.gateway.reasoning.ReasoningTracker;
 import dev.llmplatform.gateway.responses.ResponsesEvents.ItemEvent;
 import dev.llmplatform.gateway.responses.ResponsesEvents.PartEvent;
 import dev.llmplatform.gateway.responses.ResponsesEvents.ResponseEvent;
@@ -29,18 +31,19 @@ import java.util.List;
  * tell a client how it grew. The whole answer is what this assembler holds after the last event, so
  * a streamed response and a whole one are made by the same code. Items open as their text begins:
  * the reasoning item (output 0) when a thinking model thinks, then the message; a model that cannot
- * reason gets its message opened at once, as OpenAI opens it. Used by one subscriber at a time.
+ * reason gets its message opened at once, as OpenAI opens it. The reasoning is split from the answer, and its
+ * tokens counted, by chat's {@link ReasoningTracker}. Used by one subscriber at a time.
  */
 final class ResponseAssembler {
 
     private final ResponseBody template;
     private final boolean logprobs;
-    private final OutputSplitter splitter;
+    private final ReasoningTracker tracker;
+    private final boolean mayReason;
     private final String messageId;
     private final String reasoningId;
 
     private final StringBuilder text = new StringBuilder();
-    private final StringBuilder reasoning = new StringBuilder();
     private final List<Logprob> tokenLogprobs = new ArrayList<>();
     private List<Logprob> pendingLogprobs = new ArrayList<>();
     private int sequence;
@@ -48,14 +51,17 @@ final class ResponseAssembler {
     private int messageIndex = -1;
     private boolean reasoningDone;
     private int outputTokens;
-    private int reasoningTokens;
     private ResponseBody result;
 
-    /** @param template the response as it starts: id, model, the request's settings echoed, status in_progress */
-    ResponseAssembler(ResponseBody template, boolean logprobs, OutputSplitter splitter) {
+    /**
+     * @param template  the response as it starts: id, model, the request's settings echoed, status in_progress
+     * @param mayReason the model has a reasoning parser, so its output may open with a think block
+     */
+    ResponseAssembler(ResponseBody template, boolean logprobs, ReasoningTracker tracker, boolean mayReason) {
         this.template = template;
         this.logprobs = logprobs;
-        this.splitter = splitter;
+        this.tracker = tracker;
+        this.mayReason = mayReason;
         String hex = template.id().substring(template.id().indexOf('_') + 1);
         this.messageId = "msg_" + hex;
         this.reasoningId = "rs_" + hex;
@@ -66,7 +72,7 @@ final class ResponseAssembler {
         List<StreamEvent> out = new ArrayList<>();
         out.add(new ResponseEvent(ResponsesEvents.CREATED, sequence++, template));
         out.add(new ResponseEvent(ResponsesEvents.IN_PROGRESS, sequence++, template));
-        if (!splitter.mayReason()) {
+        if (!mayReason) {
             openMessage(out);
         }
         return out;
@@ -77,11 +83,11 @@ final class ResponseAssembler {
         List<StreamEvent> out = new ArrayList<>();
         switch (event) {
             case GenerationEvent.Delta delta -> {
-                add(splitter.accept(delta.text()), delta.tokenIds().size(), delta.logprobs(), out);
+                add(tracker.accept(delta.text(), delta.tokenIds()), delta.tokenIds().size(), delta.logprobs(), out);
             }
             case GenerationEvent.Completed done -> {
-                add(splitter.accept(done.text()), done.tokenIds().size(), done.logprobs(), out);
-                add(splitter.finish(), 0, null, out);
+                add(tracker.accept(done.text(), done.tokenIds()), done.tokenIds().size(), done.logprobs(), out);
+                add(tracker.finish(), 0, null, out);
                 finish(done, out);
             }
             case GenerationEvent.Failed failed -> out.addAll(fail(failed.error()));
@@ -109,7 +115,7 @@ final class ResponseAssembler {
         return text.toString();
     }
 
-    private void add(OutputSplitter.Part part, int tokens, List<LogprobEntry> entries, List<StreamEvent> out) {
+    private void add(Split part, int tokens, List<LogprobEntry> entries, List<StreamEvent> out) {
         outputTokens += tokens;
         if (!part.reasoning().isEmpty()) {
             if (reasoningIndex < 0) {
@@ -119,16 +125,11 @@ final class ResponseAssembler {
                 out.add(new PartEvent(ResponsesEvents.PART_ADDED, sequence++, reasoningId, reasoningIndex, 0,
                         new ReasoningText("")));
             }
-            reasoning.append(part.reasoning());
             out.add(new TextDelta(ResponsesEvents.REASONING_DELTA, sequence++, reasoningId, reasoningIndex, 0,
                     part.reasoning(), null));
         }
         if (messageIndex < 0 && part.content().isEmpty()) {
-            // Still thinking (or nothing decoded yet): these tokens are reasoning, not the answer.
-            if (reasoningIndex >= 0) {
-                reasoningTokens += tokens;
-            }
-            return;
+            return;   // still thinking, or nothing decoded yet: no answer, no answer logprobs
         }
         if (logprobs && entries != null) {
             entries.forEach(entry -> pendingLogprobs.add(TokenLogprobs.of(entry)));
@@ -161,7 +162,7 @@ final class ResponseAssembler {
             return;
         }
         reasoningDone = true;
-        ReasoningText part = new ReasoningText(reasoning.toString());
+        ReasoningText part = new ReasoningText(tracker.reasoning());
         out.add(new TextDone(ResponsesEvents.REASONING_DONE, sequence++, reasoningId, reasoningIndex, 0,
                 part.text(), null));
         out.add(new PartEvent(ResponsesEvents.PART_DONE, sequence++, reasoningId, reasoningIndex, 0, part));
@@ -182,7 +183,7 @@ final class ResponseAssembler {
         out.add(new ItemEvent(ResponsesEvents.ITEM_DONE, sequence++, messageIndex, messageItem(complete)));
         int input = done.usage() == null ? 0 : done.usage().promptTokens();
         int output = done.usage() == null ? outputTokens : done.usage().completionTokens();
-        ResponseUsage usage = ResponseUsage.of(input, output, Math.min(reasoningTokens, output));
+        ResponseUsage usage = ResponseUsage.of(input, output, Math.min(tracker.reasoningTokens(), output));
         String type;
         switch (done.finishReason()) {
             case STOP -> {
@@ -219,7 +220,7 @@ final class ResponseAssembler {
     }
 
     private ReasoningItem reasoningItem() {
-        return new ReasoningItem(reasoningId, "completed", List.of(new ReasoningText(reasoning.toString())));
+        return new ReasoningItem(reasoningId, "completed", List.of(new ReasoningText(tracker.reasoning())));
     }
 
     private MessageItem messageItem(boolean complete) {
@@ -235,7 +236,7 @@ final class ResponseAssembler {
     }
 
     private ResponseUsage usage(int input) {
-        return ResponseUsage.of(input, outputTokens, Math.min(reasoningTokens, outputTokens));
+        return ResponseUsage.of(input, outputTokens, Math.min(tracker.reasoningTokens(), outputTokens));
     }
 
     private ResponseBody body(String status, List<OutputItem> output, ResponseUsage usage, ResponseError error,

@@ -6,6 +6,7 @@ import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.gateway.GatewayProperties;
 import dev.llmplatform.gateway.error.ApiException;
 import dev.llmplatform.gateway.models.ModelRegistry;
+import dev.llmplatform.gateway.reasoning.ReasoningTracker;
 import dev.llmplatform.gateway.responses.ResponsesEvents.StreamEvent;
 import dev.llmplatform.gateway.responses.ResponsesProtocol.DeletedResponse;
 import dev.llmplatform.gateway.responses.ResponsesProtocol.ReasoningConfig;
@@ -36,7 +37,8 @@ import java.util.Map;
  * Serves {@code /v1/responses}: validates, prepends the stored conversation a
  * {@code previous_response_id} names, generates through {@link GenerationServing} (the messages are
  * rendered by the model's chat template as chat's are), and answers with the whole response or
- * OpenAI's named stream events; stores what it answered unless {@code "store": false}.
+ * OpenAI's named stream events; stores what it answered unless {@code "store": false}. A model with a
+ * reasoning parser gets its think block as a {@code reasoning} output item before the message.
  */
 @Service
 public class ResponsesService {
@@ -69,8 +71,10 @@ public class ResponsesService {
                     checked.input());
             Generation generation = serving.start(GenerationInput.ofMessages(request, checked.model(), messages,
                     checked.topLogprobs()), ID_PREFIX, timeoutHeader);
+            String parser = checked.model().reasoningParser();
             ResponseAssembler assembler = new ResponseAssembler(template(generation.id(), request),
-                    request.wantsLogprobs(), OutputSplitter.answerOnly());
+                    request.wantsLogprobs(), ReasoningTracker.of(parser, checked.model().reasoningEndTokenId()),
+                    parser != null);
             Runnable keep = () -> keep(request, assembler, concat(history, checked.input()), owner);
             Flux<GenerationEvent> events = generation.events().map(IndexedEvent::event);
             if (request.isStream()) {

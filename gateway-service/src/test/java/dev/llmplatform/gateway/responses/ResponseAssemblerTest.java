@@ -3,6 +3,8 @@ package dev.llmplatform.gateway.responses;
 import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.Usage;
+import dev.llmplatform.gateway.reasoning.ReasoningParsers;
+import dev.llmplatform.gateway.reasoning.ReasoningTracker;
 import dev.llmplatform.gateway.responses.ResponsesEvents.ItemEvent;
 import dev.llmplatform.gateway.responses.ResponsesEvents.ResponseEvent;
 import dev.llmplatform.gateway.responses.ResponsesEvents.StreamEvent;
@@ -21,14 +23,17 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The response and its stream events, from generation events: finish reasons, and reasoning before the answer. */
+/**
+ * The response and its stream events, from generation events: finish reasons, and a thinking model's
+ * reasoning (split by the qwen3 parser chat uses) before the answer.
+ */
 class ResponseAssemblerTest {
 
     static final String ID = "resp_abc";
 
     @Test
     void shouldCompleteOnAStopAndEndTheStreamWithResponseCompleted() {
-        ResponseAssembler assembler = new ResponseAssembler(template(), false, OutputSplitter.answerOnly());
+        ResponseAssembler assembler = new ResponseAssembler(template(), false, ReasoningTracker.of(null, -1), false);
         List<StreamEvent> events = new ArrayList<>(assembler.open());
         events.addAll(assembler.accept(Replies.delta(ID, "Hi", 1)));
         events.addAll(assembler.accept(Replies.completed(ID, "!", FinishReason.STOP, new Usage(4, 2))));
@@ -44,7 +49,8 @@ class ResponseAssemblerTest {
 
     @Test
     void shouldPutReasoningInItsOwnItemBeforeTheMessageAndCountItsTokens() {
-        ResponseAssembler assembler = new ResponseAssembler(template(), false, new ThinkTags());
+        ResponseAssembler assembler = new ResponseAssembler(template(), false,
+                ReasoningTracker.of(ReasoningParsers.QWEN3, 4), true);
         List<StreamEvent> events = new ArrayList<>(assembler.open());
         assertThat(events).hasSize(2);   // the message waits: a thinking model may reason first
         events.addAll(assembler.accept(Replies.delta(ID, "<think>Hmm", 1, 2)));
@@ -60,6 +66,7 @@ class ResponseAssemblerTest {
         assertThat(reasoning.content().getFirst().text()).isEqualTo("Hmm, ok.");
         assertThat(message.id()).isEqualTo("msg_abc");
         assertThat(message.content().getFirst().text()).isEqualTo("Yes.");
+        // Up to and including the closing tag's token (id 4), as chat counts them.
         assertThat(result.usage().outputTokensDetails().reasoningTokens()).isEqualTo(4);
         assertThat(events.stream().map(StreamEvent::type)).containsExactly("response.created", "response.in_progress",
                 "response.output_item.added", "response.content_part.added", "response.reasoning_text.delta",
@@ -74,41 +81,13 @@ class ResponseAssemblerTest {
 
     @Test
     void shouldStillHaveAnEmptyMessageWhenTheModelSaidNothing() {
-        ResponseAssembler assembler = new ResponseAssembler(template(), false, OutputSplitter.answerOnly());
+        ResponseAssembler assembler = new ResponseAssembler(template(), false, ReasoningTracker.of(null, -1), false);
         assembler.open();
         assembler.accept(new GenerationEvent.Completed(GenerationEvent.CURRENT_VERSION, ID, "", List.of(0), null,
                 FinishReason.STOP, new Usage(3, 1), null, null));
 
         assertThat(assembler.result().output()).hasSize(1);
         assertThat(((MessageItem) assembler.result().output().getFirst()).content().getFirst().text()).isEmpty();
-    }
-
-    /** A minimal {@code <think>} splitter for this test: whole tags within one delta only. */
-    static final class ThinkTags implements OutputSplitter {
-        private boolean thinking;
-
-        @Override
-        public Part accept(String delta) {
-            if (delta.startsWith("<think>")) {
-                thinking = true;
-                return new Part(delta.substring("<think>".length()), "");
-            }
-            if (delta.equals("</think>")) {
-                thinking = false;
-                return Part.NONE;
-            }
-            return thinking ? new Part(delta, "") : new Part("", delta);
-        }
-
-        @Override
-        public Part finish() {
-            return Part.NONE;
-        }
-
-        @Override
-        public boolean mayReason() {
-            return true;
-        }
     }
 
     static ResponseBody template() {
