@@ -27,8 +27,9 @@ public class ChatService {
     public Mono<ResponseEntity<?>> complete(ChatRequest request, String timeoutHeader) {
         return Mono.defer(() -> {
             GenerationInput input = validator.validate(request);
-            return serving.serve(input, "chatcmpl-", timeoutHeader, new ChatFormat(request.wantsLogprobs(), input.model().reasoningParser(),
-                    input.model().reasoningEndTokenId()));
+            ChatFormat format = new ChatFormat(request.wantsLogprobs(), input.model().reasoningParser(),
+                    input.model().reasoningEndTokenId());
+            return serving.serve(input, "chatcmpl-", timeoutHeader, format);
         });
     }
 }
