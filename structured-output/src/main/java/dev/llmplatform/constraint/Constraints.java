@@ -1,0 +1,55 @@
+package dev.llmplatform.constraint;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Entry point: a constraint's description to the byte automaton that generation walks. Each method throws
+ * {@link ConstraintException} (a 400 for the caller) for what it cannot compile.
+ */
+public final class Constraints {
+
+    /** Most choices a choice constraint may list. */
+    public static final int MAX_CHOICES = 1024;
+
+    private Constraints() {
+    }
+
+    /** Outputs that are values valid against a JSON schema (given as JSON text), in compact JSON. */
+    public static Regex jsonSchema(String schemaJson) {
+        return JsonSchemaCompiler.compile(schemaJson);
+    }
+
+    /** Any JSON object, nesting at most {@link JsonGrammar#ANY_DEPTH} levels (OpenAI's {@code json_object}). */
+    public static Regex jsonObject() {
+        return JsonGrammar.anyObject(JsonGrammar.ANY_DEPTH);
+    }
+
+    /** Outputs that match a regular expression as a whole ({@link RegexParser}'s syntax). */
+    public static Regex regex(String pattern) {
+        return RegexParser.parse(pattern);
+    }
+
+    /** Exactly one of the choices. */
+    public static Regex choice(List<String> choices) {
+        if (choices == null || choices.isEmpty()) {
+            throw new ConstraintException("a choice constraint needs at least one choice");
+        }
+        if (choices.size() > MAX_CHOICES) {
+            throw new ConstraintException("a choice constraint may list at most " + MAX_CHOICES + " choices");
+        }
+        List<Regex> options = new ArrayList<>();
+        for (String c : choices) {
+            if (c == null) {
+                throw new ConstraintException("a choice must be a string");
+            }
+            options.add(JsonGrammar.literal(c));
+        }
+        return options.size() == 1 ? options.getFirst() : new Regex.Alt(options);
+    }
+
+    /** The lazily built byte automaton of a regex. */
+    public static ByteDfa compile(Regex regex) {
+        return new ByteDfa(Nfa.of(regex));
+    }
+}
