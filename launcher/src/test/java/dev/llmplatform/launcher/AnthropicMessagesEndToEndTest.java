@@ -276,6 +276,13 @@ class AnthropicMessagesEndToEndTest {
                 .putAdditionalBodyProperty("thinking", JsonValue.from(Map.of("type", "disabled"))).build());
         assertThat(direct.content()).hasSize(1);
         assertThat(direct.content().getFirst().text().orElseThrow().text()).isEqualTo(ThinkingModel.ANSWER);
+        // Without thinking the template adds an empty think block to the prompt: the counts see it too.
+        assertThat(direct.usage().inputTokens()).isGreaterThan(whole.usage().inputTokens());
+        long counted = anthropic.messages().countTokens(MessageCountTokensParams.builder().model(ThinkingModel.NAME)
+                .addUserMessage("What is two and two?")
+                .putAdditionalBodyProperty("thinking", JsonValue.from(Map.of("type", "disabled"))).build()).inputTokens();
+        assertThat(counted).isEqualTo(direct.usage().inputTokens());
+        assertThat(streamed.usage().inputTokens()).isEqualTo(whole.usage().inputTokens());
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -29,9 +30,16 @@ public sealed interface TokenizerRequest extends Versioned {
 
     ReplyTo replyTo();
 
-    /** Text (or chat messages rendered through the model's chat template) to token ids. */
+    /**
+     * Text (or chat messages rendered through the model's chat template) to token ids.
+     *
+     * @param chatTemplateKwargs extra variables for the chat template's render of {@code messages}, as a generation
+     *                           request carries them ({@code {"enable_thinking": false}}), so a count matches what
+     *                           the generation renders; null for none. Added without a version bump
+     */
     record Tokenize(int schemaVersion, String requestId, String model, String prompt, List<ChatMessage> messages,
-                    boolean addSpecialTokens, ReplyTo replyTo) implements TokenizerRequest {
+                    boolean addSpecialTokens, ReplyTo replyTo, Map<String, Object> chatTemplateKwargs)
+            implements TokenizerRequest {
         public Tokenize {
             Versioned.check(schemaVersion, CURRENT_VERSION, "TokenizerRequest");
             Objects.requireNonNull(requestId, "requestId");
@@ -41,6 +49,12 @@ public sealed interface TokenizerRequest extends Versioned {
                 throw new IllegalArgumentException("exactly one of prompt and messages must be set");
             }
             messages = messages == null ? null : List.copyOf(messages);
+        }
+
+        /** Without template variables. */
+        public Tokenize(int schemaVersion, String requestId, String model, String prompt, List<ChatMessage> messages,
+                        boolean addSpecialTokens, ReplyTo replyTo) {
+            this(schemaVersion, requestId, model, prompt, messages, addSpecialTokens, replyTo, null);
         }
     }
 

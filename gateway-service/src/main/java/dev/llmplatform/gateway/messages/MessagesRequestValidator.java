@@ -73,8 +73,7 @@ final class MessagesRequestValidator {
         boolean showThinking = checkThinking(request.thinking());
         MessagesSampling surface = new MessagesSampling(request.model(), request.maxTokens(), request.temperature(),
                 request.topP(), request.topK(), request.stopSequences(), request.stream(),
-                metadata == null ? null : metadata.userId(),
-                showThinking ? null : Map.of(ENABLE_THINKING, false));
+                metadata == null ? null : metadata.userId(), templateKwargs(request.thinking()));
         RegisteredModel model = sampling.validate(surface);
         return new Validated(GenerationInput.ofMessages(surface, model, conversation, null), request.maxTokens(),
                 showThinking);
@@ -121,6 +120,11 @@ final class MessagesRequestValidator {
                 throw ApiException.invalid("stop_sequences." + i, "Stop sequences must not be empty");
             }
         }
+    }
+
+    /** What the chat template is given: {@code enable_thinking: false} when thinking is disabled, else nothing. */
+    static Map<String, Object> templateKwargs(ThinkingConfig thinking) {
+        return thinking != null && thinking.disabled() ? Map.of(ENABLE_THINKING, false) : null;
     }
 
     /** True unless thinking is disabled. */

@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.StringNode;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Serves Anthropic's Messages API on the chat path: the request is validated and mapped to a chat
@@ -66,7 +67,8 @@ public class MessagesService {
             Flux<ServerSentEvent<String>> events = Flux.defer(() -> {
                 // message_start carries the prompt's token count, which the generation reports only at its end:
                 // asked for now, beside the generation, so the first event does not wait on it.
-                Mono<Integer> inputTokens = count(valid.model().name(), valid.conversation(), timeoutHeader).cache();
+                Mono<Integer> inputTokens = count(valid.model().name(), valid.conversation(),
+                        valid.input().request().chatTemplateKwargs(), timeoutHeader).cache();
                 Disposable asked = inputTokens.subscribe(count -> { }, error -> { });
                 return MessageStream.render(generation.events(), inputTokens, generation.id(), valid.maxTokens(),
                         splitter, valid.showThinking(), json).doFinally(signal -> asked.dispose());
@@ -78,15 +80,20 @@ public class MessagesService {
     public Mono<CountTokensResponse> countTokens(CountTokensRequest request, String timeoutHeader) {
         return Mono.defer(() -> {
             List<ChatMessage> conversation = validator.validate(request);
-            return count(request.model(), conversation, timeoutHeader).map(CountTokensResponse::new);
+            return count(request.model(), conversation, MessagesRequestValidator.templateKwargs(request.thinking()),
+                    timeoutHeader).map(CountTokensResponse::new);
         });
     }
 
-    /** Tokens of the conversation as the chat template renders it with its generation prompt. */
-    private Mono<Integer> count(String model, List<ChatMessage> conversation, String timeoutHeader) {
+    /**
+     * Tokens of the conversation as the chat template renders it with its generation prompt (and the template
+     * variables the generation gets).
+     */
+    private Mono<Integer> count(String model, List<ChatMessage> conversation, Map<String, Object> templateKwargs,
+                                String timeoutHeader) {
         List<MessageBody> messages = conversation.stream()
                 .map(m -> new MessageBody(m.role(), StringNode.valueOf(m.content()), null)).toList();
-        return tokenizer.tokenize(new TokenizeRequest(model, null, messages, null, null), timeoutHeader)
+        return tokenizer.tokenize(new TokenizeRequest(model, null, messages, null, templateKwargs, null), timeoutHeader)
                 .map(TokenizeResponse::count);
     }
 }

@@ -22,9 +22,12 @@ public final class TokenizeProtocol {
      *
      * @param addSpecialTokens let the tokenizer add what it declares (a BOS, say); default true for a
      *                         prompt, false for messages (the template writes its own markers), as vLLM does
+     * @param chatTemplateKwargs vLLM's: extra variables for the chat template's render of {@code messages}
+     *                           ({@code {"enable_thinking": false}}), as chat completions take them
      */
     public record TokenizeRequest(String model, String prompt, List<MessageBody> messages,
                                   @JsonProperty("add_special_tokens") Boolean addSpecialTokens,
+                                  @JsonProperty("chat_template_kwargs") Map<String, Object> chatTemplateKwargs,
                                   @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) {
     }
 

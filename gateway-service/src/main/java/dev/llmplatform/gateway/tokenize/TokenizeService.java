@@ -53,8 +53,11 @@ public class TokenizeService {
             }
             List<ChatMessage> messages = request.messages() == null ? null : ChatMessages.of(request.messages());
             boolean special = request.addSpecialTokens() != null ? request.addSpecialTokens() : messages == null;
+            if (request.chatTemplateKwargs() != null && messages == null) {
+                throw ApiException.invalid("chat_template_kwargs", "chat_template_kwargs needs messages");
+            }
             var tokenize = new TokenizerRequest.Tokenize(TokenizerRequest.CURRENT_VERSION, newId(), model,
-                    request.prompt(), messages, special, client.replyTo());
+                    request.prompt(), messages, special, client.replyTo(), request.chatTemplateKwargs());
             return ask(tokenize, timeoutHeader).map(event -> switch (event) {
                 case GenerationEvent.Tokenized t -> new TokenizeResponse(t.tokenIds().size(), t.maxModelLength(),
                         t.tokenIds(), t.tokens());

@@ -1,5 +1,6 @@
 package dev.llmplatform.gateway.messages;
 
+import dev.llmplatform.contracts.TokenizerRequest;
 import dev.llmplatform.gateway.models.ModelRegistry;
 import dev.llmplatform.gateway.models.RegisteredModel;
 import dev.llmplatform.gateway.reasoning.ReasoningParsers;
@@ -94,6 +95,17 @@ class MessagesThinkingTest {
         assertThat(message.get("content")).hasSize(1);
         assertThat(message.get("content").get(0).get("type").asString()).isEqualTo("text");
         assertThat(message.get("content").get(0).get("text").asString()).isEmpty();
+    }
+
+    @Test
+    void shouldCountTheTokensOfThePromptRenderedWithoutThinkingWhenThinkingIsDisabled() {
+        http.post().uri("/v1/messages/count_tokens").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Think\"}],".formatted(THINKER)
+                        + "\"thinking\":{\"type\":\"disabled\"}}")
+                .exchange().expectStatus().isOk();
+
+        assertThat(backend.tokenizerRequests()).singleElement().isInstanceOfSatisfying(TokenizerRequest.Tokenize.class,
+                t -> assertThat(t.chatTemplateKwargs()).isEqualTo(Map.of("enable_thinking", false)));
     }
 
     private static String body(String extra) {

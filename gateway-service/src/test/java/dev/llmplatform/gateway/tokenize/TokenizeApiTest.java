@@ -67,6 +67,18 @@ class TokenizeApiTest {
     }
 
     @Test
+    void shouldPassChatTemplateKwargsWithMessagesAndRefuseThemWithAPrompt() {
+        post("/v1/tokenize", "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                .formatted(MODEL) + "\"chat_template_kwargs\":{\"enable_thinking\":false}}").expectStatus().isOk();
+        post("/v1/tokenize", "{\"model\":\"%s\",\"prompt\":\"hi\",\"chat_template_kwargs\":{\"a\":1}}".formatted(MODEL))
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("chat_template_kwargs");
+
+        assertThat(backend.tokenizerRequests()).singleElement().isInstanceOfSatisfying(TokenizerRequest.Tokenize.class,
+                t -> assertThat(t.chatTemplateKwargs()).isEqualTo(java.util.Map.of("enable_thinking", false)));
+    }
+
+    @Test
     void shouldDetokenizeIds() {
         post("/v1/detokenize", "{\"model\":\"%s\",\"tokens\":[%d,%d]}".formatted(MODEL, "你".codePointAt(0), "🙂".codePointAt(0)))
                 .expectStatus().isOk()

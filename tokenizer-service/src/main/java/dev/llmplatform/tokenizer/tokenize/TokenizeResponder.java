@@ -56,7 +56,7 @@ public final class TokenizeResponder {
                 return failed(request, ErrorInfo.invalidRequest("messages must not be empty", "messages"));
             }
             try {
-                text = model.chatTemplate().get().render(request.messages(), true);
+                text = model.chatTemplate().get().render(request.messages(), true, request.chatTemplateKwargs());
             } catch (ChatTemplate.RenderException e) {
                 return failed(request, ErrorInfo.invalidRequest(e.getMessage(), "messages"));
             }
