@@ -36,6 +36,8 @@ public final class ResponsesProtocol {
      * @param include            only {@value #LOGPROBS_INCLUDE}
      * @param store              default true: kept for {@code GET /v1/responses/{id}} and {@code previous_response_id}
      * @param previousResponseId a stored response whose input and output come before {@code input}
+     * @param chatTemplateKwargs vLLM's, as chat: variables for the model's chat template ({@code {"enable_thinking": false}})
+     * @param priority           vLLM's, as chat: scheduling priority, lower served first
      */
     public record ResponsesRequest(
             String model,
@@ -68,6 +70,8 @@ public final class ResponsesProtocol {
             @JsonProperty("logit_bias") Map<String, Double> logitBias,
             @JsonProperty("min_tokens") Integer minTokens,
             @JsonProperty("ignore_eos") Boolean ignoreEos,
+            @JsonProperty("chat_template_kwargs") Map<String, Object> chatTemplateKwargs,
+            Integer priority,
             @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) implements SamplingRequest {
 
         @Override

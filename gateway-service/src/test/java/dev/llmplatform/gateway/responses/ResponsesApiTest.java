@@ -48,7 +48,8 @@ class ResponsesApiTest {
     @Test
     void shouldPublishInstructionsThenTheInputAsChatMessages() {
         post("""
-                {"model":"%s","instructions":"Be brief.","max_output_tokens":7,"temperature":0.5,"seed":3,"input":[
+                {"model":"%s","instructions":"Be brief.","max_output_tokens":7,"temperature":0.5,"seed":3,
+                 "chat_template_kwargs":{"enable_thinking":false},"input":[
                   {"role":"developer","content":"Use English."},
                   {"type":"message","role":"user","content":[{"type":"input_text","text":"Say"},{"type":"input_text","text":"hi"}]},
                   {"role":"assistant","content":[{"type":"output_text","text":"Hi!","annotations":[]}]},
@@ -63,6 +64,7 @@ class ResponsesApiTest {
         assertThat(request.sampling().temperature()).isEqualTo(0.5);
         assertThat(request.sampling().seed()).isEqualTo(3L);
         assertThat(request.requestId()).startsWith("resp_");
+        assertThat(request.chatTemplateKwargs()).containsEntry("enable_thinking", false);
     }
 
     @Test
