@@ -13,6 +13,9 @@ import java.util.Map;
  *                        before this many tokens were generated (0: no minimum)
  * @param ignoreEos       vLLM's {@code ignore_eos}: stop tokens do not end the generation (they are
  *                        emitted like any other), only {@code max_tokens}, the context or a cancel do
+ * @param constraint      what the output must be (JSON schema, JSON object, regex, choice), enforced by masking
+ *                        the logits before sampling; null for free text. Added without a version bump: an older
+ *                        sender leaves it out, an older reader ignores it
  */
 public record SamplingParams(
         double temperature,
@@ -26,7 +29,16 @@ public record SamplingParams(
         Map<Integer, Double> logitBias,
         Integer logprobs,
         int minTokens,
-        boolean ignoreEos) {
+        boolean ignoreEos,
+        OutputConstraint constraint) {
+
+    /** Without an output constraint. */
+    public SamplingParams(double temperature, double topP, int topK, double minP, double repetitionPenalty,
+                          double presencePenalty, double frequencyPenalty, Long seed, Map<Integer, Double> logitBias,
+                          Integer logprobs, int minTokens, boolean ignoreEos) {
+        this(temperature, topP, topK, minP, repetitionPenalty, presencePenalty, frequencyPenalty, seed, logitBias,
+                logprobs, minTokens, ignoreEos, null);
+    }
 
     /** Without a minimum length and with stop tokens honoured. */
     public SamplingParams(double temperature, double topP, int topK, double minP, double repetitionPenalty,
@@ -51,6 +63,18 @@ public record SamplingParams(
 
     public static SamplingParams greedy() {
         return new SamplingParams(0, 1, 0, 0, 1, 0, 0, null, Map.of(), null);
+    }
+
+    /** The same settings with an output constraint (null for none). */
+    public SamplingParams withConstraint(OutputConstraint newConstraint) {
+        return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, presencePenalty, frequencyPenalty,
+                seed, logitBias, logprobs, minTokens, ignoreEos, newConstraint);
+    }
+
+    /** The same settings with another seed (null for a fresh random stream). */
+    public SamplingParams withSeed(Long newSeed) {
+        return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, presencePenalty, frequencyPenalty,
+                newSeed, logitBias, logprobs, minTokens, ignoreEos, constraint);
     }
 
     public boolean isGreedy() {

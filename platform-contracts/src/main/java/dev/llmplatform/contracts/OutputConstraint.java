@@ -1,0 +1,51 @@
+package dev.llmplatform.contracts;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a generation's output must be, enforced token by token by the inference engine (constrained decoding):
+ * OpenAI's {@code response_format} and vLLM's {@code structured_outputs}, on {@link SamplingParams#constraint()}.
+ *
+ * @param kind    which constraint
+ * @param value   the JSON schema as JSON text ({@link Kind#JSON_SCHEMA}) or the regular expression
+ *                ({@link Kind#REGEX}); null otherwise
+ * @param choices the allowed outputs ({@link Kind#CHOICE}); empty otherwise
+ */
+public record OutputConstraint(Kind kind, String value, List<String> choices) {
+
+    public enum Kind {
+        /** A value valid against a JSON schema. */
+        JSON_SCHEMA,
+        /** Any JSON object (OpenAI's {@code json_object}). */
+        JSON_OBJECT,
+        /** A string matching a regular expression as a whole. */
+        REGEX,
+        /** Exactly one of {@code choices}. */
+        CHOICE
+    }
+
+    public OutputConstraint {
+        Objects.requireNonNull(kind, "kind");
+        choices = choices == null ? List.of() : List.copyOf(choices);
+        if ((kind == Kind.JSON_SCHEMA || kind == Kind.REGEX) && value == null) {
+            throw new IllegalArgumentException(kind + " needs a value");
+        }
+    }
+
+    public static OutputConstraint jsonSchema(String schemaJson) {
+        return new OutputConstraint(Kind.JSON_SCHEMA, schemaJson, null);
+    }
+
+    public static OutputConstraint jsonObject() {
+        return new OutputConstraint(Kind.JSON_OBJECT, null, null);
+    }
+
+    public static OutputConstraint regex(String pattern) {
+        return new OutputConstraint(Kind.REGEX, pattern, null);
+    }
+
+    public static OutputConstraint choice(List<String> choices) {
+        return new OutputConstraint(Kind.CHOICE, null, choices);
+    }
+}
