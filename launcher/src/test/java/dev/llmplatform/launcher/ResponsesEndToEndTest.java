@@ -11,6 +11,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseReasoningItem;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.ResponseTextConfig;
@@ -22,18 +23,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code /v1/responses} on the real platform (broker, four services, the default model), driven by
  * the official OpenAI Java client's Responses API: whole, streamed, continued with
- * {@code previous_response_id}, retrieved and deleted, and refused with OpenAI's 400.
+ * {@code previous_response_id}, retrieved and deleted, refused with OpenAI's 400, and a thinking model's
+ * reasoning as its own output item.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResponsesEndToEndTest {
@@ -43,9 +50,12 @@ class ResponsesEndToEndTest {
     private PlatformUnderTest platform;
     private OpenAIClient openAi;
 
+    /** The platform's store holds the default model and {@link ThinkingModel}, which thinks before it answers. */
     @BeforeAll
-    void start() {
-        platform = PlatformUnderTest.start(null, Map.of());
+    void start() throws IOException {
+        Path dataDir = Files.createTempDirectory("llm-platform-responses-");
+        ThinkingModel.write(dataDir.resolve("models"));
+        platform = PlatformUnderTest.start(dataDir, null, Map.of());
         openAi = OpenAIOkHttpClient.builder().baseUrl(platform.baseUrl() + "/v1").apiKey("sk-any").build();
     }
 
@@ -143,6 +153,44 @@ class ResponsesEndToEndTest {
                 {"model":"%s","input":"Hi","frobnicate":true}""".formatted(MODEL));
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(Messages.mapper().readTree(unknown.body()).at("/error/param").asString()).isEqualTo("frobnicate");
+    }
+
+    @Test
+    void shouldGiveAThinkingModelsThinkBlockAsAReasoningItemBeforeTheMessageWholeAndStreamed() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                platform.get("/v1/models/" + ThinkingModel.NAME).body().contains("\"state\":\"ready\""));
+        ResponseCreateParams params = ResponseCreateParams.builder().model(ThinkingModel.NAME)
+                .input("What is two and two?").maxOutputTokens(64L).temperature(0.0).build();
+
+        Response whole = openAi.responses().create(params);
+        whole.validate();
+        assertThat(whole.status()).hasValue(ResponseStatus.COMPLETED);
+        ResponseReasoningItem reasoning = whole.output().getFirst().reasoning().orElseThrow();
+        assertThat(reasoning.content().orElseThrow().getFirst().text()).isEqualTo(ThinkingModel.REASONING);
+        assertThat(whole.output().get(1).isMessage()).isTrue();
+        assertThat(text(whole)).isEqualTo(ThinkingModel.ANSWER);
+        ChatCompletion chat = openAi.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model(ThinkingModel.NAME).addUserMessage("What is two and two?").maxCompletionTokens(64L)
+                .temperature(0.0).build());
+        long chatReasoning = chat.usage().orElseThrow().completionTokensDetails().orElseThrow().reasoningTokens()
+                .orElseThrow();
+        assertThat(chatReasoning).isPositive();
+        assertThat(whole.usage().orElseThrow().outputTokensDetails().reasoningTokens())
+                .as("reasoning tokens counted as chat counts them").isEqualTo(chatReasoning);
+        assertThat(whole.usage().orElseThrow().outputTokens()).isEqualTo(chat.usage().orElseThrow().completionTokens());
+
+        List<ResponseStreamEvent> events;
+        try (StreamResponse<ResponseStreamEvent> stream = openAi.responses().createStreaming(params)) {
+            events = stream.stream().toList();
+        }
+        events.forEach(ResponseStreamEvent::validate);
+        assertThat(events.stream().flatMap(e -> e.reasoningTextDelta().stream()).map(d -> d.delta())
+                .collect(Collectors.joining())).isEqualTo(ThinkingModel.REASONING);
+        assertThat(events.stream().flatMap(e -> e.outputTextDelta().stream()).map(ResponseTextDeltaEvent::delta)
+                .collect(Collectors.joining())).isEqualTo(ThinkingModel.ANSWER);
+        assertThat(events.stream().flatMap(e -> e.outputTextDelta().stream()).map(ResponseTextDeltaEvent::outputIndex)
+                .distinct().toList()).containsExactly(1L);
+        assertThat(events.getLast().isCompleted()).isTrue();
     }
 
     private static String text(Response response) {
