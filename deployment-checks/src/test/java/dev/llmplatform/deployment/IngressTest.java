@@ -11,16 +11,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IngressTest {
 
     @Test
-    void shouldSendBatchCallsToTheOneGatewayThatHoldsBatchesAndTheRestToAll() {
+    void shouldSendBatchAndResponsesCallsToTheOneGatewayThatHoldsThemAndTheRestToAll() {
         Map<String, Object> ingress = KubernetesManifests.ofKind("Ingress").getFirst().body();
         List<Map<String, Object>> paths = Yamls.maps(Yamls.maps(ingress, "spec", "rules").getFirst(), "http", "paths");
 
-        assertThat(paths).extracting(p -> Yamls.text(p, "path")).containsExactly("/v1/batches", "/");
-        Map<String, Object> batches = service(backendOf(paths.getFirst()));
-        Map<String, Object> all = service(backendOf(paths.get(1)));
-        assertThat(Yamls.map(batches, "spec", "selector"))
-                .containsEntry("app.kubernetes.io/name", "gateway")
-                .containsEntry("statefulset.kubernetes.io/pod-name", "gateway-0");
+        assertThat(paths).extracting(p -> Yamls.text(p, "path")).containsExactly("/v1/batches", "/v1/responses", "/");
+        Map<String, Object> all = service(backendOf(paths.get(2)));
+        for (Map<String, Object> stateful : paths.subList(0, 2)) {
+            assertThat(Yamls.map(service(backendOf(stateful)), "spec", "selector"))
+                    .containsEntry("app.kubernetes.io/name", "gateway")
+                    .containsEntry("statefulset.kubernetes.io/pod-name", "gateway-0");
+        }
         assertThat(Yamls.map(all, "spec", "selector")).containsOnlyKeys("app.kubernetes.io/name");
     }
 
