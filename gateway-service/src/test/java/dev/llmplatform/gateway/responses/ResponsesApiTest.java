@@ -139,6 +139,21 @@ class ResponsesApiTest {
     }
 
     @Test
+    void shouldStreamEachDeltasLogprobsAndAllOfThemWhenTheTextIsDone() {
+        List<Sse> events = stream("""
+                {"model":"%s","input":"Hi","include":["message.output_text.logprobs"],"top_logprobs":1,"stream":true}"""
+                .formatted(MODEL));
+
+        List<String> streamedTokens = events.stream().filter(e -> e.name().equals("response.output_text.delta"))
+                .flatMap(e -> e.data().get("logprobs").valueStream()).map(lp -> lp.get("token").asString()).toList();
+        assertThat(streamedTokens).hasSize(5);
+        JsonNode done = events.stream().filter(e -> e.name().equals("response.output_text.done")).findFirst()
+                .orElseThrow().data();
+        assertThat(done.get("logprobs").valueStream().map(lp -> lp.get("token").asString()).toList())
+                .isEqualTo(streamedTokens);
+    }
+
+    @Test
     void shouldRetrieveAStoredResponseThenDeleteIt() {
         JsonNode created = whole("{\"model\":\"%s\",\"input\":\"Hi\"}".formatted(MODEL));
         String id = created.get("id").asString();
