@@ -1,5 +1,8 @@
 package dev.llmplatform.inference.engine;
 
+import dev.llmplatform.constraint.ConstraintException;
+import dev.llmplatform.constraint.ConstraintState;
+import dev.llmplatform.constraint.TokenMasks;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.TokenLogprob;
@@ -113,7 +116,24 @@ final class BatchStep {
 
     /** Samples the next token, reports it, and finishes the sequence when it should stop. */
     private void emit(Sequence s, float[] logits) {
-        SampledToken sampled = Sampler.sample(logits, s.request().sampling(), s.sampling(), s.suppressedTokens());
+        long[] allowed = null;
+        ConstraintState constraint = s.constraint();
+        if (constraint != null) {
+            try {
+                allowed = constraint.allowed();
+            } catch (ConstraintException e) {
+                scheduler.finish(s, FinishReason.ERROR, ErrorInfo.invalidRequest(e.getMessage(), "response_format"),
+                        System.nanoTime());
+                return;
+            }
+            if (TokenMasks.isEmpty(allowed)) {   // complete and no stop token to end it, or no token fits
+                scheduler.finish(s, constraint.accepts() ? FinishReason.STOP : FinishReason.ERROR,
+                        constraint.accepts() ? null : ErrorInfo.internal("no token of the vocabulary continues the output constraint"),
+                        System.nanoTime());
+                return;
+            }
+        }
+        SampledToken sampled = Sampler.sample(logits, s.request().sampling(), s.sampling(), s.suppressedTokens(), allowed);
         long now = System.nanoTime();
         long latency = s.nanosSinceLastToken(now);
         int index = s.accept(sampled.tokenId(), now);

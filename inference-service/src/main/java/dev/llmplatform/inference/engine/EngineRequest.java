@@ -1,5 +1,6 @@
 package dev.llmplatform.inference.engine;
 
+import dev.llmplatform.constraint.TokenMasks;
 import dev.llmplatform.contracts.SamplingParams;
 
 import java.util.Objects;
@@ -12,9 +13,18 @@ import java.util.Objects;
  * @param promptLogprobs  null for none, else every prompt token is scored too (this many top alternatives),
  *                        reported once through {@link TokenSink#onPromptLogprobs} before the first token
  * @param priority        vLLM's convention: lower is served first (0 by default); equal priorities in arrival order
+ * @param constraint      null, or the compiled output constraint whose masks keep the output inside it (compiled
+ *                        before submission, never on the engine thread: {@code constraint.ConstraintCompiler})
  */
 public record EngineRequest(String id, int[] promptTokenIds, int maxTokens, SamplingParams sampling,
-                            int[] stopTokenIds, long deadlineEpochMs, Integer promptLogprobs, int priority) {
+                            int[] stopTokenIds, long deadlineEpochMs, Integer promptLogprobs, int priority,
+                            TokenMasks constraint) {
+
+    /** Without an output constraint. */
+    public EngineRequest(String id, int[] promptTokenIds, int maxTokens, SamplingParams sampling,
+                         int[] stopTokenIds, long deadlineEpochMs, Integer promptLogprobs, int priority) {
+        this(id, promptTokenIds, maxTokens, sampling, stopTokenIds, deadlineEpochMs, promptLogprobs, priority, null);
+    }
 
     public EngineRequest {
         Objects.requireNonNull(id, "id");
@@ -47,6 +57,12 @@ public record EngineRequest(String id, int[] promptTokenIds, int maxTokens, Samp
     /** The same request at another priority. */
     public EngineRequest withPriority(int newPriority) {
         return new EngineRequest(id, promptTokenIds, maxTokens, sampling, stopTokenIds, deadlineEpochMs, promptLogprobs,
-                newPriority);
+                newPriority, constraint);
+    }
+
+    /** The same request under a compiled output constraint. */
+    public EngineRequest withConstraint(TokenMasks compiled) {
+        return new EngineRequest(id, promptTokenIds, maxTokens, sampling, stopTokenIds, deadlineEpochMs, promptLogprobs,
+                priority, compiled);
     }
 }

@@ -1,5 +1,6 @@
 package dev.llmplatform.inference.engine;
 
+import dev.llmplatform.constraint.ConstraintState;
 import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.SamplingParams;
 import dev.llmplatform.contracts.Timings;
@@ -43,9 +44,12 @@ final class Sequence {
     private long firstTokenNanos;
     private long lastTokenNanos;
     private boolean finished;
+    /** Null without an output constraint; else where the output stands in it (kept across preemptions). */
+    private final ConstraintState constraint;
 
     Sequence(EngineRequest request, int contextLength, long submittedNanos) {
         this.request = request;
+        this.constraint = request.constraint() == null ? null : new ConstraintState(request.constraint());
         this.sampling = SamplingState.seeded(request.sampling().seed(), request.promptTokenIds());
         this.submittedNanos = submittedNanos;
         this.reservedTokens = reservedTokens(request, contextLength);
@@ -221,7 +225,24 @@ final class Sequence {
             generatedIds = Arrays.copyOf(generatedIds, generated * 2);
         }
         generatedIds[generated] = tokenId;
+        if (constraint != null && !isStopToken(tokenId)) {   // a stop token ends a complete output: no bytes
+            constraint.advance(tokenId);
+        }
         return generated++;
+    }
+
+    private boolean isStopToken(int tokenId) {
+        for (int stop : request.stopTokenIds()) {
+            if (stop == tokenId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The output constraint's state, or null for free text. */
+    ConstraintState constraint() {
+        return constraint;
     }
 
     /** Stop tokens the next sample may not pick: all of them until {@code minTokens} were generated. */

@@ -2,6 +2,7 @@ package dev.llmplatform.inference.generation;
 
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.inference.InferenceProperties;
+import dev.llmplatform.inference.engine.constraint.ConstraintCompiler;
 import dev.llmplatform.kafka.TraceHeaders;
 import dev.llmplatform.model.ModelStore;
 import dev.llmplatform.topics.Topics;
@@ -55,8 +56,15 @@ public class GenerationConfiguration {
     }
 
     @Bean
-    public GenerationService generationService(ModelEngines engines, TokenEventPublisher publisher) {
-        return new GenerationService(engines, publisher);
+    public GenerationService generationService(ModelEngines engines, TokenEventPublisher publisher,
+                                               ConstraintCompiler constraints) {
+        return new GenerationService(engines, publisher, constraints);
+    }
+
+    /** Output constraints compiled off the engine threads, cached per model version and constraint. */
+    @Bean(destroyMethod = "close")
+    public ConstraintCompiler constraintCompiler() {
+        return new ConstraintCompiler(ConstraintCompiler.DEFAULT_CACHE_ENTRIES, ConstraintCompiler.DEFAULT_TIMEOUT);
     }
 
     @Bean

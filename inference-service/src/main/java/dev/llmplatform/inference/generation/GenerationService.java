@@ -1,11 +1,21 @@
 package dev.llmplatform.inference.generation;
 
+import dev.llmplatform.constraint.ConstraintException;
+import dev.llmplatform.constraint.TokenVocabulary;
+import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.InferenceRequest;
+import dev.llmplatform.contracts.OutputConstraint;
+import dev.llmplatform.contracts.Timings;
+import dev.llmplatform.contracts.Usage;
 import dev.llmplatform.inference.engine.EngineRequest;
+import dev.llmplatform.inference.engine.constraint.ConstraintCompiler;
 import dev.llmplatform.kafka.TraceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -18,10 +28,12 @@ public final class GenerationService {
 
     private final ModelEngines engines;
     private final TokenEventPublisher publisher;
+    private final ConstraintCompiler constraints;
 
-    public GenerationService(ModelEngines engines, TokenEventPublisher publisher) {
+    public GenerationService(ModelEngines engines, TokenEventPublisher publisher, ConstraintCompiler constraints) {
         this.engines = engines;
         this.publisher = publisher;
+        this.constraints = constraints;
     }
 
     /** @param trace the request's trace context, put on every token event of it */
@@ -37,7 +49,39 @@ public final class GenerationService {
             LOG.warn("request {} is already running here; duplicate record ignored", request.requestId());
             return;
         }
-        model.engine().submit(toEngineRequest(request));
+        EngineRequest engineRequest = toEngineRequest(request);
+        OutputConstraint constraint = request.sampling().constraint();
+        if (constraint == null) {
+            model.engine().submit(engineRequest);
+            return;
+        }
+        long start = System.nanoTime();
+        constraints.compile(model.key(), () -> vocabulary(model), constraint, engineRequest.stopTokenIds())
+                .whenComplete((masks, error) -> {
+                    if (error == null) {
+                        model.engine().submit(engineRequest.withConstraint(masks));
+                        return;
+                    }
+                    double ms = (System.nanoTime() - start) / 1e6;
+                    publisher.onFinished(request.requestId(), FinishReason.ERROR,
+                            new Usage(request.promptTokenIds().size(), 0), new Timings(ms, 0, ms), refusal(error));
+                });
+    }
+
+    private static TokenVocabulary vocabulary(ModelEngines.LoadedModel model) {
+        try {
+            return TokenVocabulary.read(model.modelPackage().tokenizerFile(), model.decoder().vocabSize());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the tokenizer of " + model.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ErrorInfo refusal(Throwable error) {
+        if (error instanceof ConstraintException c) {
+            return ErrorInfo.invalidRequest(c.getMessage(), "response_format");
+        }
+        LOG.error("compiling an output constraint failed", error);
+        return ErrorInfo.internal("compiling the output constraint failed: " + error.getMessage());
     }
 
     public void cancel(String requestId) {

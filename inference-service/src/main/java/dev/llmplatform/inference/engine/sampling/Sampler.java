@@ -14,6 +14,8 @@ import java.util.Map;
  *   <li>{@code logit_bias} is added;</li>
  *   <li>repetition penalty (tokens of prompt and output: positive logits divided, negative multiplied),
  *       then frequency and presence penalties (output tokens only, OpenAI's formula);</li>
+ *   <li>an output constraint's mask (structured output): tokens it does not allow get {@code -inf}, so
+ *       temperature, top-k/top-p/min-p and the draw only ever see allowed tokens;</li>
  *   <li>temperature 0 (or top-k 1) takes the arg-max, lowest id on ties;</li>
  *   <li>otherwise logits are divided by the temperature and softmaxed, then top-k, top-p (on what top-k kept)
  *       and min-p (relative to the most likely token) filter, and a token is drawn from the renormalised
@@ -43,13 +45,30 @@ public final class Sampler {
      *                   before {@code min_tokens}); their log-probabilities are still reported raw
      */
     public static SampledToken sample(float[] logits, SamplingParams params, SamplingState state, int[] suppressed) {
+        return sample(logits, params, state, suppressed, null);
+    }
+
+    /**
+     * @param allowed null, or the tokens an output constraint allows (bit {@code id} of word {@code id >> 6});
+     *                when {@code suppressed} would leave none of them, the constraint wins (its stop token
+     *                ends a complete output even before {@code min_tokens})
+     */
+    public static SampledToken sample(float[] logits, SamplingParams params, SamplingState state, int[] suppressed,
+                                      long[] allowed) {
         float[] work = logits.clone();
         applyLogitBias(work, params.logitBias());
         applyPenalties(work, params, state);
+        if (allowed != null) {
+            applyMask(work, allowed);
+        }
+        float[] beforeSuppression = allowed != null && suppressed.length > 0 ? work.clone() : null;
         for (int id : suppressed) {
             if (id >= 0 && id < work.length) {
                 work[id] = Float.NEGATIVE_INFINITY;
             }
+        }
+        if (beforeSuppression != null && work[argmax(work)] == Float.NEGATIVE_INFINITY) {
+            work = beforeSuppression;
         }
         int chosen = params.isGreedy() || params.topK() == 1
                 ? argmax(work)
@@ -64,6 +83,16 @@ public final class Sampler {
             int id = e.getKey();
             if (id >= 0 && id < logits.length) {
                 logits[id] += e.getValue().floatValue();
+            }
+        }
+    }
+
+    /** Every token outside {@code allowed} gets {@code -inf}. */
+    static void applyMask(float[] logits, long[] allowed) {
+        for (int i = 0; i < logits.length; i++) {
+            int word = i >> 6;
+            if (word >= allowed.length || (allowed[word] & (1L << i)) == 0) {
+                logits[i] = Float.NEGATIVE_INFINITY;
             }
         }
     }
