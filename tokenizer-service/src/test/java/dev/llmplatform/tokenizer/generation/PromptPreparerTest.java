@@ -70,6 +70,16 @@ class PromptPreparerTest {
     }
 
     @Test
+    void shouldPassThePriorityOnAndGiveABatchRequestWithoutOneTheBatchPriority() {
+        GenerationRequest urgent = new GenerationRequest(1, "r1", "tiny", "the model", null, 5, null, List.of(), false,
+                REPLY, 0, 0, null, null, null, -2);
+        GenerationRequest unnamed = new GenerationRequest(1, "r2", "tiny", "the model", null, 5, null, List.of(), false,
+                REPLY, 0, 0, null);
+        assertThat(accepted(urgent).priority()).isEqualTo(-2);
+        assertThat(accepted(unnamed).priority()).isEqualTo(GenerationRequest.BATCH_PRIORITY);
+    }
+
+    @Test
     void shouldRejectWhatCannotBeGenerated() {
         assertThat(rejected(request("nope", "x", null, 5)).status()).isEqualTo(404);
         assertThat(rejected(request("../tiny", "x", null, 5)).status()).isEqualTo(404);
