@@ -60,7 +60,9 @@ public final class DefaultModels {
 
     /** The random decoder under another name and context length (tests that need long generations use it). */
     public static ModelPackage writeRandomDecoder(ModelStore store, String name, int contextLength) {
-        TokenizerFiles tokenizer = ByteLevelBpeTrainer.train(SeedText.documents(2_000, SEED), 1024);
+        // The tokenizer's model_max_length bounds the context the package serves: give it the model's.
+        TokenizerFiles tokenizer = ByteLevelBpeTrainer.train(SeedText.documents(2_000, SEED),
+                new ByteLevelBpeTrainer.Settings(1024, 2, contextLength));
         ModelConfig config = ModelConfig.llama(2, 4, 2, 64, 176, tokenizer.vocabSize(), contextLength,
                 SpecialTokens.BOS_ID, SpecialTokens.EOS_ID, true);
         LlamaWeights weights = RandomLlama.create(config, SEED);
