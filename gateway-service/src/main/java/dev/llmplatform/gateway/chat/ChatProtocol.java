@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.llmplatform.gateway.structured.StructuredOutputs;
 import dev.llmplatform.gateway.serving.ResponseId;
 import dev.llmplatform.gateway.serving.SamplingRequest;
 import dev.llmplatform.gateway.serving.StreamOptions;
@@ -34,6 +35,11 @@ public final class ChatProtocol {
      * @param chatTemplateKwargs  vLLM's: extra variables for the model's chat template, e.g.
      *                            {@code {"enable_thinking": false}} for Qwen3
      * @param priority            vLLM's: scheduling priority, lower served first (default 0, or the API key's)
+     * @param responseFormat      OpenAI's {@code {"type":"text"|"json_object"|"json_schema","json_schema":{"name","schema","strict"}}}:
+     *                            the output is constrained token by token to valid JSON (of the schema)
+     * @param structuredOutputs   vLLM's {@code {"json": schema}}, {@code {"regex": "…"}}, {@code {"choice": […]}} or
+     *                            {@code {"json_object": true}}; {@code guided_json}/{@code guided_regex}/{@code guided_choice}
+     *                            are its older names. At most one of these constraints per request
      */
     public record ChatRequest(
             String model,
@@ -60,7 +66,18 @@ public final class ChatProtocol {
             @JsonProperty("ignore_eos") Boolean ignoreEos,
             @JsonProperty("chat_template_kwargs") Map<String, Object> chatTemplateKwargs,
             Integer priority,
+            @JsonProperty("response_format") JsonNode responseFormat,
+            @JsonProperty("structured_outputs") JsonNode structuredOutputs,
+            @JsonProperty("guided_json") JsonNode guidedJson,
+            @JsonProperty("guided_regex") String guidedRegex,
+            @JsonProperty("guided_choice") List<String> guidedChoice,
             @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) implements SamplingRequest {
+
+        /** {@code response_format}, vLLM's {@code structured_outputs} or its older {@code guided_*}; null for free text. */
+        @Override
+        public StructuredOutputs.Requested structuredOutput() {
+            return StructuredOutputs.of(responseFormat, structuredOutputs, guidedJson, guidedRegex, guidedChoice);
+        }
 
         @Override
         public Integer requestedMaxTokens() {

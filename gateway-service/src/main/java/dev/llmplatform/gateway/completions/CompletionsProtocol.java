@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.llmplatform.gateway.structured.StructuredOutputs;
 import dev.llmplatform.gateway.serving.ResponseId;
 import dev.llmplatform.gateway.serving.SamplingRequest;
 import dev.llmplatform.gateway.serving.StreamOptions;
@@ -31,6 +32,11 @@ public final class CompletionsProtocol {
      * @param logprobs top alternatives per token, 0..5; null for no logprobs
      * @param echo     prepend the prompt to the completion; with {@code logprobs}, its tokens' logprobs come first too
      * @param priority vLLM's: scheduling priority, lower served first (default 0, or the API key's)
+     * @param responseFormat      OpenAI's {@code {"type":"text"|"json_object"|"json_schema","json_schema":{"name","schema","strict"}}}:
+     *                            the output is constrained token by token to valid JSON (of the schema)
+     * @param structuredOutputs   vLLM's {@code {"json": schema}}, {@code {"regex": "…"}}, {@code {"choice": […]}} or
+     *                            {@code {"json_object": true}}; {@code guided_json}/{@code guided_regex}/{@code guided_choice}
+     *                            are its older names. At most one of these constraints per request
      */
     public record CompletionRequest(
             String model,
@@ -55,7 +61,18 @@ public final class CompletionsProtocol {
             @JsonProperty("min_tokens") Integer minTokens,
             @JsonProperty("ignore_eos") Boolean ignoreEos,
             Integer priority,
+            @JsonProperty("response_format") JsonNode responseFormat,
+            @JsonProperty("structured_outputs") JsonNode structuredOutputs,
+            @JsonProperty("guided_json") JsonNode guidedJson,
+            @JsonProperty("guided_regex") String guidedRegex,
+            @JsonProperty("guided_choice") List<String> guidedChoice,
             @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) implements SamplingRequest {
+
+        /** {@code response_format}, vLLM's {@code structured_outputs} or its older {@code guided_*}; null for free text. */
+        @Override
+        public StructuredOutputs.Requested structuredOutput() {
+            return StructuredOutputs.of(responseFormat, structuredOutputs, guidedJson, guidedRegex, guidedChoice);
+        }
 
         @Override
         public Integer requestedMaxTokens() {

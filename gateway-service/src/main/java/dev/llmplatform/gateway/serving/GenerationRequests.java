@@ -66,7 +66,8 @@ final class GenerationRequests {
                 r.presencePenalty() == null ? 0 : r.presencePenalty(),
                 r.frequencyPenalty() == null ? 0 : r.frequencyPenalty(),
                 seed, logitBias(r.logitBias()), topLogprobs,
-                r.minTokens() == null ? 0 : r.minTokens(), Boolean.TRUE.equals(r.ignoreEos()));
+                r.minTokens() == null ? 0 : r.minTokens(), Boolean.TRUE.equals(r.ignoreEos()),
+                r.structuredOutput() == null ? null : r.structuredOutput().constraint());
     }
 
     /** Keys were checked by the validator: non-negative integers. */

@@ -1,5 +1,6 @@
 package dev.llmplatform.gateway.serving;
 
+import dev.llmplatform.gateway.structured.StructuredOutputs;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -82,6 +83,14 @@ public interface SamplingRequest {
 
     /** vLLM's extra for chat: variables for the chat template's render ({@code {"enable_thinking": false}}); null for none. */
     default Map<String, Object> chatTemplateKwargs() {
+        return null;
+    }
+
+    /**
+     * What the output must be ({@code response_format}, {@code structured_outputs}, {@code guided_*}), or null for
+     * free text. An endpoint whose request has none of those fields leaves this null.
+     */
+    default StructuredOutputs.Requested structuredOutput() {
         return null;
     }
 }

@@ -1,6 +1,7 @@
 package dev.llmplatform.gateway.serving;
 
 import dev.llmplatform.gateway.error.ApiException;
+import dev.llmplatform.gateway.structured.StructuredOutputs;
 import dev.llmplatform.gateway.models.ModelRegistry;
 import dev.llmplatform.gateway.models.RegisteredModel;
 
@@ -32,6 +33,7 @@ public final class SamplingValidator {
         checkSampling(request);
         checkStop(request.stop());
         checkLogitBias(request.logitBias());
+        StructuredOutputs.check(request.structuredOutput());
         if (request.n() != null && (request.n() < 1 || request.n() > MAX_CHOICES)) {
             throw ApiException.invalid("n", "n must be in 1.." + MAX_CHOICES + ", got " + request.n());
         }
