@@ -5,6 +5,8 @@ import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.inference.engine.kv.KvCache;
 import dev.llmplatform.inference.engine.kv.KvCacheBudget;
 import dev.llmplatform.inference.engine.kv.PrefixCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,6 +29,8 @@ import java.util.TreeSet;
  * its slot and its reservation at once. Engine thread only.
  */
 final class Scheduler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
     /** Most urgent first; equal priorities in arrival order. */
     static final Comparator<Sequence> ORDER =
@@ -123,6 +127,8 @@ final class Scheduler {
             victim.preempt();
             waiting.add(victim);
             metrics.preempted(victim.priority());
+            LOG.debug("preempted {} (priority {}) for {} (priority {}); it will recompute its cache",
+                    victim.id(), victim.priority(), next.id(), next.priority());
         }
         return true;
     }
