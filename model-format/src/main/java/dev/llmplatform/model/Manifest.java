@@ -31,6 +31,27 @@ public record Manifest(
         kind = kind == null ? "decoder" : kind;
     }
 
+    /**
+     * True when every file the manifest lists is in {@code dir} with the sha256 it names: a package the
+     * platform wrote (or a complete copy of one) is then whole, however recently its files were written.
+     */
+    public boolean matches(java.nio.file.Path dir) {
+        if (files.isEmpty()) {
+            return false;
+        }
+        try {
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                java.nio.file.Path file = dir.resolve(f.getKey());
+                if (!java.nio.file.Files.isRegularFile(file) || !f.getValue().equals(ModelPackageWriter.sha256(file))) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     public double evalLoss() {
         return evalMetrics.getOrDefault("eval_loss", Double.NaN);
     }

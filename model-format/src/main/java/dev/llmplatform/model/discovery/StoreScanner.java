@@ -51,6 +51,10 @@ public final class StoreScanner {
         this.clock = clock;
     }
 
+    public Path root() {
+        return root;
+    }
+
     public Scan scan() {
         List<Settled> settled = new ArrayList<>();
         Set<String> present = new LinkedHashSet<>();

@@ -79,9 +79,31 @@ public final class StoreWatcher implements AutoCloseable {
      * as settled at once), then keeps looking every interval.
      */
     public void start() {
-        scanner.scan();
+        StoreScanner.Scan first = scanner.scan();
         tick();
+        // The platform's own packages need not wait to settle (seed copies and trained packages may be
+        // seconds old at start): their manifest names every file's sha256, so a package whose files all
+        // match is whole now, and is announced before the services report ready.
+        for (String key : first.present()) {
+            if (!handled.containsKey(key)) {
+                announceIfWhole(key);
+            }
+        }
         ticker.scheduleWithFixedDelay(this::tickSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void announceIfWhole(String key) {
+        String name = key.substring(0, key.indexOf(':'));
+        String version = key.substring(key.indexOf(':') + 1);
+        Path dir = scanner.root().resolve(name).resolve(version);
+        try {
+            ModelPackage pkg = ModelPackage.open(name, version, dir);
+            if (Files.isRegularFile(dir.resolve(ModelPackage.MANIFEST)) && pkg.manifest().matches(dir)) {
+                handle(new Settled(name, version, dir, FolderFingerprint.of(dir)));
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("{} is not whole yet: {}", key, e.toString());
+        }
     }
 
     /** A package training just wrote (atomically): announced now, before the job reports success. */

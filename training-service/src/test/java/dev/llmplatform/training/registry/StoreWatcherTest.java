@@ -80,6 +80,20 @@ class StoreWatcherTest {
     }
 
     @Test
+    void shouldAnnounceAPlatformPackageJustCopiedAtStartWhenItsFilesMatchItsManifest() throws IOException {
+        copyTree(FIXTURES.getParent().getParent().resolve("models/starter/1"), store.resolve("starter/1"));
+        Path partial = store.resolve("partial/1");
+        copyTree(FIXTURES.getParent().getParent().resolve("models/starter/1"), partial);
+        truncate(partial.resolve("model.onnx"), 100);
+        watcher = watcher(Duration.ofMinutes(1));
+
+        watcher.start();                                 // files seconds old: not settled, but whole by their manifest
+
+        assertThat(last("starter").orElseThrow().state()).isEqualTo(State.READY);
+        assertThat(last("partial")).isEmpty();           // a copy whose files do not match waits for the settle rule
+    }
+
+    @Test
     void shouldWaitForAFolderStillBeingCopiedAndFailACorruptOneBesideAGoodOne() throws IOException {
         Path good = copyFixture("smollm2", "good", "1");
         Files.writeString(good.resolve(ModelLayout.SETTINGS), "{\"weights\": \"fp32\"}");
@@ -203,8 +217,12 @@ class StoreWatcherTest {
         deleteTree(outside);
     }
 
-    @SuppressWarnings("unchecked")
     private StoreWatcher watcher() {
+        return watcher(Duration.ZERO);
+    }
+
+    @SuppressWarnings("unchecked")
+    private StoreWatcher watcher(Duration settle) {
         KafkaTemplate<String, String> template = mock(KafkaTemplate.class);
         when(template.send(any(ProducerRecord.class))).thenAnswer(call -> {
             ProducerRecord<String, String> record = call.getArgument(0);
@@ -213,7 +231,7 @@ class StoreWatcherTest {
             return CompletableFuture.completedFuture(null);
         });
         ModelCatalog catalog = new ModelCatalog();
-        return new StoreWatcher(new StoreScanner(store, Duration.ZERO, InstantSource.system()), catalog,
+        return new StoreWatcher(new StoreScanner(store, settle, InstantSource.system()), catalog,
                 new ModelAnnouncer(template, catalog, Duration.ofSeconds(5)), new ModelConverter(), Duration.ofHours(1),
                 InstantSource.system());
     }
