@@ -8,7 +8,8 @@ import java.util.TreeMap;
 /**
  * {@code manifest.json}: platform metadata of one model package.
  *
- * @param kind        "decoder" (text generation) or "encoder" (embeddings)
+ * @param kind        {@link ModelKind}: "decoder" (text generation), "encoder" (embeddings) or "cross-encoder"
+ *                    (pair relevance)
  * @param files       file name → sha256 hex, for every file of the package but the manifest
  * @param evalMetrics e.g. {@code eval_loss}, {@code unigram_eval_loss}
  */

@@ -135,11 +135,19 @@ public record ModelPackage(String name, String version, Path dir, Manifest manif
         return ModelLayout.detect(dir).orElseGet(() -> new ModelLayout(dir, SourceFormat.PLATFORM));
     }
 
-    /** Metadata of a user's folder that has none: a decoder, its size from config.json, its time from the folder. */
+    /**
+     * Metadata of a user's folder that has none: its kind from config.json ({@link ModelKind#of}), a decoder's size
+     * from config.json, its time from the folder.
+     */
     private static Manifest synthesize(String name, String version, ModelLayout layout) {
+        String kind = ModelKind.DECODER;
         long parameters = 0;
         try {
-            parameters = ModelConfig.parse(read(layout.dir().resolve(CONFIG)), CONFIG).parameterCount();
+            String config = read(layout.dir().resolve(CONFIG));
+            kind = ModelKind.of(Messages.mapper().readTree(config));
+            if (kind.equals(ModelKind.DECODER)) {
+                parameters = ModelConfig.parse(config, CONFIG).parameterCount();
+            }
         } catch (RuntimeException e) {
             // a config the Llama reader cannot take still serves if its graph loads; the size is then unknown
         }
@@ -154,7 +162,7 @@ public record ModelPackage(String name, String version, Path dir, Manifest manif
             case SAFETENSORS -> "Hugging Face checkpoint (safetensors)";
             case PLATFORM -> null;
         };
-        return new Manifest(name + ":" + version, name, version, "decoder", null, parameters, null, null,
+        return new Manifest(name + ":" + version, name, version, kind, null, parameters, null, null,
                 description, created);
     }
 
