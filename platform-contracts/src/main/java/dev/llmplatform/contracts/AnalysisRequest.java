@@ -14,7 +14,8 @@ import java.util.Objects;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = AnalysisRequest.Embed.class, name = "embed"),
-        @JsonSubTypes.Type(value = AnalysisRequest.Attend.class, name = "attend")})
+        @JsonSubTypes.Type(value = AnalysisRequest.Attend.class, name = "attend"),
+        @JsonSubTypes.Type(value = AnalysisRequest.Score.class, name = "score")})
 public sealed interface AnalysisRequest extends Versioned {
 
     int CURRENT_VERSION = 1;
@@ -83,6 +84,44 @@ public sealed interface AnalysisRequest extends Versioned {
             }
             tokenIds = List.copyOf(tokenIds);
             tokens = List.copyOf(tokens);
+        }
+    }
+
+    /**
+     * Text pairs for a cross-encoder, each one sequence ({@code [CLS] a [SEP] b [SEP]}) with its token type ids
+     * (0 for the first segment and its special tokens, 1 for the second).
+     *
+     * @param inputs       token ids of each pair, special tokens included
+     * @param tokenTypeIds the segment of each token, as long as its input
+     */
+    record Score(int schemaVersion, String requestId, String model, String version, List<List<Integer>> inputs,
+                 List<List<Integer>> tokenTypeIds, long deadlineEpochMs, ReplyTo replyTo) implements AnalysisRequest {
+        public Score {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "AnalysisRequest");
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(inputs, "inputs");
+            Objects.requireNonNull(tokenTypeIds, "tokenTypeIds");
+            Objects.requireNonNull(replyTo, "replyTo");
+            if (inputs.isEmpty() || inputs.size() > MAX_EMBEDDING_INPUTS) {
+                throw new IllegalArgumentException("inputs must hold 1.." + MAX_EMBEDDING_INPUTS + " token lists");
+            }
+            if (tokenTypeIds.size() != inputs.size()) {
+                throw new IllegalArgumentException("tokenTypeIds must hold one list per input");
+            }
+            for (int i = 0; i < inputs.size(); i++) {
+                if (inputs.get(i) == null || inputs.get(i).isEmpty() || tokenTypeIds.get(i) == null
+                        || tokenTypeIds.get(i).size() != inputs.get(i).size()) {
+                    throw new IllegalArgumentException("input " + i + " needs tokens and as many token type ids");
+                }
+            }
+            inputs = inputs.stream().<List<Integer>>map(List::copyOf).toList();
+            tokenTypeIds = tokenTypeIds.stream().<List<Integer>>map(List::copyOf).toList();
+        }
+
+        public int tokenCount() {
+            return inputs.stream().mapToInt(List::size).sum();
         }
     }
 }

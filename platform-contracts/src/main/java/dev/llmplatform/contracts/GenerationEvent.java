@@ -20,7 +20,8 @@ import java.util.Objects;
         @JsonSubTypes.Type(value = GenerationEvent.Tokenized.class, name = "tokenized"),
         @JsonSubTypes.Type(value = GenerationEvent.Detokenized.class, name = "detokenized"),
         @JsonSubTypes.Type(value = GenerationEvent.Embeddings.class, name = "embeddings"),
-        @JsonSubTypes.Type(value = GenerationEvent.Attention.class, name = "attention")})
+        @JsonSubTypes.Type(value = GenerationEvent.Attention.class, name = "attention"),
+        @JsonSubTypes.Type(value = GenerationEvent.Scores.class, name = "scores")})
 public sealed interface GenerationEvent extends Versioned {
 
     int CURRENT_VERSION = 1;
@@ -110,7 +111,21 @@ public sealed interface GenerationEvent extends Versioned {
     }
 
     /** The answer to an {@link AnalysisRequest}: one graph run, no generation. */
-    sealed interface Analysis extends GenerationEvent permits Embeddings, Attention {
+    sealed interface Analysis extends GenerationEvent permits Embeddings, Attention, Scores {
+    }
+
+    /**
+     * A cross-encoder's raw relevance logit for each pair of an {@link AnalysisRequest.Score}, in pair order (the
+     * caller turns it into a score: a sigmoid for a one-label model, as sentence-transformers' CrossEncoder does).
+     *
+     * @param promptTokens tokens of all pairs, special tokens included
+     */
+    record Scores(int schemaVersion, String requestId, float[] logits, int promptTokens) implements Analysis {
+        public Scores {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "GenerationEvent");
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(logits, "logits");
+        }
     }
 
     /**

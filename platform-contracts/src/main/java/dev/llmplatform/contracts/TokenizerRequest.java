@@ -19,7 +19,8 @@ import java.util.Objects;
         @JsonSubTypes.Type(value = TokenizerRequest.Tokenize.class, name = "tokenize"),
         @JsonSubTypes.Type(value = TokenizerRequest.Detokenize.class, name = "detokenize"),
         @JsonSubTypes.Type(value = TokenizerRequest.Embed.class, name = "embed"),
-        @JsonSubTypes.Type(value = TokenizerRequest.Attend.class, name = "attend")})
+        @JsonSubTypes.Type(value = TokenizerRequest.Attend.class, name = "attend"),
+        @JsonSubTypes.Type(value = TokenizerRequest.Score.class, name = "score")})
 public sealed interface TokenizerRequest extends Versioned {
 
     int CURRENT_VERSION = 1;
@@ -74,7 +75,7 @@ public sealed interface TokenizerRequest extends Versioned {
      * Requests that run a model's graph without generating: tokenized here, then sent to the
      * inference-service, which answers with a {@link GenerationEvent.Analysis} or a {@code Failed}.
      */
-    sealed interface Analysis extends TokenizerRequest permits Embed, Attend {
+    sealed interface Analysis extends TokenizerRequest permits Embed, Attend, Score {
         /** When the caller stops waiting (epoch ms); 0 for never. Work found past it is skipped. */
         long deadlineEpochMs();
     }
@@ -104,6 +105,32 @@ public sealed interface TokenizerRequest extends Versioned {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(prompt, "prompt");
             Objects.requireNonNull(replyTo, "replyTo");
+        }
+    }
+
+    /**
+     * Relevance of text pairs by a cross-encoder ({@code /v1/rerank}, {@code /v1/score}): pair {@code i} is
+     * {@code queries[i]} with {@code documents[i]}, encoded as one sequence with the tokenizer's pair template
+     * ({@code [CLS] query [SEP] document [SEP]}); answered with a {@link GenerationEvent.Scores}.
+     */
+    record Score(int schemaVersion, String requestId, String model, List<String> queries, List<String> documents,
+                 long deadlineEpochMs, ReplyTo replyTo) implements Analysis {
+        public Score {
+            Versioned.check(schemaVersion, CURRENT_VERSION, "TokenizerRequest");
+            Objects.requireNonNull(requestId, "requestId");
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(replyTo, "replyTo");
+            Objects.requireNonNull(queries, "queries");
+            Objects.requireNonNull(documents, "documents");
+            if (queries.size() != documents.size()) {
+                throw new IllegalArgumentException("queries and documents must have the same length");
+            }
+            if (queries.isEmpty() || queries.size() > AnalysisRequest.MAX_EMBEDDING_INPUTS) {
+                throw new IllegalArgumentException("a score request holds 1.." + AnalysisRequest.MAX_EMBEDDING_INPUTS
+                        + " pairs");
+            }
+            queries = List.copyOf(queries);
+            documents = List.copyOf(documents);
         }
     }
 }

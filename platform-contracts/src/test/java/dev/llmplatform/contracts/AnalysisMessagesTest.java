@@ -46,4 +46,31 @@ class AnalysisMessagesTest {
         assertThatThrownBy(() -> new TokenizerRequest.Embed(1, "r", "m", List.of(), 0, REPLY))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldRoundTripCrossEncoderPairsAndTheirLogits() {
+        var score = new TokenizerRequest.Score(1, "r3", "reranker", List.of("q", "q"), List.of("a", "b"), 7L, REPLY);
+        var pairs = new AnalysisRequest.Score(1, "r3", "reranker", "1", List.of(List.of(101, 5, 102, 6, 102)),
+                List.of(List.of(0, 0, 0, 1, 1)), 7L, REPLY);
+        var scores = new GenerationEvent.Scores(1, "r3", new float[]{1.5f, -0.25f}, 9);
+
+        assertThat(Messages.fromJson(Messages.toJson(score), TokenizerRequest.class)).isEqualTo(score);
+        assertThat(Messages.fromJson(Messages.toJson(pairs), AnalysisRequest.class)).isEqualTo(pairs);
+        assertThat(Messages.toJson(score)).contains("\"type\":\"score\"");
+        var read = (GenerationEvent.Scores) Messages.fromJson(Messages.toJson(scores), GenerationEvent.class);
+        assertThat(read.logits()).containsExactly(1.5f, -0.25f);
+        assertThat(read.promptTokens()).isEqualTo(9);
+        assertThat(read.isTerminal()).isTrue();
+    }
+
+    @Test
+    void shouldRefusePairsWhoseSidesOrTokenTypesDoNotLineUp() {
+        assertThatThrownBy(() -> new TokenizerRequest.Score(1, "r", "m", List.of("q"), List.of("a", "b"), 0, REPLY))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new AnalysisRequest.Score(1, "r", "m", "1", List.of(List.of(1, 2)),
+                List.of(List.of(0)), 0, REPLY)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Messages.fromJson("{\"type\":\"score\",\"schemaVersion\":1,\"requestId\":\"r\","
+                + "\"model\":\"m\",\"version\":\"1\",\"inputs\":[[1]],\"replyTo\":{\"topic\":\"t\",\"partition\":0}}",
+                AnalysisRequest.class)).isInstanceOf(PoisonMessageException.class);
+    }
 }

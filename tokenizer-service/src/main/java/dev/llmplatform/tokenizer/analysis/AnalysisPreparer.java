@@ -3,6 +3,7 @@ package dev.llmplatform.tokenizer.analysis;
 import dev.llmplatform.contracts.AnalysisRequest;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.TokenizerRequest;
+import dev.llmplatform.model.ModelKind;
 import dev.llmplatform.tokenizer.text.HfTokenizer;
 import dev.llmplatform.tokenizer.text.ModelTokenizer;
 import dev.llmplatform.tokenizer.text.TokenizerCache;
@@ -13,14 +14,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Tokenizes embeddings and attention requests for the inference-service. An encoder's input gets
+ * Tokenizes embeddings, attention and pair-scoring requests for the inference-service. An encoder's input gets
  * the special tokens its post-processor declares ([CLS] … [SEP]), as it was trained with; a decoder's
- * prompt is encoded as for generation (nothing added). Refusals (unknown model 404; a decoder asked
- * for embeddings, an empty input, too many tokens 400) go straight back to the caller.
+ * prompt is encoded as for generation (nothing added); a cross-encoder's (query, document) pair is one
+ * sequence through the pair template ([CLS] q [SEP] d [SEP], token types 0/1), truncated longest-first to
+ * the model's length. Refusals (unknown model 404; a decoder asked for embeddings, an empty input, too many
+ * tokens 400) go straight back to the caller.
  */
 public final class AnalysisPreparer {
 
-    public static final String ENCODER = "encoder";
+    public static final String ENCODER = ModelKind.ENCODER;
 
     /** What becomes of a request: an analysis request for inference, or an error for the caller. */
     public sealed interface Outcome {
@@ -50,6 +53,7 @@ public final class AnalysisPreparer {
         return switch (request) {
             case TokenizerRequest.Embed embed -> embed(embed, found.get());
             case TokenizerRequest.Attend attend -> attend(attend, found.get());
+            case TokenizerRequest.Score score -> score(score, found.get());
         };
     }
 
@@ -80,7 +84,7 @@ public final class AnalysisPreparer {
             return reject(ErrorInfo.invalidRequest("prompt must not be empty", "prompt"));
         }
         HfTokenizer tokenizer = model.tokenizer();
-        int[] ids = tokenizer.encode(request.prompt(), ENCODER.equals(model.kind()));
+        int[] ids = tokenizer.encode(request.prompt(), ModelKind.isEncoder(model.kind()));
         if (ids.length == 0) {
             return reject(ErrorInfo.invalidRequest("prompt must not be empty", "prompt"));
         }
@@ -94,6 +98,30 @@ public final class AnalysisPreparer {
         return new Outcome.Accepted(new AnalysisRequest.Attend(AnalysisRequest.CURRENT_VERSION, request.requestId(),
                 model.name(), model.version(), Arrays.stream(ids).boxed().toList(), tokens, request.deadlineEpochMs(),
                 request.replyTo()));
+    }
+
+    private static Outcome score(TokenizerRequest.Score request, ModelTokenizer model) {
+        if (!ModelKind.CROSS_ENCODER.equals(model.kind())) {
+            return reject(ErrorInfo.invalidRequest("The model '" + request.model() + "' is a " + model.kind()
+                    + ", not a cross-encoder: its pairs are scored from embeddings", "model"));
+        }
+        List<List<Integer>> inputs = new ArrayList<>(request.queries().size());
+        List<List<Integer>> types = new ArrayList<>(request.queries().size());
+        for (int i = 0; i < request.queries().size(); i++) {
+            String query = request.queries().get(i);
+            String document = request.documents().get(i);
+            if (query == null || query.isEmpty()) {
+                return reject(ErrorInfo.invalidRequest("queries[" + i + "] must not be empty", "queries[" + i + "]"));
+            }
+            if (document == null || document.isEmpty()) {
+                return reject(ErrorInfo.invalidRequest("documents[" + i + "] must not be empty", "documents[" + i + "]"));
+            }
+            HfTokenizer.PairEncoding pair = model.tokenizer().encodePair(query, document);
+            inputs.add(Arrays.stream(pair.ids()).boxed().toList());
+            types.add(Arrays.stream(pair.typeIds()).boxed().toList());
+        }
+        return new Outcome.Accepted(new AnalysisRequest.Score(AnalysisRequest.CURRENT_VERSION, request.requestId(),
+                model.name(), model.version(), inputs, types, request.deadlineEpochMs(), request.replyTo()));
     }
 
     private static ErrorInfo tooLong(int limit, String what, String param, int tokens) {

@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -25,13 +26,21 @@ public final class HfTokenizer implements AutoCloseable {
     }
 
     private final HuggingFaceTokenizer tokenizer;
+    private final Path file;
     private final int maxLength;
     private final Set<Integer> specialIds;
+    /** Made on the first pair encoding (cross-encoders only): the same tokenizer, truncating longest-first. */
+    private HuggingFaceTokenizer pairTokenizer;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, Set<Integer> specialIds) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, Path file, int maxLength, Set<Integer> specialIds) {
         this.tokenizer = tokenizer;
+        this.file = file;
         this.maxLength = maxLength;
         this.specialIds = Set.copyOf(specialIds);
+    }
+
+    /** A text pair as one sequence: token ids and each token's segment (0 for the first text, 1 for the second). */
+    public record PairEncoding(int[] ids, int[] typeIds) {
     }
 
     /**
@@ -54,7 +63,8 @@ public final class HfTokenizer implements AutoCloseable {
                 "padding", "false",
                 "maxLength", length,
                 "modelMaxLength", length);
-        return new HfTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options), maxLength, specialIds);
+        return new HfTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options), tokenizerJson, maxLength,
+                specialIds);
     }
 
     /** The context length given at load time. */
@@ -70,6 +80,35 @@ public final class HfTokenizer implements AutoCloseable {
     public int[] encode(String text, boolean addSpecialTokens) {
         Encoding encoding = tokenizer.encode(text, addSpecialTokens, false);
         return Arrays.stream(encoding.getIds()).mapToInt(Math::toIntExact).toArray();
+    }
+
+    /**
+     * Two texts as one sequence through the post-processor's pair template (BERT's
+     * {@code [CLS] a [SEP] b [SEP]}, token types 0 then 1), truncated to {@link #maxLength()} tokens the way
+     * Hugging Face's {@code truncation=True} does (longest first: tokens come off the longer text), as
+     * sentence-transformers' CrossEncoder and vLLM encode a cross-encoder's input.
+     */
+    public PairEncoding encodePair(String text, String textPair) {
+        Encoding encoding = pairTokenizer().encode(text, textPair, true, false);
+        return new PairEncoding(Arrays.stream(encoding.getIds()).mapToInt(Math::toIntExact).toArray(),
+                Arrays.stream(encoding.getTypeIds()).mapToInt(Math::toIntExact).toArray());
+    }
+
+    private synchronized HuggingFaceTokenizer pairTokenizer() {
+        if (pairTokenizer == null) {
+            String length = String.valueOf(maxLength);
+            try {
+                pairTokenizer = HuggingFaceTokenizer.newInstance(file, Map.of(
+                        "addSpecialTokens", "true",
+                        "truncation", "true",
+                        "padding", "false",
+                        "maxLength", length,
+                        "modelMaxLength", length));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot load " + file, e);
+            }
+        }
+        return pairTokenizer;
     }
 
     /** Text of {@code ids}, special tokens included (what {@code /v1/detokenize} returns). */
@@ -98,7 +137,10 @@ public final class HfTokenizer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         tokenizer.close();
+        if (pairTokenizer != null) {
+            pairTokenizer.close();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.llmplatform.tokenizer.text;
 
 import dev.llmplatform.model.ModelConfig;
+import dev.llmplatform.model.ModelKind;
 import dev.llmplatform.model.ModelPackage;
 import dev.llmplatform.model.ModelStore;
 import dev.llmplatform.tokenizer.bpe.SpecialTokens;
@@ -75,7 +76,7 @@ public final class TokenizerCache {
     }
 
     private static ModelTokenizer load(ModelPackage pkg) {
-        ModelConfig config = "encoder".equals(pkg.kind()) ? null : pkg.decoderConfig();
+        ModelConfig config = ModelKind.isEncoder(pkg.kind()) ? null : pkg.decoderConfig();
         try {
             TokenizerConfig tokenizerConfig = TokenizerConfig.read(pkg.dir().resolve(ModelPackage.TOKENIZER_CONFIG));
             int encoderLength = pkg.contextLength() > 0 ? pkg.contextLength() : ENCODER_MAX_LENGTH;

@@ -42,6 +42,15 @@ class AnalysisPreparerTest {
             }
             ModelPackageWriter.writeJson(dir.resolve(ModelPackage.CONFIG), Map.of("model_type", "bert"));
         });
+        ModelPackageWriter.write(store, "reranker", "1", "cross-encoder", 0, null, Map.of(), null, dir -> {
+            try (InputStream in = AnalysisPreparerTest.class.getClassLoader()
+                    .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+                Files.copy(in, dir.resolve(ModelPackage.TOKENIZER));
+            }
+            ModelPackageWriter.writeJson(dir.resolve(ModelPackage.CONFIG), Map.of("model_type", "bert",
+                    "architectures", List.of("BertForSequenceClassification"), "num_labels", 1,
+                    "max_position_embeddings", 16));
+        });
         ModelConfig config = ModelConfig.llama(2, 2, 2, 16, 32, TestTokenizers.VOCAB_SIZE, 256,
                 SpecialTokens.BOS_ID, SpecialTokens.EOS_ID, true);
         ModelPackageWriter.write(store, "tiny", "4", "decoder", 0, null, Map.of(), null, dir -> {
@@ -61,6 +70,39 @@ class AnalysisPreparerTest {
         assertThat(request.version()).isEqualTo("1");
         assertThat(request.replyTo()).isEqualTo(REPLY);
         assertThat(request.deadlineEpochMs()).isEqualTo(1234L);
+    }
+
+    @Test
+    void shouldEncodeEachPairAsOneSequenceWithTheTokenizersPairTemplate() {
+        var request = (AnalysisRequest.Score) accepted(new TokenizerRequest.Score(1, "s", "reranker",
+                List.of("Hello", "Hello"), List.of("world", "a dog"), 99L, REPLY));
+
+        // [CLS] hello [SEP] world [SEP], the second segment (and its [SEP]) of token type 1
+        assertThat(request.inputs().get(0)).containsExactly(101, 7592, 102, 2088, 102);
+        assertThat(request.tokenTypeIds().get(0)).containsExactly(0, 0, 0, 1, 1);
+        assertThat(request.inputs().get(1)).hasSize(6).startsWith(101, 7592, 102).endsWith(102);
+        assertThat(request.tokenTypeIds().get(1)).containsExactly(0, 0, 0, 1, 1, 1);
+        assertThat(request.version()).isEqualTo("1");
+        assertThat(request.deadlineEpochMs()).isEqualTo(99L);
+    }
+
+    @Test
+    void shouldTruncateALongPairToTheModelsLengthTakingTokensOffTheLongerText() {
+        var request = (AnalysisRequest.Score) accepted(new TokenizerRequest.Score(1, "s", "reranker",
+                List.of("Hello world"), List.of("dog ".repeat(40)), 0L, REPLY));
+
+        // max_position_embeddings 16: [CLS] hello world [SEP] + 11 × dog + [SEP]
+        assertThat(request.inputs().get(0)).hasSize(16).startsWith(101, 7592, 2088, 102).endsWith(102);
+        assertThat(request.tokenTypeIds().get(0).stream().filter(t -> t == 1)).hasSize(12);
+    }
+
+    @Test
+    void shouldRefusePairsForAModelThatIsNotACrossEncoderAndEmbeddingsFromACrossEncoder() {
+        var pairs = new TokenizerRequest.Score(1, "s", "minilm", List.of("q"), List.of("d"), 0L, REPLY);
+
+        assertThat(rejected(pairs).message()).contains("not a cross-encoder");
+        assertThat(rejected(pairs).param()).isEqualTo("model");
+        assertThat(rejected(embed("reranker", "x")).message()).contains("does not support embeddings");
     }
 
     @Test
