@@ -13,7 +13,7 @@ import java.util.Map;
 public final class TokenMasks {
 
     /** States whose masks are kept per constraint and vocabulary. */
-    public static final int MAX_CACHED_STATES = 4096;
+    public static final int MAX_CACHED_STATES = 1024;
 
     private final ByteDfa dfa;
     private final TokenVocabulary vocabulary;

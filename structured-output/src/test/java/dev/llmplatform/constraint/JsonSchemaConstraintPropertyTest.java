@@ -4,7 +4,9 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -32,17 +34,32 @@ class JsonSchemaConstraintPropertyTest {
         return SchemaArbitraries.schemas();
     }
 
-    @Property(tries = 150)
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     void shouldGenerateOnlyValidOutputsUnderRandomLogits(@ForAll("schemas") JsonNode schema, @ForAll long seed) {
-        assertValid(schema, ConstrainedWalk.RANDOM, seed);
+        Statistics.label("top-level kind").collect(kind(schema));
+        Statistics.label("output length").collect(lengthBucket(assertValid(schema, ConstrainedWalk.RANDOM, seed)));
     }
 
-    @Property(tries = 150)
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     void shouldGenerateOnlyValidOutputsUnderAdversarialLogits(@ForAll("schemas") JsonNode schema, @ForAll long seed) {
-        assertValid(schema, ConstrainedWalk.ADVERSARIAL, seed);
+        Statistics.label("top-level kind").collect(kind(schema));
+        Statistics.label("output length").collect(lengthBucket(assertValid(schema, ConstrainedWalk.ADVERSARIAL, seed)));
     }
 
-    static void assertValid(JsonNode schema, ConstrainedWalk.Logits logits, long seed) {
+    private static String kind(JsonNode schema) {
+        for (String k : new String[]{"anyOf", "oneOf", "enum", "const"}) {
+            if (schema.has(k)) {
+                return k;
+            }
+        }
+        return schema.path("type").isString() ? schema.get("type").asString() : "untyped or list";
+    }
+
+    private static String lengthBucket(String output) {
+        return output.length() < 5 ? "<5" : output.length() < 20 ? "5-19" : output.length() < 60 ? "20-59" : "60+";
+    }
+
+    static String assertValid(JsonNode schema, ConstrainedWalk.Logits logits, long seed) {
         ByteDfa dfa = Constraints.compile(JsonSchemaCompiler.compile(schema));
         TokenMasks masks = new TokenMasks(dfa, VOCAB, new int[]{ToyVocabularies.EOS});
         byte[] out = ConstrainedWalk.generate(masks, ToyVocabularies.EOS, logits, seed, 60);
@@ -52,5 +69,6 @@ class JsonSchemaConstraintPropertyTest {
         Schema validator = REGISTRY.getSchema(schema);
         List<Error> errors = validator.validate(value, ctx -> ctx.executionConfig(c -> c.formatAssertionsEnabled(true)));
         assertThat(errors).as("%s under %s", text, schema).isEmpty();
+        return text;
     }
 }
