@@ -3,6 +3,7 @@ package dev.llmplatform.inference.analysis;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.inference.engine.onnx.DecoderOptions;
+import dev.llmplatform.model.ModelKind;
 import dev.llmplatform.model.ModelPackage;
 import dev.llmplatform.model.ModelStore;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The graphs analysis requests run, one per model version, loaded from the store on first use and
- * kept until shutdown: an {@link EncoderSession} for encoders, a {@link DecoderAttention} for
+ * kept until shutdown: an {@link EncoderSession} for encoders and cross-encoders, a {@link DecoderAttention} for
  * decoders (apart from the generation engine's session, which does not hand out attention).
  */
 public final class AnalysisModels implements AutoCloseable {
@@ -89,7 +90,7 @@ public final class AnalysisModels implements AutoCloseable {
         String name = pkg.name() + ":" + pkg.version();
         long start = System.nanoTime();
         try {
-            Loaded model = "encoder".equals(pkg.kind())
+            Loaded model = ModelKind.isEncoder(pkg.kind())
                     ? new Encoder(pkg, EncoderSession.open(pkg.modelFile(), options), encoderPositions(pkg))
                     : new Decoder(pkg, DecoderAttention.open(pkg.modelFile(), pkg.decoderConfig(), options));
             LOG.info("analysis graph of {} ({}) loaded in {} ms", name, pkg.kind(), (System.nanoTime() - start) / 1_000_000);

@@ -3,6 +3,7 @@ package dev.llmplatform.inference.analysis;
 import dev.llmplatform.contracts.AnalysisRequest;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.model.ModelKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Answers analysis requests: embeddings from an encoder, attention maps from an encoder
- * (bidirectional) or a decoder (causal). Every readable request gets one answer, its result or a
+ * (bidirectional) or a decoder (causal), relevance logits of text pairs from a cross-encoder. Every readable request gets one answer, its result or a
  * {@code Failed}; only a request whose caller has stopped waiting (deadline passed) gets none.
  */
 public final class AnalysisService {
@@ -37,6 +38,7 @@ public final class AnalysisService {
             return Optional.of(switch (request) {
                 case AnalysisRequest.Embed embed -> embed(embed, model);
                 case AnalysisRequest.Attend attend -> attend(attend, model);
+                case AnalysisRequest.Score score -> score(score, model);
             });
         } catch (AnalysisException e) {
             return Optional.of(failed(request, e.error()));
@@ -47,7 +49,7 @@ public final class AnalysisService {
     }
 
     private static GenerationEvent embed(AnalysisRequest.Embed request, AnalysisModels.Loaded model) {
-        if (!(model instanceof AnalysisModels.Encoder encoder)) {
+        if (!(model instanceof AnalysisModels.Encoder encoder) || !ModelKind.ENCODER.equals(model.modelPackage().kind())) {
             throw new AnalysisException(ErrorInfo.invalidRequest("The model '" + request.model()
                     + "' does not support embeddings: it is a " + model.modelPackage().kind(), "model"), null);
         }
@@ -57,6 +59,21 @@ public final class AnalysisService {
         }
         float[][] vectors = encoder.session().embed(inputs);
         return new GenerationEvent.Embeddings(GenerationEvent.CURRENT_VERSION, request.requestId(), vectors,
+                request.tokenCount());
+    }
+
+    private static GenerationEvent score(AnalysisRequest.Score request, AnalysisModels.Loaded model) {
+        if (!(model instanceof AnalysisModels.Encoder encoder)
+                || !ModelKind.CROSS_ENCODER.equals(model.modelPackage().kind())) {
+            throw new AnalysisException(ErrorInfo.invalidRequest("The model '" + request.model()
+                    + "' is a " + model.modelPackage().kind() + ", not a cross-encoder", "model"), null);
+        }
+        List<int[]> inputs = request.inputs().stream().map(AnalysisService::toArray).toList();
+        for (int i = 0; i < inputs.size(); i++) {
+            checkLength(inputs.get(i).length, model, "input[" + i + "]");
+        }
+        float[] logits = encoder.session().logits(inputs, request.tokenTypeIds().stream().map(AnalysisService::toArray).toList());
+        return new GenerationEvent.Scores(GenerationEvent.CURRENT_VERSION, request.requestId(), logits,
                 request.tokenCount());
     }
 

@@ -20,7 +20,8 @@ import java.util.Set;
 
 /**
  * A BERT-style encoder (all-MiniLM-L6-v2 by default): sentence embeddings and bidirectional
- * attention maps. Two sessions on one graph: the plain one, fully optimised, for embeddings; and
+ * attention maps; for a cross-encoder (a classification head with one output, {@code logits [batch, 1]}),
+ * the relevance logit of each text pair. Two sessions on one graph: the plain one, fully optimised, for embeddings; and
  * one whose per-layer {@code Softmax} outputs (the attention probabilities) are added as graph
  * outputs, for maps. Keeping them apart means an embeddings batch never holds every layer's
  * {@code [batch, heads, seq, seq]} probabilities until the end of its run. Safe to share between threads.
@@ -28,6 +29,7 @@ import java.util.Set;
 public final class EncoderSession implements AutoCloseable {
 
     public static final String LAST_HIDDEN_STATE = "last_hidden_state";
+    public static final String LOGITS = "logits";
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";
     static final String TOKEN_TYPE_IDS = "token_type_ids";
@@ -108,11 +110,55 @@ public final class EncoderSession implements AutoCloseable {
         return vectors;
     }
 
+    /**
+     * A cross-encoder's logit for each input, in order: the graph's {@code logits} output ({@code [batch, 1]}) for
+     * text pairs encoded as one sequence each, with their token types.
+     *
+     * @param inputs  token ids of each pair ({@code [CLS] a [SEP] b [SEP]})
+     * @param typeIds the segment of each token (0 first text, 1 second), as long as its input
+     */
+    public float[] logits(List<int[]> inputs, List<int[]> typeIds) {
+        if (!embeddings.getOutputNames().contains(LOGITS)) {
+            throw new IllegalArgumentException("the graph has no output 'logits' (outputs " + embeddings.getOutputNames()
+                    + "): it is not a cross-encoder");
+        }
+        float[] logits = new float[inputs.size()];
+        for (int from = 0; from < inputs.size(); from += MAX_BATCH) {
+            int to = Math.min(inputs.size(), from + MAX_BATCH);
+            float[] batch = logitsBatch(inputs.subList(from, to), typeIds.subList(from, to));
+            System.arraycopy(batch, 0, logits, from, batch.length);
+        }
+        return logits;
+    }
+
+    private float[] logitsBatch(List<int[]> batch, List<int[]> typeIds) {
+        int length = batch.stream().mapToInt(ids -> ids.length).max().orElseThrow();
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            putInputs(inputs, batch, typeIds, length);
+            try (OrtSession.Result result = embeddings.run(inputs, Set.of(LOGITS))) {
+                OnnxTensor out = (OnnxTensor) result.get(LOGITS).orElseThrow();
+                long[] shape = out.getInfo().getShape();
+                if (shape.length != 2 || shape[0] != batch.size() || shape[1] != 1) {
+                    throw new IllegalArgumentException("a cross-encoder's logits must be [batch, 1], got "
+                            + java.util.Arrays.toString(shape));
+                }
+                float[] logits = new float[batch.size()];
+                out.getFloatBuffer().get(logits);
+                return logits;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("cross-encoder run failed: " + e.getMessage(), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
     /** {@code [layer][head][query][key]} for one sequence, rounded to 4 decimals; every query sees every key. */
     public float[][][][] attention(int[] ids) {
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
-            putInputs(inputs, List.of(ids), ids.length);
+            putInputs(inputs, List.of(ids), null, ids.length);
             try (OrtSession.Result result = attention.run(inputs, new LinkedHashSet<>(attentionOutputs))) {
                 return AttentionWeights.read(result, attentionOutputs);
             }
@@ -127,7 +173,7 @@ public final class EncoderSession implements AutoCloseable {
         int length = batch.stream().mapToInt(ids -> ids.length).max().orElseThrow();
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
-            putInputs(inputs, batch, length);
+            putInputs(inputs, batch, null, length);
             try (OrtSession.Result result = embeddings.run(inputs, Set.of(hiddenOutput))) {
                 OnnxTensor hidden = (OnnxTensor) result.get(hiddenOutput).orElseThrow();
                 long[] shape = hidden.getInfo().getShape();
@@ -140,22 +186,28 @@ public final class EncoderSession implements AutoCloseable {
         }
     }
 
-    /** Sequences padded on the right with id 0 and attention mask 0; token types all 0 (one segment). */
-    private void putInputs(Map<String, OnnxTensor> inputs, List<int[]> batch, int length) throws OrtException {
+    /**
+     * Sequences padded on the right with id 0, attention mask 0 and token type 0; token types as given, or all 0
+     * (one segment) when {@code typeIds} is null. A graph without {@code token_type_ids} gets none.
+     */
+    private void putInputs(Map<String, OnnxTensor> inputs, List<int[]> batch, List<int[]> typeIds, int length)
+            throws OrtException {
         long[] ids = new long[batch.size() * length];
         long[] mask = new long[ids.length];
+        long[] types = new long[ids.length];
         for (int b = 0; b < batch.size(); b++) {
             int[] tokens = batch.get(b);
             for (int t = 0; t < tokens.length; t++) {
                 ids[b * length + t] = tokens[t];
                 mask[b * length + t] = 1;
+                types[b * length + t] = typeIds == null ? 0 : typeIds.get(b)[t];
             }
         }
         long[] shape = {batch.size(), length};
         inputs.put(INPUT_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape));
         inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
         if (tokenTypes) {
-            inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), shape));
+            inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape));
         }
     }
 
