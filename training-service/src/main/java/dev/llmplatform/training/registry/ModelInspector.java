@@ -5,6 +5,7 @@ import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ModelEvent.State;
 import dev.llmplatform.model.Float32Copies;
 import dev.llmplatform.model.ModelConfig;
+import dev.llmplatform.model.ModelKind;
 import dev.llmplatform.model.ModelLayout;
 import dev.llmplatform.model.ModelPackage;
 import dev.llmplatform.model.SourceFormat;
@@ -58,11 +59,21 @@ final class ModelInspector {
             known = new ModelStatus(State.READY, null, null, kind, architecture(folder.dir()), source, null,
                     pkg.manifest().parameterCount(), hasChatTemplate(folder.dir()), fingerprint, now);
             long parameters = known.parameterCount();
-            boolean decoder = "decoder".equals(kind);
+            if (ModelKind.CLASSIFIER.equals(kind)) {
+                throw new IllegalArgumentException(ModelPackage.CONFIG + " describes " + known.architecture() + " with "
+                        + ModelKind.labels(Messages.mapper().readTree(Files.readString(folder.dir().resolve(ModelPackage.CONFIG))))
+                        + " labels: only one-label classifiers (cross-encoders, for rerank and score) are served");
+            }
+            boolean decoder = ModelKind.DECODER.equals(kind);
             if (decoder) {
                 ModelConfig config = pkg.decoderConfig();
                 parameters = parameters > 0 ? parameters : config.parameterCount();
-                requireFile(folder.dir(), ModelPackage.TOKENIZER, "the tokenizer");
+            }
+            requireFile(folder.dir(), ModelPackage.TOKENIZER, "the tokenizer", kind);
+            if (!decoder && layout.format() == SourceFormat.SAFETENSORS) {
+                throw new IllegalArgumentException(folder.key() + " is an " + kind + " checkpoint: only decoders are "
+                        + "converted from safetensors; drop an ONNX export of it (optimum-cli export onnx --task "
+                        + (ModelKind.CROSS_ENCODER.equals(kind) ? "text-classification" : "feature-extraction") + ")");
             }
             ModelStatus status;
             if (layout.format() == SourceFormat.SAFETENSORS) {
@@ -70,7 +81,7 @@ final class ModelInspector {
             } else {
                 Path graph = layout.servedGraph().orElseThrow(() -> new IllegalArgumentException(
                         folder.key() + ": no ONNX graph to serve"));
-                String weights = checkGraph(folder.dir(), graph, decoder);
+                String weights = checkGraph(folder.dir(), graph, kind);
                 if (Float32Copies.needsFloat32(graph)) {
                     weights = HALF_AS_FLOAT;
                     known = known.ready(weights, parameters, now);
@@ -119,17 +130,22 @@ final class ModelInspector {
         }
     }
 
-    private static void requireFile(Path dir, String file, String what) {
+    private static void requireFile(Path dir, String file, String what, String kind) {
         if (!Files.isRegularFile(dir.resolve(file))) {
-            throw new IllegalArgumentException(file + " is missing: " + what + " is needed to serve a decoder");
+            throw new IllegalArgumentException(file + " is missing: " + what + " is needed to serve " + article(kind)
+                    + " " + kind);
         }
+    }
+
+    private static String article(String kind) {
+        return kind.startsWith("e") ? "an" : "a";
     }
 
     /**
      * Parses a graph that is small enough (an export with external data always is) and checks the
-     * inputs the engine feeds; returns the weight format it holds.
+     * inputs the engine feeds and the outputs it reads ({@link GraphChecks}); returns the weight format it holds.
      */
-    private static String checkGraph(Path dir, Path graph, boolean decoder) throws IOException {
+    private static String checkGraph(Path dir, Path graph, String kind) throws IOException {
         String file = dir.relativize(graph).toString();
         if (Files.size(graph) > MAX_GRAPH_CHECK_BYTES) {
             return weightFormatOf(file, null);
@@ -140,14 +156,7 @@ final class ModelInspector {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(file + " is not a readable ONNX graph: " + e.getMessage(), e);
         }
-        var inputs = model.getGraph().getInputList().stream().map(OnnxMl.ValueInfoProto::getName).toList();
-        if (!inputs.contains("input_ids")) {
-            throw new IllegalArgumentException(file + " has no input 'input_ids'");
-        }
-        if (decoder && !inputs.contains("past_key_values.0.key")) {
-            throw new IllegalArgumentException(file + " has no past_key_values inputs: export it with past "
-                    + "(optimum-cli export onnx --task text-generation-with-past)");
-        }
+        GraphChecks.check(file, model, kind);
         String declared = model.getMetadataPropsList().stream().filter(p -> p.getKey().equals("weight_format"))
                 .map(OnnxMl.StringStringEntryProto::getValue).findFirst().orElse(null);
         return weightFormatOf(file, declared);
