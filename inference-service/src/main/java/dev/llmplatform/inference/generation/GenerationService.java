@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 
 /**
  * Starts and cancels generations: finds the request's model engine, opens its token stream and
@@ -76,9 +77,13 @@ public final class GenerationService {
         }
     }
 
-    private static ErrorInfo refusal(Throwable error) {
+    private static ErrorInfo refusal(Throwable failure) {
+        Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (error instanceof ConstraintException c) {
             return ErrorInfo.invalidRequest(c.getMessage(), "response_format");
+        }
+        if (error instanceof UncheckedIOException io) {   // the package has no readable tokenizer.json
+            return ErrorInfo.invalidRequest("this model cannot constrain its output: " + io.getMessage(), "response_format");
         }
         LOG.error("compiling an output constraint failed", error);
         return ErrorInfo.internal("compiling the output constraint failed: " + error.getMessage());
