@@ -89,10 +89,20 @@ public final class Sampler {
 
     /** Every token outside {@code allowed} gets {@code -inf}. */
     static void applyMask(float[] logits, long[] allowed) {
-        for (int i = 0; i < logits.length; i++) {
-            int word = i >> 6;
-            if (word >= allowed.length || (allowed[word] & (1L << i)) == 0) {
-                logits[i] = Float.NEGATIVE_INFINITY;
+        for (int base = 0; base < logits.length; base += 64) {
+            int end = Math.min(base + 64, logits.length);
+            long bits = (base >> 6) < allowed.length ? allowed[base >> 6] : 0;
+            if (bits == -1L) {
+                continue;   // all 64 allowed
+            }
+            if (bits == 0) {
+                Arrays.fill(logits, base, end, Float.NEGATIVE_INFINITY);
+                continue;
+            }
+            for (int i = base; i < end; i++) {
+                if ((bits & (1L << i)) == 0) {
+                    logits[i] = Float.NEGATIVE_INFINITY;
+                }
             }
         }
     }
