@@ -3,6 +3,7 @@ package dev.llmplatform.gateway.models;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.llmplatform.contracts.ModelEvent;
+import dev.llmplatform.model.ModelKind;
 
 import java.util.List;
 
@@ -69,12 +70,14 @@ public final class ModelsProtocol {
     /**
      * What a model of this kind is served by: a decoder generates ({@code completions}, {@code chat});
      * an encoder (a bi-encoder such as all-MiniLM-L6-v2) embeds, and its embeddings rank and score
-     * ({@code embeddings}, {@code rerank}, {@code score}). An unknown kind serves nothing.
+     * ({@code embeddings}, {@code rerank}, {@code score}); a cross-encoder reads each pair and gives its relevance
+     * ({@code rerank}, {@code score}), with no embeddings of its own. An unknown kind serves nothing.
      */
     public static List<String> capabilities(String kind) {
         return switch (kind) {
-            case RegisteredModel.DECODER -> List.of("completions", "chat");
-            case "encoder" -> List.of("embeddings", "rerank", "score");
+            case ModelKind.DECODER -> List.of("completions", "chat");
+            case ModelKind.ENCODER -> List.of("embeddings", "rerank", "score");
+            case ModelKind.CROSS_ENCODER -> List.of("rerank", "score");
             case null, default -> List.of();
         };
     }

@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code POST /v1/rerank} (Jina/Cohere shape, as vLLM serves it) and {@code POST /v1/score} (vLLM's
- * shape), served by encoder models. The examples are those of the OpenAPI document.
+ * shape), served by encoder (bi-encoder) and cross-encoder models. The examples are those of the OpenAPI document.
  */
 @RestController
 public class RerankController {
@@ -33,7 +33,8 @@ public class RerankController {
     }
 
     @Operation(operationId = "rerank", tags = "rerank",
-            summary = "Ranks documents by relevance to a query (cosine of the encoder's embeddings), best first",
+            summary = "Ranks documents by relevance to a query, best first (an encoder: cosine of the embeddings;"
+                    + " a cross-encoder: sigmoid of its logit for each (query, document) pair)",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = JSON,
                     schema = @Schema(implementation = RerankRequest.class),
                     examples = @ExampleObject(name = "rerank", value = RerankExamples.RERANK_REQUEST))),
@@ -47,7 +48,8 @@ public class RerankController {
     }
 
     @Operation(operationId = "score", tags = "rerank",
-            summary = "Scores text pairs (1:1, 1:N or N:N) by the cosine of the encoder's embeddings",
+            summary = "Scores text pairs (1:1, 1:N or N:N): cosine of an encoder's embeddings, or sigmoid of a"
+                    + " cross-encoder's logit for the pair",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(mediaType = JSON,
                     schema = @Schema(implementation = ScoreRequest.class),
                     examples = @ExampleObject(name = "one against many", value = RerankExamples.SCORE_REQUEST))),

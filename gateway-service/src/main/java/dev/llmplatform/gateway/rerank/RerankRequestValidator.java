@@ -7,6 +7,7 @@ import dev.llmplatform.gateway.rerank.RerankProtocol.RerankRequest;
 import dev.llmplatform.gateway.rerank.ScoreProtocol.ScoreRequest;
 import dev.llmplatform.gateway.rerank.ScoringPlan.Text;
 import dev.llmplatform.gateway.serving.Unrecognized;
+import dev.llmplatform.model.ModelKind;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -15,16 +16,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks a rerank or score request before anything is published: a served encoder model, non-empty
+ * Checks a rerank or score request before anything is published: a served encoder or cross-encoder model, non-empty
  * texts, at most {@code llm.gateway.rerank.max-documents} documents (or pairs), {@code top_n} ≥ 1,
  * and no field the platform does not implement. Every refusal is a 400 naming the field.
  */
 final class RerankRequestValidator {
 
-    static final String ENCODER = "encoder";
+    /** What a rerank asks for: the model's kind, the documents' texts in request order and how to answer. */
+    record Rerank(String kind, ScoringPlan plan, List<String> documents, int topN, boolean returnDocuments) {
+    }
 
-    /** What a rerank asks for: the documents' texts in request order and how to answer. */
-    record Rerank(ScoringPlan plan, List<String> documents, int topN, boolean returnDocuments) {
+    /** What a score request asks for: the model's kind and the pairs. */
+    record Scoring(String kind, ScoringPlan plan) {
     }
 
     private final ModelRegistry registry;
@@ -37,7 +40,7 @@ final class RerankRequestValidator {
 
     Rerank rerank(RerankRequest request) {
         Unrecognized.refuse(request.unrecognized(), "");
-        checkModel(request.model(), "rerank");
+        String kind = checkModel(request.model(), "rerank");
         String query = text(request.query(), "query");
         JsonNode documents = request.documents();
         if (documents == null || documents.isNull()) {
@@ -56,14 +59,14 @@ final class RerankRequestValidator {
         }
         int topN = request.topN() == null ? texts.size() : Math.min(request.topN(), texts.size());
         List<Text> queries = Collections.nCopies(texts.size(), new Text(query, "query"));
-        return new Rerank(ScoringPlan.of(queries, texts), texts.stream().map(Text::text).toList(), topN,
+        return new Rerank(kind, ScoringPlan.of(queries, texts), texts.stream().map(Text::text).toList(), topN,
                 request.returnDocuments() == null || request.returnDocuments());
     }
 
     /** vLLM's pairing: 1:1, 1:N (the one first text against each second text) or N:N (position by position). */
-    ScoringPlan score(ScoreRequest request) {
+    Scoring score(ScoreRequest request) {
         Unrecognized.refuse(request.unrecognized(), "");
-        checkModel(request.model(), "score");
+        String kind = checkModel(request.model(), "score");
         List<Text> first = texts(request.text1(), "text_1");
         List<Text> second = texts(request.text2(), "text_2");
         if (first.size() > 1 && first.size() != second.size()) {
@@ -74,18 +77,20 @@ final class RerankRequestValidator {
         if (first.size() == 1) {
             first = Collections.nCopies(second.size(), first.getFirst());
         }
-        return ScoringPlan.of(first, second);
+        return new Scoring(kind, ScoringPlan.of(first, second));
     }
 
-    private void checkModel(String model, String endpoint) {
+    /** The kind of the served model: an encoder (bi-encoder) or a cross-encoder. */
+    private String checkModel(String model, String endpoint) {
         if (model == null || model.isBlank()) {
             throw ApiException.invalid("model", "You must provide a model parameter");
         }
         RegisteredModel found = registry.requireServing(model);
-        if (!ENCODER.equals(found.kind())) {
+        if (!ModelKind.isEncoder(found.kind())) {
             throw ApiException.invalid("model", "The model '" + model + "' does not support " + endpoint + ": it is a "
-                    + found.kind() + "; use an encoder model");
+                    + found.kind() + "; use an encoder or cross-encoder model");
         }
+        return found.kind();
     }
 
     private void checkCount(int count, String param, String what) {

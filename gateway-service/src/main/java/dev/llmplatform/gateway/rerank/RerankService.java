@@ -13,6 +13,7 @@ import dev.llmplatform.gateway.rerank.ScoreProtocol.ScoreRequest;
 import dev.llmplatform.gateway.rerank.ScoreProtocol.ScoreResponse;
 import dev.llmplatform.gateway.rerank.ScoreProtocol.ScoreUsage;
 import dev.llmplatform.gateway.serving.RequestTimeout;
+import dev.llmplatform.model.ModelKind;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
@@ -24,20 +25,24 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Serves {@code /v1/rerank} and {@code /v1/score} with a bi-encoder: the query and the documents
- * (or both sides of every pair) are embedded together through the embeddings path
- * ({@link EmbeddingBatches}), and a pair's score is the cosine of its two L2-normalised embeddings.
+ * Serves {@code /v1/rerank} and {@code /v1/score}, by the model's kind. An encoder is a bi-encoder: the query and
+ * the documents (or both sides of every pair) are embedded together through the embeddings path
+ * ({@link EmbeddingBatches}), and a pair's score is the cosine of its two L2-normalised embeddings, in [-1, 1].
+ * A cross-encoder reads each pair as one sequence and gives one logit ({@link CrossEncoderBatches}); the score
+ * is its sigmoid, in (0, 1).
  */
 @Service
 public class RerankService {
 
     private final EmbeddingBatches embeddings;
+    private final CrossEncoderBatches crossEncoder;
     private final RerankRequestValidator validator;
     private final Duration maxTimeout;
     private final InstantSource clock = InstantSource.system();
 
     public RerankService(GenerationClient client, ModelRegistry registry, GatewayProperties properties) {
         this.embeddings = new EmbeddingBatches(client);
+        this.crossEncoder = new CrossEncoderBatches(client);
         this.validator = new RerankRequestValidator(registry, properties.rerank().maxDocuments());
         this.maxTimeout = properties.requestTimeout();
     }
@@ -47,27 +52,43 @@ public class RerankService {
         return Mono.defer(() -> {
             RerankRequestValidator.Rerank rerank = validator.rerank(request);
             String id = newId("rerank-");
-            return embeddings.embed(id, request.model(), rerank.plan(), deadline(timeoutHeader))
-                    .map(embedded -> new RerankResponse(id, request.model(), new RerankUsage(embedded.tokens()),
-                            ranked(rerank, rerank.plan().scores(embedded.vectors()))));
+            return scored(id, request.model(), rerank.kind(), rerank.plan(), deadline(timeoutHeader))
+                    .map(scored -> new RerankResponse(id, request.model(), new RerankUsage(scored.tokens()),
+                            ranked(rerank, scored.scores())));
         });
     }
 
     /** @param timeoutHeader the client's {@code X-Request-Timeout}, or null */
     public Mono<ScoreResponse> score(ScoreRequest request, String timeoutHeader) {
         return Mono.defer(() -> {
-            ScoringPlan plan = validator.score(request);
+            RerankRequestValidator.Scoring scoring = validator.score(request);
             String id = newId("score-");
-            return embeddings.embed(id, request.model(), plan, deadline(timeoutHeader)).map(embedded -> {
-                double[] scores = plan.scores(embedded.vectors());
+            return scored(id, request.model(), scoring.kind(), scoring.plan(), deadline(timeoutHeader)).map(scored -> {
+                double[] scores = scored.scores();
                 List<ScoreData> data = new ArrayList<>(scores.length);
                 for (int i = 0; i < scores.length; i++) {
                     data.add(new ScoreData(i, ScoreProtocol.SCORE, scores[i]));
                 }
                 return new ScoreResponse(id, ScoreProtocol.LIST, clock.millis() / 1000, request.model(), data,
-                        new ScoreUsage(embedded.tokens(), embedded.tokens(), 0));
+                        new ScoreUsage(scored.tokens(), scored.tokens(), 0));
             });
         });
+    }
+
+    /**
+     * One score per pair of the plan, and the tokens the model read.
+     *
+     * @param tokens every text's tokens once (bi-encoder), or every pair's sequence (cross-encoder)
+     */
+    record Scored(double[] scores, int tokens) {
+    }
+
+    private Mono<Scored> scored(String id, String model, String kind, ScoringPlan plan, long deadline) {
+        if (ModelKind.CROSS_ENCODER.equals(kind)) {
+            return crossEncoder.score(id, model, plan, deadline);
+        }
+        return embeddings.embed(id, model, plan, deadline)
+                .map(embedded -> new Scored(plan.scores(embedded.vectors()), embedded.tokens()));
     }
 
     /** Highest score first, ties in request order, cut to {@code top_n}. */

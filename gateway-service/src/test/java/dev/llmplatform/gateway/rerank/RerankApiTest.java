@@ -1,7 +1,10 @@
 package dev.llmplatform.gateway.rerank;
 
 import dev.llmplatform.contracts.TokenizerRequest;
+import dev.llmplatform.gateway.models.ModelRegistry;
+import dev.llmplatform.gateway.models.RegisteredModel;
 import dev.llmplatform.gateway.support.ScriptedGenerationClient;
+import dev.llmplatform.model.ModelKind;
 import dev.llmplatform.gateway.support.SliceTestBackend;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,15 +34,63 @@ import static org.assertj.core.api.Assertions.within;
 @Import({SliceTestBackend.class, RerankService.class})
 class RerankApiTest {
 
+    private static final String RERANKER = "tiny-reranker";
+
     @Autowired
     WebTestClient http;
 
     @Autowired
     ScriptedGenerationClient backend;
 
+    @Autowired
+    ModelRegistry registry;
+
     @BeforeEach
     void forgetRequests() {
         backend.clear();
+        registry.register(new RegisteredModel(RERANKER, "1", ModelKind.CROSS_ENCODER, 22_000_000, 512, Double.NaN,
+                1_700_000_000_000L, null));
+    }
+
+    @Test
+    void shouldScoreEachPairWithACrossEncoderAsTheSigmoidOfItsLogit() {
+        // the scripted cross-encoder gives pair i the logit i - 1: sigmoid(-1), sigmoid(0), sigmoid(1)
+        post("/v1/rerank", """
+                {"model":"tiny-reranker","query":"q","documents":["aa","b","q"]}""")
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.results[0].index").isEqualTo(2)
+                .jsonPath("$.results[0].relevance_score").value(near(0.73106))
+                .jsonPath("$.results[1].index").isEqualTo(1)
+                .jsonPath("$.results[1].relevance_score").value(near(0.5))
+                .jsonPath("$.results[2].index").isEqualTo(0)
+                .jsonPath("$.results[2].relevance_score").value(near(0.26894))
+                .jsonPath("$.usage.total_tokens").isEqualTo((1 + 2 + 3) + (1 + 1 + 3) + (1 + 1 + 3));
+
+        assertThat(backend.tokenizerRequests()).singleElement().satisfies(r -> {
+            var score = (TokenizerRequest.Score) r;
+            assertThat(score.queries()).containsExactly("q", "q", "q");
+            assertThat(score.documents()).containsExactly("aa", "b", "q");
+        });
+    }
+
+    @Test
+    void shouldScoreCrossEncoderPairsPositionByPositionAndNameTheRefusedText() {
+        post("/v1/score", """
+                {"model":"tiny-reranker","text_1":["a","b"],"text_2":["c","d"]}""")
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.data[0].score").value(near(0.26894))
+                .jsonPath("$.data[1].score").value(near(0.5));
+        assertThat(backend.tokenizerRequests()).singleElement().satisfies(r -> {
+            assertThat(((TokenizerRequest.Score) r).queries()).containsExactly("a", "b");
+            assertThat(((TokenizerRequest.Score) r).documents()).containsExactly("c", "d");
+        });
+
+        post("/v1/score", """
+                {"model":"tiny-reranker","text_1":"a","text_2":["c","fail"]}""")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("text_2[1]");
     }
 
     @Test
@@ -197,7 +248,7 @@ class RerankApiTest {
         post("/v1/rerank", "{\"model\":\"tiny-llama\",\"query\":\"q\",\"documents\":[\"a\"]}")
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.error.message").isEqualTo("The model 'tiny-llama' does not support rerank:"
-                        + " it is a decoder; use an encoder model");
+                        + " it is a decoder; use an encoder or cross-encoder model");
         post("/v1/score", "{\"model\":\"tiny-llama\",\"text_1\":\"a\",\"text_2\":\"b\"}")
                 .expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.error.message").value(m -> assertThat((String) m)

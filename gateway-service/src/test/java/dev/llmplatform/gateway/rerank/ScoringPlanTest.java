@@ -42,13 +42,13 @@ class ScoringPlanTest {
 
     @Test
     void shouldRankHighestScoreFirstKeepTiesInRequestOrderAndCutToTopN() {
-        var rerank = new RerankRequestValidator.Rerank(null, List.of("d0", "d1", "d2", "d3"), 3, true);
+        var rerank = new RerankRequestValidator.Rerank("encoder", null, List.of("d0", "d1", "d2", "d3"), 3, true);
 
         List<RerankResult> ranked = RerankService.ranked(rerank, new double[]{0.1, 0.7, 0.1, 0.9});
 
         assertThat(ranked).extracting(RerankResult::index).containsExactly(3, 1, 0);
         assertThat(ranked).extracting(r -> r.document().text()).containsExactly("d3", "d1", "d0");
-        var bare = new RerankRequestValidator.Rerank(null, List.of("d0", "d1"), 2, false);
+        var bare = new RerankRequestValidator.Rerank("encoder", null, List.of("d0", "d1"), 2, false);
         assertThat(RerankService.ranked(bare, new double[]{0.2, 0.4})).allSatisfy(r -> assertThat(r.document()).isNull());
     }
 }

@@ -11,7 +11,8 @@ import java.util.List;
  * for controller slices. Embeddings: input {@code i} gets {@code [0.5, -0.25, i]}, each input
  * costs its code points plus 2 ([CLS], [SEP]); an input {@code "fail"} fails with a 400.
  * Attention: one token per code point, 2 layers × 2 heads, uniform rows; causal unless the model is
- * the slice's encoder.
+ * the slice's encoder. Scores (a cross-encoder): pair {@code i} gets the logit {@code i - 1}, each pair costs its
+ * code points plus 3 ([CLS], [SEP], [SEP]); a document {@code "fail"} fails with a 400 naming {@code documents[i]}.
  */
 public final class AnalysisReplies {
 
@@ -24,7 +25,22 @@ public final class AnalysisReplies {
         return switch (request) {
             case TokenizerRequest.Embed embed -> embeddings(embed);
             case TokenizerRequest.Attend attend -> attention(attend);
+            case TokenizerRequest.Score score -> scores(score);
         };
+    }
+
+    private static GenerationEvent scores(TokenizerRequest.Score request) {
+        float[] logits = new float[request.queries().size()];
+        int tokens = 0;
+        for (int i = 0; i < logits.length; i++) {
+            if (request.documents().get(i).equals(FAIL)) {
+                return new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, request.requestId(),
+                        ErrorInfo.invalidRequest("documents[" + i + "] is refused by the script", "documents[" + i + "]"));
+            }
+            logits[i] = i - 1;
+            tokens += (int) (request.queries().get(i).codePoints().count() + request.documents().get(i).codePoints().count()) + 3;
+        }
+        return new GenerationEvent.Scores(GenerationEvent.CURRENT_VERSION, request.requestId(), logits, tokens);
     }
 
     private static GenerationEvent embeddings(TokenizerRequest.Embed request) {
