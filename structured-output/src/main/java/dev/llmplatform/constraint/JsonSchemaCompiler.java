@@ -45,6 +45,10 @@ public final class JsonSchemaCompiler {
             "propertyNames", "dependentRequired", "dependentSchemas", "dependencies", "unevaluatedProperties",
             "unevaluatedItems", "prefixItems", "contains", "minContains", "maxContains", "uniqueItems", "multipleOf",
             "minProperties", "maxProperties", "$dynamicRef", "$recursiveRef", "additionalItems", "contentSchema");
+    /** Keywords this compiler asserts; beside {@code $ref}, {@code anyOf}, … only annotations may stand. */
+    private static final Set<String> ASSERTIONS = Set.of("type", "properties", "required", "additionalProperties",
+            "items", "minItems", "maxItems", "minLength", "maxLength", "pattern", "format", "minimum", "maximum",
+            "exclusiveMinimum", "exclusiveMaximum", "enum", "const", "anyOf", "oneOf", "allOf", "$ref");
     private static final List<String> TYPES = List.of("object", "array", "string", "integer", "number", "boolean", "null");
 
     private final JsonNode root;
@@ -91,14 +95,25 @@ public final class JsonSchemaCompiler {
             }
         }
         if (s.has("$ref")) {
+            alone(s, "$ref");
             return ref(s.get("$ref").asString());
         }
-        if (s.has("const")) {
-            return JsonGrammar.literal(JSON.writeValueAsString(s.get("const")));
-        }
-        if (s.has("enum")) {
+        if (s.has("const") || s.has("enum")) {
+            String key = s.has("const") ? "const" : "enum";
+            alone(s, key, "type");
+            List<String> types = s.has("type") ? types(s) : TYPES;
             List<Regex> options = new ArrayList<>();
-            s.get("enum").forEach(v -> options.add(JsonGrammar.literal(JSON.writeValueAsString(v))));
+            List<JsonNode> values = new ArrayList<>();
+            if (key.equals("const")) {
+                values.add(s.get("const"));
+            } else {
+                s.get("enum").forEach(values::add);
+            }
+            for (JsonNode v : values) {
+                if (types.contains(typeOf(v)) || typeOf(v).equals("integer") && types.contains("number")) {
+                    options.add(JsonGrammar.literal(JSON.writeValueAsString(v)));
+                }
+            }
             return alt(options);
         }
         if (s.has("allOf")) {
@@ -109,6 +124,7 @@ public final class JsonSchemaCompiler {
         }
         for (String key : List.of("anyOf", "oneOf")) {
             if (s.has(key)) {
+                alone(s, key);
                 List<Regex> options = new ArrayList<>();
                 for (JsonNode option : s.get(key)) {
                     Regex r = schema(option);
@@ -128,6 +144,20 @@ public final class JsonSchemaCompiler {
             }
         }
         return alt(options);
+    }
+
+    /** Refuses assertion keywords beside {@code keyword} (other than {@code allowed}): they would be ignored. */
+    private static void alone(JsonNode s, String keyword, String... allowed) {
+        for (String name : s.propertyNames()) {
+            if (!name.equals(keyword) && ASSERTIONS.contains(name) && !List.of(allowed).contains(name)) {
+                throw new ConstraintException("JSON schema keyword '" + name + "' beside '" + keyword + "' is not supported");
+            }
+        }
+    }
+
+    private static String typeOf(JsonNode v) {
+        return v.isIntegralNumber() ? "integer" : v.isNumber() ? "number" : v.isString() ? "string" : v.isBoolean() ? "boolean" : v.isNull() ? "null"
+                : v.isArray() ? "array" : "object";
     }
 
     private List<String> types(JsonNode s) {

@@ -78,5 +78,19 @@ class JsonSchemaCompilerTest {
         assertThatThrownBy(() -> Constraints.jsonSchema("{\"type\":")).hasMessageContaining("not valid JSON");
         assertThatThrownBy(() -> Constraints.jsonSchema("{\"type\":\"string\",\"pattern\":\"(a\"}"))
                 .hasMessageContaining("'pattern'");
+        assertThatThrownBy(() -> Constraints.jsonSchema("{\"type\":\"object\",\"anyOf\":[{\"required\":[\"a\"]}]}"))
+                .as("an assertion beside anyOf would be ignored").hasMessageContaining("'type' beside 'anyOf'");
+        assertThatThrownBy(() -> Constraints.jsonSchema("{\"$ref\":\"#/$defs/a\",\"maxLength\":3,\"$defs\":{\"a\":{}}}"))
+                .hasMessageContaining("'maxLength' beside '$ref'");
+    }
+
+    @Test
+    void shouldKeepOnlyEnumValuesOfTheDeclaredTypeAndAcceptAnnotationsBesideAnyOf() {
+        String schema = "{\"type\":\"string\",\"enum\":[\"a\",1,null]}";
+        assertThat(matches(schema, "\"a\"")).isTrue();
+        assertThat(matches(schema, "1")).isFalse();
+        String optional = "{\"anyOf\":[{\"type\":\"integer\"},{\"type\":\"null\"}],\"default\":null,\"title\":\"X\"}";
+        assertThat(matches(optional, "null")).isTrue();
+        assertThat(matches(optional, "12")).isTrue();
     }
 }
