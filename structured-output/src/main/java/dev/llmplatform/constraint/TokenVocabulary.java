@@ -55,6 +55,9 @@ public final class TokenVocabulary {
         for (int id : pieces.keySet()) {
             max = Math.max(max, id + 1);
         }
+        for (JsonNode added : tokenizer.path("added_tokens")) {
+            max = Math.max(max, added.path("id").asInt() + 1);
+        }
         byte[][] out = new byte[max][];
         Map<Character, Integer> unicodeToByte = byteLevel ? gpt2UnicodeToBytes() : Map.of();
         pieces.forEach((id, piece) -> out[id] = byteLevel ? fromByteLevel(piece, unicodeToByte) : fromMetaspace(piece, byteFallback));

@@ -46,4 +46,28 @@ class TokenVocabularyTest {
         assertThat(vocab.bytes(1)).containsExactly((byte) 0xE5);
         assertThat(new String(vocab.bytes(2), StandardCharsets.UTF_8)).isEqualTo(" hi");
     }
+
+    @Test
+    void shouldMapGpt2ByteLevelSymbolsBackToTheirBytes() {
+        String json = """
+                {"model":{"type":"BPE","vocab":{"\u0120hi":0,"\u010a":1,"\u00c3":2,"\u00a9\\"":3,"\u00c3\u00a9":4}},
+                 "decoder":{"type":"ByteLevel"},
+                 "added_tokens":[{"id":5,"content":"<|endoftext|>","special":true},{"id":6,"content":"<tool>","special":false}]}""";
+        TokenVocabulary vocab = TokenVocabulary.parse(JsonMapper.builder().build().readTree(json), 5);
+        assertThat(vocab.size()).as("added tokens past the model's vocabulary").isEqualTo(7);
+        assertThat(new String(vocab.bytes(0), StandardCharsets.UTF_8)).isEqualTo(" hi");
+        assertThat(vocab.bytes(1)).containsExactly((byte) '\n');
+        assertThat(vocab.bytes(2)).as("the first byte of é alone").containsExactly((byte) 0xC3);
+        assertThat(vocab.bytes(3)).as("its second byte, then a quote").containsExactly((byte) 0xA9, (byte) '"');
+        assertThat(new String(vocab.bytes(4), StandardCharsets.UTF_8)).isEqualTo("é");
+        assertThat(vocab.bytes(5)).isNull();
+        assertThat(new String(vocab.bytes(6), StandardCharsets.UTF_8)).isEqualTo("<tool>");
+        ByteDfa dfa = Constraints.compile(Constraints.jsonSchema("{\"const\":\"é\"}"));
+        TokenMasks masks = new TokenMasks(dfa, vocab, new int[]{5});
+        int afterQuote = dfa.next(dfa.start(), '"');
+        assertThat(TokenMasks.isAllowed(masks.allowed(afterQuote), 2)).as("half of é").isTrue();
+        assertThat(TokenMasks.isAllowed(masks.allowed(afterQuote), 4)).as("all of é").isTrue();
+        assertThat(TokenMasks.isAllowed(masks.allowed(masks.advance(afterQuote, 2)), 3)).as("the rest of é and the quote").isTrue();
+        assertThat(TokenMasks.isAllowed(masks.allowed(afterQuote), 5)).as("EOS before the end").isFalse();
+    }
 }
