@@ -121,6 +121,21 @@ class AnalysisServiceTest {
         assertThat(service.answer(late)).isEmpty();
     }
 
+    @Test
+    void shouldRefuseToScorePairsWithAModelThatIsNotACrossEncoder() {
+        List<Integer> pair = ids(MiniLm.encode("a question"));
+        for (String model : List.of("encoder", "tiny-plain")) {
+            var request = new AnalysisRequest.Score(1, "req-s", model, "1", List.of(pair),
+                    List.of(Collections.nCopies(pair.size(), 0)), 0, REPLY);
+
+            var answer = (GenerationEvent.Failed) service.answer(request).orElseThrow();
+
+            assertThat(answer.error().status()).isEqualTo(400);
+            assertThat(answer.error().param()).isEqualTo("model");
+            assertThat(answer.error().message()).contains("not a cross-encoder");
+        }
+    }
+
     private static AnalysisRequest.Embed embed(String model, List<List<Integer>> inputs) {
         return new AnalysisRequest.Embed(1, "req-1", model, "1", inputs, 0, REPLY);
     }
