@@ -33,6 +33,8 @@ import java.util.Map;
  * @param rerank           {@code /v1/rerank} and {@code /v1/score} ({@code llm.gateway.rerank.*})
  * @param reasoningParsers reasoning parser per model name ({@code llm.gateway.reasoning-parsers.<model>: qwen3}),
  *                         over the {@code reasoning_parser} of the model folder's {@code llm-platform.json}
+ * @param toolCallParsers  tool-call parser per model name ({@code llm.gateway.tool-call-parsers.<model>: llama3_json}),
+ *                         over the {@code tool_call_parser} of the model folder's {@code llm-platform.json}; else hermes
  */
 @ConfigurationProperties(prefix = "llm.gateway")
 public record GatewayProperties(
@@ -46,7 +48,8 @@ public record GatewayProperties(
         @DefaultValue Batches batches,
         @DefaultValue Responses responses,
         @DefaultValue Rerank rerank,
-        Map<String, String> reasoningParsers) {
+        Map<String, String> reasoningParsers,
+        Map<String, String> toolCallParsers) {
 
     public GatewayProperties {
         int partitions = Topics.GENERATION_EVENTS.partitions();
@@ -61,6 +64,7 @@ public record GatewayProperties(
             throw new IllegalArgumentException("llm.gateway.max-tokens-default must be > 0");
         }
         reasoningParsers = reasoningParsers == null ? Map.of() : Map.copyOf(reasoningParsers);
+        toolCallParsers = toolCallParsers == null ? Map.of() : Map.copyOf(toolCallParsers);
     }
 
     /**

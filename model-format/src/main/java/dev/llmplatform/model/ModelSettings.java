@@ -21,15 +21,18 @@ import java.util.Set;
  *                 ({@link OnnxVariants})
  * @param reasoningParser how the gateway splits the model's reasoning ({@code <think>…</think>}) from its
  *                 answer, by vLLM's parser names ({@code deepseek_r1}, {@code qwen3}); null for none
+ * @param toolCallParser how the gateway reads the model's tool calls from its output, by vLLM's parser names
+ *                 ({@code hermes}, {@code llama3_json}, {@code mistral}); null for the gateway's default
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSettings(@JsonProperty("weights") String weights, @JsonProperty("onnx_file") String onnxFile,
-                            @JsonProperty("reasoning_parser") String reasoningParser) {
+                            @JsonProperty("reasoning_parser") String reasoningParser,
+                            @JsonProperty("tool_call_parser") String toolCallParser) {
 
     /** Weight format of a converted checkpoint when the user names none: int8 runs well on CPUs. */
     public static final String DEFAULT_WEIGHTS = "int8";
     public static final Set<String> WEIGHT_FORMATS = Set.of("fp32", "int8", "int4");
-    public static final ModelSettings NONE = new ModelSettings(null, null, null);
+    public static final ModelSettings NONE = new ModelSettings(null, null, null, null);
 
     public ModelSettings {
         if (weights != null && !WEIGHT_FORMATS.contains(weights)) {
@@ -40,7 +43,12 @@ public record ModelSettings(@JsonProperty("weights") String weights, @JsonProper
 
     /** Settings without a reasoning parser. */
     public ModelSettings(String weights, String onnxFile) {
-        this(weights, onnxFile, null);
+        this(weights, onnxFile, null, null);
+    }
+
+    /** Settings with the default tool-call parser. */
+    public ModelSettings(String weights, String onnxFile, String reasoningParser) {
+        this(weights, onnxFile, reasoningParser, null);
     }
 
     /** The weight format to convert a checkpoint to. */

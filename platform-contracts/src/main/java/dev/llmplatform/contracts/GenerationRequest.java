@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param priority        lower is served first (vLLM's convention: HTTP requests default to 0); left out (null),
  *                        {@value #BATCH_PRIORITY}, so a batch producer that names none queues behind interactive
  *                        traffic. Added without a version bump, as {@code chatTemplateKwargs}
+ * @param tools           the function tools the chat template lists, in OpenAI's shape
+ *                        ({@code {"type":"function","function":{"name","description","parameters"}}}), with
+ *                        {@code messages} only; null for none. Added without a version bump, as {@code chatTemplateKwargs}
  */
 public record GenerationRequest(
         int schemaVersion,
@@ -38,7 +41,8 @@ public record GenerationRequest(
         Integer promptLogprobs,
         List<Integer> promptTokenIds,
         Map<String, Object> chatTemplateKwargs,
-        Integer priority) implements Versioned {
+        Integer priority,
+        List<Map<String, Object>> tools) implements Versioned {
 
     public static final int CURRENT_VERSION = 1;
     /** The priority of a request that names none: a Kafka-native batch job's, behind HTTP's default 0. */
@@ -63,6 +67,16 @@ public record GenerationRequest(
         chatTemplateKwargs = chatTemplateKwargs == null || chatTemplateKwargs.isEmpty() ? null
                 : Collections.unmodifiableMap(new LinkedHashMap<>(chatTemplateKwargs));
         priority = priority == null ? BATCH_PRIORITY : priority;
+        tools = tools == null || tools.isEmpty() ? null : List.copyOf(tools);
+    }
+
+    /** Without tools. */
+    public GenerationRequest(int schemaVersion, String requestId, String model, String prompt, List<ChatMessage> messages,
+                             int maxTokens, SamplingParams sampling, List<String> stop, boolean stream, ReplyTo replyTo,
+                             long createdEpochMs, long deadlineEpochMs, Integer promptLogprobs,
+                             List<Integer> promptTokenIds, Map<String, Object> chatTemplateKwargs, Integer priority) {
+        this(schemaVersion, requestId, model, prompt, messages, maxTokens, sampling, stop, stream, replyTo,
+                createdEpochMs, deadlineEpochMs, promptLogprobs, promptTokenIds, chatTemplateKwargs, priority, null);
     }
 
     /** At the batch priority, {@value #BATCH_PRIORITY}. */
@@ -71,7 +85,7 @@ public record GenerationRequest(
                              long createdEpochMs, long deadlineEpochMs, Integer promptLogprobs,
                              List<Integer> promptTokenIds, Map<String, Object> chatTemplateKwargs) {
         this(schemaVersion, requestId, model, prompt, messages, maxTokens, sampling, stop, stream, replyTo,
-                createdEpochMs, deadlineEpochMs, promptLogprobs, promptTokenIds, chatTemplateKwargs, null);
+                createdEpochMs, deadlineEpochMs, promptLogprobs, promptTokenIds, chatTemplateKwargs, null, null);
     }
 
     /** A request whose chat template (if any) gets no extra variables. */
@@ -80,7 +94,7 @@ public record GenerationRequest(
                              long createdEpochMs, long deadlineEpochMs, Integer promptLogprobs,
                              List<Integer> promptTokenIds) {
         this(schemaVersion, requestId, model, prompt, messages, maxTokens, sampling, stop, stream, replyTo,
-                createdEpochMs, deadlineEpochMs, promptLogprobs, promptTokenIds, null, null);
+                createdEpochMs, deadlineEpochMs, promptLogprobs, promptTokenIds, null, null, null);
     }
 
     /** A request with a text prompt or messages. */
@@ -88,6 +102,6 @@ public record GenerationRequest(
                              int maxTokens, SamplingParams sampling, List<String> stop, boolean stream, ReplyTo replyTo,
                              long createdEpochMs, long deadlineEpochMs, Integer promptLogprobs) {
         this(schemaVersion, requestId, model, prompt, messages, maxTokens, sampling, stop, stream, replyTo,
-                createdEpochMs, deadlineEpochMs, promptLogprobs, null, null, null);
+                createdEpochMs, deadlineEpochMs, promptLogprobs, null, null, null, null);
     }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param kind    which constraint
  * @param value   the JSON schema as JSON text ({@link Kind#JSON_SCHEMA}) or the regular expression
- *                ({@link Kind#REGEX}); null otherwise
+ *                ({@link Kind#REGEX}), or the JSON array of a tool call's alternatives ({@link Kind#TOOL_CALL}); null
+ *                otherwise
  * @param choices the allowed outputs ({@link Kind#CHOICE}); empty otherwise
  */
 public record OutputConstraint(Kind kind, String value, List<String> choices) {
@@ -22,13 +23,18 @@ public record OutputConstraint(Kind kind, String value, List<String> choices) {
         /** A string matching a regular expression as a whole. */
         REGEX,
         /** Exactly one of {@code choices}. */
-        CHOICE
+        CHOICE,
+        /**
+         * One function call in a tool-call parser's format: one of the alternatives, each a literal text before and
+         * after a JSON value valid against a schema ({@link #toolCall(String)}).
+         */
+        TOOL_CALL
     }
 
     public OutputConstraint {
         Objects.requireNonNull(kind, "kind");
         choices = choices == null ? List.of() : List.copyOf(choices);
-        if ((kind == Kind.JSON_SCHEMA || kind == Kind.REGEX) && value == null) {
+        if ((kind == Kind.JSON_SCHEMA || kind == Kind.REGEX || kind == Kind.TOOL_CALL) && value == null) {
             throw new IllegalArgumentException(kind + " needs a value");
         }
     }
@@ -47,5 +53,13 @@ public record OutputConstraint(Kind kind, String value, List<String> choices) {
 
     public static OutputConstraint choice(List<String> choices) {
         return new OutputConstraint(Kind.CHOICE, null, choices);
+    }
+
+    /**
+     * @param alternativesJson a JSON array of {@code {"before": text, "schema": JSON schema, "after": text}}: the output
+     *                         is one of them, the text before, a value of the schema in compact JSON, the text after
+     */
+    public static OutputConstraint toolCall(String alternativesJson) {
+        return new OutputConstraint(Kind.TOOL_CALL, alternativesJson, null);
     }
 }

@@ -1,5 +1,9 @@
 package dev.llmplatform.constraint;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +15,8 @@ public final class Constraints {
 
     /** Most choices a choice constraint may list. */
     public static final int MAX_CHOICES = 1024;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Constraints() {
     }
@@ -44,6 +50,33 @@ public final class Constraints {
                 throw new ConstraintException("a choice must be a string");
             }
             options.add(JsonGrammar.literal(c));
+        }
+        return options.size() == 1 ? options.getFirst() : new Regex.Alt(options);
+    }
+
+    /**
+     * A tool call in a parser's format: one of the alternatives of a JSON array of
+     * {@code {"before": text, "schema": JSON schema, "after": text}}, each the literal text before, a compact JSON
+     * value of the schema, the literal text after (e.g. {@code <tool_call>{"name":"f","arguments":} … {@code }</tool_call>}).
+     */
+    public static Regex toolCall(String alternativesJson) {
+        JsonNode alternatives;
+        try {
+            alternatives = JSON.readTree(alternativesJson);
+        } catch (JacksonException e) {
+            throw new ConstraintException("a tool call constraint must be a JSON array: " + e.getOriginalMessage());
+        }
+        if (alternatives == null || !alternatives.isArray() || alternatives.isEmpty()) {
+            throw new ConstraintException("a tool call constraint needs at least one alternative");
+        }
+        List<Regex> options = new ArrayList<>();
+        for (JsonNode alternative : alternatives) {
+            JsonNode schema = alternative.get("schema");
+            if (schema == null || !schema.isObject()) {
+                throw new ConstraintException("each tool call alternative needs a schema object");
+            }
+            options.add(JsonGrammar.seq(JsonGrammar.literal(alternative.path("before").asString("")),
+                    jsonSchema(schema.toString()), JsonGrammar.literal(alternative.path("after").asString(""))));
         }
         return options.size() == 1 ? options.getFirst() : new Regex.Alt(options);
     }

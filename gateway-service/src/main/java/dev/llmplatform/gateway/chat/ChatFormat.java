@@ -26,7 +26,8 @@ import java.util.Map;
  * Chat completions: a {@code message} per choice, or chunks whose first {@code delta} carries the
  * assistant role and the others its content; logprobs as {@code logprobs.content[]}. For a model with a
  * reasoning parser, each choice's text goes through a {@link ReasoningTracker}: the think block becomes
- * {@code reasoning_content} beside {@code content}, and usage says how many tokens were reasoning. One per request.
+ * {@code reasoning_content} beside {@code content}, and usage says how many tokens were reasoning. With tools, the
+ * answer (after any reasoning) is read for calls by the model's tool-call parser ({@link ToolCallOutput}). One per request.
  */
 final class ChatFormat implements ResponseFormat {
 
@@ -37,6 +38,8 @@ final class ChatFormat implements ResponseFormat {
     private final int reasoningEndTokenId;
     private final Map<Integer, ReasoningTracker> trackers = new HashMap<>();
     private final Map<Integer, Split> pending = new HashMap<>();
+    private final String toolCallParser;
+    private final Map<Integer, ToolCallOutput> toolOutputs = new HashMap<>();
 
     /**
      * @param logprobs        whether the client asked for logprobs (else they are written as null)
@@ -44,9 +47,15 @@ final class ChatFormat implements ResponseFormat {
      * @param reasoningEndTokenId the id of the token closing the model's think block, or -1 when unknown
      */
     ChatFormat(boolean logprobs, String reasoningParser, int reasoningEndTokenId) {
+        this(logprobs, reasoningParser, reasoningEndTokenId, null);
+    }
+
+    /** @param toolCallParser the parser the answer is read with for tool calls, or null: no tools, no calls */
+    ChatFormat(boolean logprobs, String reasoningParser, int reasoningEndTokenId, String toolCallParser) {
         this.logprobs = logprobs;
         this.reasoningParser = reasoningParser;
         this.reasoningEndTokenId = reasoningEndTokenId;
+        this.toolCallParser = toolCallParser;
     }
 
     @Override
@@ -63,21 +72,35 @@ final class ChatFormat implements ResponseFormat {
 
     @Override
     public Object chunk(ResponseId id, Piece piece) {
-        if (reasoningParser == null) {
+        if (reasoningParser == null && toolCallParser == null) {
             Delta delta = new Delta(null, piece.text().isEmpty() ? null : piece.text());
             return ChatChunk.of(id, new ChunkChoice(piece.index(), delta, logprobsOf(piece.logprobs()), piece.finishReason()));
         }
-        Split split = pending.getOrDefault(piece.index(), Split.EMPTY);
-        pending.remove(piece.index());
-        if (piece.finishReason() != null) {
-            Split rest = tracker(piece.index()).finish();
-            split = new Split(split.reasoning() + rest.reasoning(), split.content() + rest.content());
-        } else if (split.isEmpty() && piece.logprobs().isEmpty()) {
+        Split split = new Split("", piece.text());
+        if (reasoningParser != null) {
+            split = pending.getOrDefault(piece.index(), Split.EMPTY);
+            pending.remove(piece.index());
+            if (piece.finishReason() != null) {
+                Split rest = tracker(piece.index()).finish();
+                split = new Split(split.reasoning() + rest.reasoning(), split.content() + rest.content());
+            }
+        }
+        String finishReason = piece.finishReason();
+        ToolCallOutput.Part part = new ToolCallOutput.Part(split.content(), null);
+        if (toolCallParser != null) {
+            ToolCallOutput output = toolOutputs.computeIfAbsent(piece.index(), i -> new ToolCallOutput(toolCallParser));
+            part = output.accept(split.content());
+            if (finishReason != null) {
+                part = part.plus(output.finish());
+                finishReason = ToolCallOutput.finishReason(finishReason, output.calls());
+            }
+        }
+        if (finishReason == null && split.reasoning().isEmpty() && part.isEmpty() && piece.logprobs().isEmpty()) {
             return null;
         }
-        Delta delta = new Delta(null, split.content().isEmpty() ? null : split.content(),
-                split.reasoning().isEmpty() ? null : split.reasoning());
-        return ChatChunk.of(id, new ChunkChoice(piece.index(), delta, logprobsOf(piece.logprobs()), piece.finishReason()));
+        Delta delta = new Delta(null, part.content().isEmpty() ? null : part.content(),
+                split.reasoning().isEmpty() ? null : split.reasoning(), part.calls());
+        return ChatChunk.of(id, new ChunkChoice(piece.index(), delta, logprobsOf(piece.logprobs()), finishReason));
     }
 
     @Override
@@ -87,18 +110,30 @@ final class ChatFormat implements ResponseFormat {
 
     @Override
     public Object response(ResponseId id, List<ChoiceResult> choices, UsageBody usage) {
-        return ChatCompletion.of(id, choices.stream().map(c -> new Choice(c.index(), message(c),
-                logprobsOf(c.logprobs()), c.finishReason())).toList(), withReasoning(usage));
+        return ChatCompletion.of(id, choices.stream().map(this::choice).toList(), withReasoning(usage));
     }
 
-    private Message message(ChoiceResult choice) {
-        if (reasoningParser == null) {
-            return Message.assistant(choice.text());
+    private Choice choice(ChoiceResult choice) {
+        String content = choice.text();
+        String reasoning = null;
+        if (reasoningParser != null) {
+            ReasoningTracker tracker = tracker(choice.index());
+            tracker.finish();
+            content = tracker.content();
+            reasoning = tracker.reasoning().isEmpty() ? null : tracker.reasoning();
         }
-        ReasoningTracker tracker = tracker(choice.index());
-        tracker.finish();
-        String reasoning = tracker.reasoning();
-        return new Message(ChatProtocol.ASSISTANT, tracker.content(), null, reasoning.isEmpty() ? null : reasoning);
+        if (toolCallParser == null) {
+            return new Choice(choice.index(), new Message(ChatProtocol.ASSISTANT, content, null, reasoning),
+                    logprobsOf(choice.logprobs()), choice.finishReason());
+        }
+        ToolCallOutput.Whole whole = ToolCallOutput.whole(toolCallParser, content);
+        if (whole.calls() == null) {
+            return new Choice(choice.index(), new Message(ChatProtocol.ASSISTANT, content, null, reasoning),
+                    logprobsOf(choice.logprobs()), choice.finishReason());
+        }
+        return new Choice(choice.index(), new Message(ChatProtocol.ASSISTANT, whole.content(), null, reasoning,
+                whole.calls()), logprobsOf(choice.logprobs()),
+                ToolCallOutput.finishReason(choice.finishReason(), whole.calls().size()));
     }
 
     private UsageBody withReasoning(UsageBody usage) {

@@ -40,6 +40,9 @@ public final class ChatProtocol {
      * @param structuredOutputs   vLLM's {@code {"json": schema}}, {@code {"regex": "…"}}, {@code {"choice": […]}} or
      *                            {@code {"json_object": true}}; {@code guided_json}/{@code guided_regex}/{@code guided_choice}
      *                            are its older names. At most one of these constraints per request
+     * @param tools               function tools {@code {"type":"function","function":{"name","description","parameters"}}}
+     * @param toolChoice          {@code none}, {@code auto}, {@code required} or {@code {"type":"function","function":{"name"}}}
+     * @param parallelToolCalls   accepted; an enforced answer (required, named) holds one call
      */
     public record ChatRequest(
             String model,
@@ -71,6 +74,9 @@ public final class ChatProtocol {
             @JsonProperty("guided_json") JsonNode guidedJson,
             @JsonProperty("guided_regex") String guidedRegex,
             @JsonProperty("guided_choice") List<String> guidedChoice,
+            JsonNode tools,
+            @JsonProperty("tool_choice") JsonNode toolChoice,
+            @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls,
             @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) implements SamplingRequest {
 
         /** {@code response_format}, vLLM's {@code structured_outputs} or its older {@code guided_*}; null for free text. */
@@ -96,9 +102,13 @@ public final class ChatProtocol {
 
     /**
      * One message of the conversation: role {@code system}, {@code developer} (read as system),
-     * {@code user} or {@code assistant}; content a string or a list of {@code {"type":"text"}} parts.
+     * {@code user}, {@code assistant} or {@code tool}; content a string or a list of {@code {"type":"text"}} parts. An
+     * assistant message may carry {@code tool_calls} (content then may be null), a tool message the {@code tool_call_id}
+     * of the call it answers (an id no earlier assistant message made is a 400).
      */
     public record MessageBody(String role, @Schema(oneOf = {String.class, ContentPart[].class}) JsonNode content,
+                              @JsonProperty("tool_calls") JsonNode toolCalls,
+                              @JsonProperty("tool_call_id") String toolCallId,
                               @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) {
     }
 
@@ -126,10 +136,35 @@ public final class ChatProtocol {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Message(String role, String content, String refusal,
                           @JsonProperty("reasoning_content") @JsonInclude(JsonInclude.Include.NON_NULL)
-                          String reasoningContent) {
+                          String reasoningContent,
+                          @JsonProperty("tool_calls") @JsonInclude(JsonInclude.Include.NON_NULL)
+                          List<ToolCallBody> toolCalls) {
+        public Message(String role, String content, String refusal, String reasoningContent) {
+            this(role, content, refusal, reasoningContent, null);
+        }
+
         public static Message assistant(String content) {
             return new Message(ASSISTANT, content, null, null);
         }
+    }
+
+    /** A function call the answer makes; {@code arguments} is JSON text, as the model wrote it. */
+    public record ToolCallBody(String id, String type, FunctionCall function) {
+        public static ToolCallBody of(String id, String name, String arguments) {
+            return new ToolCallBody(id, "function", new FunctionCall(name, arguments));
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FunctionCall(String name, String arguments) {
+    }
+
+    /**
+     * A streamed piece of a call: {@code index} always; {@code id}, {@code type} and the function's name on its first
+     * piece; then {@code function.arguments} fragments, which concatenated are the whole arguments.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ToolCallDelta(int index, String id, String type, FunctionCall function) {
     }
 
     /** One streamed piece; {@code usage} only appears on the extra chunk {@code include_usage} asks for. */
@@ -154,9 +189,14 @@ public final class ChatProtocol {
      * reasoning parser); an empty delta on a last chunk that adds no text.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Delta(String role, String content, @JsonProperty("reasoning_content") String reasoningContent) {
+    public record Delta(String role, String content, @JsonProperty("reasoning_content") String reasoningContent,
+                        @JsonProperty("tool_calls") List<ToolCallDelta> toolCalls) {
         public Delta(String role, String content) {
-            this(role, content, null);
+            this(role, content, null, null);
+        }
+
+        public Delta(String role, String content, String reasoningContent) {
+            this(role, content, reasoningContent, null);
         }
     }
 

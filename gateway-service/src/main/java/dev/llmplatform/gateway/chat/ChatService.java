@@ -4,6 +4,7 @@ import dev.llmplatform.gateway.chat.ChatProtocol.ChatRequest;
 import dev.llmplatform.gateway.models.ModelRegistry;
 import dev.llmplatform.gateway.serving.GenerationInput;
 import dev.llmplatform.gateway.serving.GenerationServing;
+import dev.llmplatform.gateway.tools.ToolCallParsers;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
@@ -28,7 +29,7 @@ public class ChatService {
         return Mono.defer(() -> {
             GenerationInput input = validator.validate(request);
             ChatFormat format = new ChatFormat(request.wantsLogprobs(), input.model().reasoningParser(),
-                    input.model().reasoningEndTokenId());
+                    input.model().reasoningEndTokenId(), input.tools() == null ? null : ToolCallParsers.resolve(input.model().toolCallParser()));
             return serving.serve(input, "chatcmpl-", timeoutHeader, format);
         });
     }

@@ -5,6 +5,7 @@ import dev.llmplatform.contracts.ModelEvent;
 import dev.llmplatform.gateway.GatewayProperties;
 import dev.llmplatform.gateway.reasoning.AddedTokens;
 import dev.llmplatform.gateway.reasoning.ReasoningParsers;
+import dev.llmplatform.gateway.tools.ToolCallParsers;
 import dev.llmplatform.model.GenerationDefaults;
 import dev.llmplatform.model.ModelStore;
 import dev.llmplatform.topics.Topics;
@@ -40,6 +41,7 @@ public class ModelRegistryListener {
     private final ModelStore store;
     private final ConsumerFactory<String, String> consumers;
     private final Map<String, String> reasoningParsers;
+    private final Map<String, String> toolCallParsers;
 
     /** @param gateway {@code llm.gateway.reasoning-parsers}: a model's parser set here wins over its folder's */
     public ModelRegistryListener(ModelRegistry registry, ModelStore store, ConsumerFactory<String, String> consumers,
@@ -48,6 +50,7 @@ public class ModelRegistryListener {
         this.store = store;
         this.consumers = consumers;
         this.reasoningParsers = gateway.reasoningParsers();
+        this.toolCallParsers = gateway.toolCallParsers();
     }
 
     @KafkaListener(
@@ -68,7 +71,7 @@ public class ModelRegistryListener {
         RegisteredModel previous = registry.find(event.name()).orElse(null);
         String reasoningParser = reasoningParserOf(event);
         registry.register(RegisteredModel.of(event, defaultsOf(event), reasoningParser,
-                reasoningEndTokenIdOf(event, reasoningParser)));
+                reasoningEndTokenIdOf(event, reasoningParser), toolCallParserOf(event)));
         if (previous == null || !previous.version().equals(event.version()) || previous.state() != event.state()) {
             log.info("model {} version {} {}", event.name(), event.version(), event.state().wireName());
         }
@@ -136,6 +139,29 @@ public class ModelRegistryListener {
         if (!ReasoningParsers.isKnown(parser)) {
             log.warn("model {}: unknown reasoning parser '{}' ignored; known: {}", event.name(), parser,
                     ReasoningParsers.names());
+            return null;
+        }
+        return parser;
+    }
+
+    /**
+     * The gateway's {@code llm.gateway.tool-call-parsers.<model>}, else {@code tool_call_parser} in the folder's
+     * {@code llm-platform.json}, else null (the default, hermes); an unknown name is logged and ignored.
+     */
+    private String toolCallParserOf(ModelEvent event) {
+        String parser = toolCallParsers.get(event.name());
+        if (parser == null) {
+            try {
+                parser = store.open(event.name(), event.version())
+                        .map(pkg -> pkg.layout().settings().toolCallParser())
+                        .orElse(null);
+            } catch (RuntimeException e) {
+                log.debug("no settings for {}:{}: {}", event.name(), event.version(), e.getMessage());
+            }
+        }
+        if (!ToolCallParsers.isKnown(parser)) {
+            log.warn("model {}: unknown tool call parser '{}' ignored; known: {}", event.name(), parser,
+                    ToolCallParsers.names());
             return null;
         }
         return parser;

@@ -18,10 +18,12 @@ import java.util.Objects;
  *                      {@code gateway.reasoning.ReasoningParsers}); null when it has none
  * @param reasoningEndTokenId the id of the token that closes its think block ({@code </think>} as an added token of
  *                      its tokenizer), for counting reasoning tokens exactly; -1 when unknown
+ * @param toolCallParser how its tool calls are read and enforced ({@code hermes}, {@code llama3_json},
+ *                      {@code mistral}; see {@code gateway.tools.ToolCallParsers}); null for the default, hermes
  */
 public record RegisteredModel(String name, String version, String kind, long parameterCount, int contextLength,
                               double evalLoss, long createdEpochMs, GenerationDefaults defaults, ModelEvent event,
-                              String reasoningParser, int reasoningEndTokenId) {
+                              String reasoningParser, int reasoningEndTokenId, String toolCallParser) {
 
     public static final String DECODER = "decoder";
 
@@ -32,6 +34,15 @@ public record RegisteredModel(String name, String version, String kind, long par
         defaults = defaults == null ? GenerationDefaults.NONE : defaults;
         reasoningParser = reasoningParser == null || reasoningParser.isBlank() ? null : reasoningParser.strip();
         reasoningEndTokenId = reasoningParser == null ? -1 : reasoningEndTokenId;
+        toolCallParser = toolCallParser == null || toolCallParser.isBlank() ? null : toolCallParser.strip();
+    }
+
+    /** With the default tool-call parser. */
+    public RegisteredModel(String name, String version, String kind, long parameterCount, int contextLength,
+                           double evalLoss, long createdEpochMs, GenerationDefaults defaults, ModelEvent event,
+                           String reasoningParser, int reasoningEndTokenId) {
+        this(name, version, kind, parameterCount, contextLength, evalLoss, createdEpochMs, defaults, event,
+                reasoningParser, reasoningEndTokenId, null);
     }
 
     /** A model without a reasoning parser. */
@@ -65,8 +76,14 @@ public record RegisteredModel(String name, String version, String kind, long par
      */
     public static RegisteredModel of(ModelEvent event, GenerationDefaults defaults, String reasoningParser,
                                      int reasoningEndTokenId) {
+        return of(event, defaults, reasoningParser, reasoningEndTokenId, null);
+    }
+
+    /** {@link #of(ModelEvent, GenerationDefaults, String, int)} with its tool-call parser (null: the default). */
+    public static RegisteredModel of(ModelEvent event, GenerationDefaults defaults, String reasoningParser,
+                                     int reasoningEndTokenId, String toolCallParser) {
         return new RegisteredModel(event.name(), event.version(), event.kind(), event.parameterCount(),
                 event.contextLength(), event.evalLoss(), event.publishedEpochMs(), defaults, event, reasoningParser,
-                reasoningEndTokenId);
+                reasoningEndTokenId, toolCallParser);
     }
 }

@@ -1,6 +1,7 @@
 package dev.llmplatform.gateway.serving;
 
 import dev.llmplatform.contracts.GenerationRequest;
+import dev.llmplatform.contracts.OutputConstraint;
 import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.contracts.SamplingParams;
 import dev.llmplatform.gateway.models.RegisteredModel;
@@ -48,15 +49,17 @@ final class GenerationRequests {
             Prompt prompt = input.prompts() == null ? null : input.prompts().get(index / perInput);
             requests.add(new GenerationRequest(GenerationRequest.CURRENT_VERSION, id.requestId(index, choices),
                     model.name(), prompt == null ? null : prompt.text(), input.messages(), maxTokens,
-                    sampling(r, model.defaults(), seed, input.topLogprobs()),
+                    sampling(r, model.defaults(), seed, input.topLogprobs(), input.constraint()),
                     r.stop() == null ? List.of() : r.stop(), r.isStream(), replyTo, nowEpochMs, deadlineEpochMs,
                     input.promptLogprobs(), prompt == null ? null : prompt.tokenIds(),
-                    input.messages() == null ? null : r.chatTemplateKwargs(), priority));
+                    input.messages() == null ? null : r.chatTemplateKwargs(), priority, input.tools()));
         }
         return requests;
     }
 
-    static SamplingParams sampling(SamplingRequest r, GenerationDefaults model, Long seed, Integer topLogprobs) {
+    /** @param constraint what the output must be, or null */
+    static SamplingParams sampling(SamplingRequest r, GenerationDefaults model, Long seed, Integer topLogprobs,
+                                   OutputConstraint constraint) {
         double temperature = first(r.temperature(), model.temperature(), OPENAI_TEMPERATURE);
         double topP = first(r.topP(), model.topP(), OPENAI_TOP_P);
         int topK = Math.max(0, first(r.topK(), model.topK(), 0));   // -1 and 0 both mean off
@@ -67,7 +70,7 @@ final class GenerationRequests {
                 r.frequencyPenalty() == null ? 0 : r.frequencyPenalty(),
                 seed, logitBias(r.logitBias()), topLogprobs,
                 r.minTokens() == null ? 0 : r.minTokens(), Boolean.TRUE.equals(r.ignoreEos()),
-                r.structuredOutput() == null ? null : r.structuredOutput().constraint());
+                constraint);
     }
 
     /** Keys were checked by the validator: non-negative integers. */

@@ -69,6 +69,7 @@ public final class StructuredOutputs {
                 case JSON_OBJECT -> Constraints.jsonObject();
                 case REGEX -> Constraints.regex(c.value());
                 case CHOICE -> Constraints.choice(c.choices());
+                case TOOL_CALL -> Constraints.toolCall(c.value());
             };
             Constraints.compile(regex);
         } catch (ConstraintException e) {

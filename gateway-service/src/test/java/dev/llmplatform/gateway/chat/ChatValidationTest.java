@@ -36,7 +36,8 @@ class ChatValidationTest {
             {"model":"tiny-encoder","messages":[{"role":"user","content":"hi"}]}               | 400 | model
             {"model":"tiny-llama"}                                                             | 400 | messages
             {"model":"tiny-llama","messages":[]}                                               | 400 | messages
-            {"model":"tiny-llama","messages":[{"role":"tool","content":"hi"}]}                 | 400 | messages[0].role
+            {"model":"tiny-llama","messages":[{"role":"tool","content":"hi"}]}                 | 400 | messages[0].tool_call_id
+            {"model":"tiny-llama","messages":[{"role":"critic","content":"hi"}]}               | 400 | messages[0].role
             {"model":"tiny-llama","messages":[{"content":"hi"}]}                               | 400 | messages[0].role
             {"model":"tiny-llama","messages":[{"role":"user"}]}                                | 400 | messages[0].content
             {"model":"tiny-llama","messages":[{"role":"user","content":[{"type":"image_url","image_url":{}}]}]} | 400 | messages[0].content

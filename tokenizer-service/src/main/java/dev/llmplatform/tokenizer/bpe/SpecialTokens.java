@@ -25,10 +25,31 @@ public final class SpecialTokens {
     /**
      * The {@code chat_template} our tokenizers declare: ChatML, as Qwen and others ship it
      * ({@code \n} is left for Jinja to unescape). Each turn {@code <|im_start|>role\ncontent<|im_end|>\n},
-     * then the assistant's header when a generation prompt is asked for.
+     * then the assistant's header when a generation prompt is asked for. With {@code tools}, a Hermes-style tools
+     * section as Qwen2.5's template writes it, kept short for small contexts: a first system turn (after the
+     * request's own system text) listing each tool as {@code {"name":…,"parameters":…}} JSON inside
+     * {@code <tools></tools>}; an assistant's calls as {@code <tool_call>{"name":…,"arguments":…}</tool_call>};
+     * a tool's result as a user turn {@code <tool_response>…</tool_response>}.
      */
-    public static final String CHATML_TEMPLATE = "{% for message in messages %}"
+    public static final String CHATML_TEMPLATE = "{% if tools %}{{ '" + IM_START + "system\\n' }}"
+            + "{% if messages[0]['role'] == 'system' %}{{ messages[0]['content'] + '\\n\\n' }}{% endif %}"
+            + "{{ '# Tools\\n<tools>' }}{% for tool in tools %}"
+            + "{{ '\\n{\"name\": ' + (tool['function']['name'] | tojson) + ', \"parameters\": '"
+            + " + (tool['function']['parameters'] | tojson) + '}' }}{% endfor %}"
+            + "{{ '\\n</tools>\\nCall one as <tool_call>{\"name\": ..., \"arguments\": ...}</tool_call>" + IM_END + "\\n' }}"
+            + "{% endif %}"
+            + "{% for message in messages %}"
+            + "{% if tools and loop.first and message['role'] == 'system' %}"
+            + "{% elif message['role'] == 'assistant' and message['tool_calls'] %}"
+            + "{{ '" + IM_START + "assistant\\n' + message['content'] }}"
+            + "{% for call in message['tool_calls'] %}{{ '<tool_call>{\"name\": ' + (call['function']['name'] | tojson)"
+            + " + ', \"arguments\": ' + (call['function']['arguments'] | tojson) + '}</tool_call>' }}{% endfor %}"
+            + "{{ '" + IM_END + "\\n' }}"
+            + "{% elif message['role'] == 'tool' %}"
+            + "{{ '" + IM_START + "user\\n<tool_response>\\n' + message['content'] + '\\n</tool_response>" + IM_END + "\\n' }}"
+            + "{% else %}"
             + "{{ '" + IM_START + "' + message['role'] + '\\n' + message['content'] + '" + IM_END + "' + '\\n' }}"
+            + "{% endif %}"
             + "{% endfor %}"
             + "{% if add_generation_prompt %}{{ '" + IM_START + "assistant\\n' }}{% endif %}";
 

@@ -77,7 +77,7 @@ public final class PromptPreparer {
             String text;
             try {
                 text = chat ? model.chatTemplate().get().render(request.messages(), true,
-                        request.chatTemplateKwargs()) : request.prompt();
+                        request.chatTemplateKwargs(), request.tools()) : request.prompt();
             } catch (ChatTemplate.RenderException e) {
                 return reject(ErrorInfo.invalidRequest(e.getMessage(), "messages"));
             }

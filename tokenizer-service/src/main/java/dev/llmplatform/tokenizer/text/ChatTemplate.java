@@ -8,6 +8,7 @@ import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import dev.llmplatform.contracts.ChatMessage;
+import dev.llmplatform.contracts.Messages;
 import jinjava.javax.el.CompositeELResolver;
 import jinjava.javax.el.ELResolver;
 import dev.llmplatform.tokenizer.bpe.SpecialTokens;
@@ -97,9 +98,24 @@ public final class ChatTemplate {
      * @param kwargs variable name to JSON-like value (string, number, boolean, list, map), or null
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, Object> kwargs) {
+        return render(messages, addGenerationPrompt, kwargs, null);
+    }
+
+    /**
+     * {@link #render(List, boolean, Map)} with the function tools the model may call, as Hugging Face's
+     * {@code apply_chat_template(tools=…)} passes them: the variable {@code tools} (OpenAI's
+     * {@code {"type":"function","function":{…}}} objects), unset when null. Assistant turns carry {@code tool_calls}
+     * ({@code {"id","type":"function","function":{"name","arguments"}}}, the arguments parsed into a mapping as vLLM
+     * does, so a template's {@code tojson} writes them as JSON) and tool turns {@code tool_call_id}.
+     */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, Object> kwargs,
+                         List<Map<String, Object>> tools) {
         Map<String, Object> bindings = new HashMap<>();
         if (kwargs != null) {
             bindings.putAll(kwargs);
+        }
+        if (tools != null) {
+            bindings.put("tools", tools);
         }
         bindings.put("messages", messages.stream().map(ChatTemplate::asMap).toList());
         bindings.put("add_generation_prompt", addGenerationPrompt);
@@ -129,6 +145,29 @@ public final class ChatTemplate {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("role", message.role());
         map.put("content", message.content());
+        if (message.toolCalls() != null) {
+            map.put("tool_calls", message.toolCalls().stream().map(ChatTemplate::asMap).toList());
+        }
+        if (message.toolCallId() != null) {
+            map.put("tool_call_id", message.toolCallId());
+        }
+        return map;
+    }
+
+    private static Map<String, Object> asMap(ChatMessage.ToolCall call) {
+        Object arguments;
+        try {
+            arguments = Messages.mapper().readValue(call.arguments(), Object.class);
+        } catch (RuntimeException e) {
+            arguments = call.arguments();   // not JSON: the template gets the text as the model wrote it
+        }
+        Map<String, Object> function = new LinkedHashMap<>();
+        function.put("name", call.name());
+        function.put("arguments", arguments);
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("id", call.id());
+        map.put("type", "function");
+        map.put("function", function);
         return map;
     }
 

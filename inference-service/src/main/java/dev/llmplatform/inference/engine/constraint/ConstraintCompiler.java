@@ -87,6 +87,7 @@ public final class ConstraintCompiler implements AutoCloseable {
             case JSON_OBJECT -> Constraints.jsonObject();
             case REGEX -> Constraints.regex(constraint.value());
             case CHOICE -> Constraints.choice(constraint.choices());
+            case TOOL_CALL -> Constraints.toolCall(constraint.value());
         };
         return Constraints.compile(regex);
     }
