@@ -40,6 +40,10 @@ public class ModelRegistryListener {
     private final ModelRegistry registry;
     private final ModelStore store;
     private final ConsumerFactory<String, String> consumers;
+    /** Per partition, the offset up to which the catch-up applied records: the listener, replaying from the start, skips them. */
+    private final Map<Integer, Long> caughtUpTo = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Records the catch-up could not read: the listener reads them again, so its error handler dead-letters them. */
+    private final java.util.Set<String> unreadAtCatchUp = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, String> reasoningParsers;
     private final Map<String, String> toolCallParsers;
 
@@ -58,6 +62,14 @@ public class ModelRegistryListener {
             topics = "#{T(dev.llmplatform.topics.Topics).MODELS.name()}",
             properties = "auto.offset.reset=earliest")
     public void onRecord(ConsumerRecord<String, String> record) {
+        if (record.offset() < caughtUpTo.getOrDefault(record.partition(), 0L)
+                && !unreadAtCatchUp.contains(record.partition() + ":" + record.offset())) {
+            return;     // applied before start: replaying it would show an older state for a moment
+        }
+        apply(record);
+    }
+
+    private void apply(ConsumerRecord<String, String> record) {
         if (record.value() == null) {
             // A tombstone on the compacted topic withdraws the model.
             if (registry.find(record.key()).isPresent()) {
@@ -95,13 +107,15 @@ public class ModelRegistryListener {
             while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     try {
-                        onRecord(record);
+                        apply(record);
                     } catch (RuntimeException e) {
+                        unreadAtCatchUp.add(record.partition() + ":" + record.offset());
                         log.debug("skipping unreadable registry record at offset {} (the listener dead-letters it): {}",
                                 record.offset(), e.getMessage());
                     }
                 }
             }
+            assigned.forEach(tp -> caughtUpTo.put(tp.partition(), consumer.position(tp)));
             log.info("models announced: {}", registry.names());
         } catch (RuntimeException e) {
             log.warn("could not read {} before start ({}); models appear as the listener reads them", Topics.MODELS.name(),
