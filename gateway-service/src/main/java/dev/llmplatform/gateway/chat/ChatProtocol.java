@@ -104,11 +104,13 @@ public final class ChatProtocol {
      * One message of the conversation: role {@code system}, {@code developer} (read as system),
      * {@code user}, {@code assistant} or {@code tool}; content a string or a list of {@code {"type":"text"}} parts. An
      * assistant message may carry {@code tool_calls} (content then may be null), a tool message the {@code tool_call_id}
-     * of the call it answers (an id no earlier assistant message made is a 400).
+     * of the call it answers (an id no earlier assistant message made is a 400). An assistant message's {@code refusal}
+     * (the official clients send their answer's back, null) is accepted and not rendered.
      */
     public record MessageBody(String role, @Schema(oneOf = {String.class, ContentPart[].class}) JsonNode content,
                               @JsonProperty("tool_calls") JsonNode toolCalls,
                               @JsonProperty("tool_call_id") String toolCallId,
+                              @Schema(hidden = true) JsonNode refusal,
                               @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) {
     }
 

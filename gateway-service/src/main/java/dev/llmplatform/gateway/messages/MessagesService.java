@@ -92,7 +92,7 @@ public class MessagesService {
     private Mono<Integer> count(String model, List<ChatMessage> conversation, Map<String, Object> templateKwargs,
                                 String timeoutHeader) {
         List<MessageBody> messages = conversation.stream()
-                .map(m -> new MessageBody(m.role(), StringNode.valueOf(m.content()), null, null, null)).toList();
+                .map(m -> new MessageBody(m.role(), StringNode.valueOf(m.content()), null, null, null, null)).toList();
         return tokenizer.tokenize(new TokenizeRequest(model, null, messages, null, templateKwargs, null), timeoutHeader)
                 .map(TokenizeResponse::count);
     }

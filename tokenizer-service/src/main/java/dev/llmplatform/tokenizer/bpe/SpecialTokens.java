@@ -26,18 +26,17 @@ public final class SpecialTokens {
      * The {@code chat_template} our tokenizers declare: ChatML, as Qwen and others ship it
      * ({@code \n} is left for Jinja to unescape). Each turn {@code <|im_start|>role\ncontent<|im_end|>\n},
      * then the assistant's header when a generation prompt is asked for. With {@code tools}, a Hermes-style tools
-     * section as Qwen2.5's template writes it, kept short for small contexts: a first system turn (after the
-     * request's own system text) listing each tool as {@code {"name":…,"parameters":…}} JSON inside
-     * {@code <tools></tools>}; an assistant's calls as {@code <tool_call>{"name":…,"arguments":…}</tool_call>};
-     * a tool's result as a user turn {@code <tool_response>…</tool_response>}.
+     * section as Qwen2.5's template writes it, cut to what a 64–128-token context holds: a first system turn (after
+     * the request's own system text) listing each tool as {@code {"name": …}} JSON inside {@code <tools></tools>} —
+     * names only, since one schema alone takes a couple of hundred tokens of such a vocabulary, and a call's arguments
+     * are held to the schema by the gateway's constraint rather than by the prompt; an assistant's calls as
+     * {@code <tool_call>{"name": …, "arguments": …}</tool_call>}; a tool's result as a user turn
+     * {@code <tool_response>…</tool_response>}.
      */
     public static final String CHATML_TEMPLATE = "{% if tools %}{{ '" + IM_START + "system\\n' }}"
             + "{% if messages[0]['role'] == 'system' %}{{ messages[0]['content'] + '\\n\\n' }}{% endif %}"
-            + "{{ '# Tools\\n<tools>' }}{% for tool in tools %}"
-            + "{{ '\\n{\"name\": ' + (tool['function']['name'] | tojson) + ', \"parameters\": '"
-            + " + (tool['function']['parameters'] | tojson) + '}' }}{% endfor %}"
-            + "{{ '\\n</tools>\\nCall one as <tool_call>{\"name\": ..., \"arguments\": ...}</tool_call>" + IM_END + "\\n' }}"
-            + "{% endif %}"
+            + "{{ '<tools>' }}{% for tool in tools %}{{ '\\n{\"name\": ' + (tool['function']['name'] | tojson) + '}' }}"
+            + "{% endfor %}{{ '\\n</tools>" + IM_END + "\\n' }}{% endif %}"
             + "{% for message in messages %}"
             + "{% if tools and loop.first and message['role'] == 'system' %}"
             + "{% elif message['role'] == 'assistant' and message['tool_calls'] %}"

@@ -19,13 +19,11 @@ class ChatTemplateToolsTest {
     private final ChatTemplate chatMl = ChatTemplate.chatMl("<|endoftext|>", "<|endoftext|>");
 
     @Test
-    void shouldListTheToolsInASystemTurnAfterTheRequestsOwnSystemText() {
+    void shouldListTheToolsByNameInASystemTurnAfterTheRequestsOwnSystemText() {
         String text = chatMl.render(List.of(new ChatMessage("system", "be brief"), new ChatMessage("user", "Paris?")),
                 true, null, TOOLS);
 
-        assertThat(text).isEqualTo("<|im_start|>system\nbe brief\n\n# Tools\n<tools>\n"
-                + "{\"name\": \"get_weather\", \"parameters\": {\"type\":\"object\"}}\n</tools>\n"
-                + "Call one as <tool_call>{\"name\": ..., \"arguments\": ...}</tool_call><|im_end|>\n"
+        assertThat(text).isEqualTo("<|im_start|>system\nbe brief\n\n<tools>\n{\"name\": \"get_weather\"}\n</tools><|im_end|>\n"
                 + "<|im_start|>user\nParis?<|im_end|>\n<|im_start|>assistant\n");
     }
 
