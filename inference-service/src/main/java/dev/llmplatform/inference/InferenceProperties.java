@@ -33,6 +33,7 @@ import java.util.List;
  * @param drainTimeout       at shutdown, how long running and waiting requests may go on to finish
  *                           normally (a rolling restart ends no stream early); what is left then ends
  *                           with a 503. Keep it under the pod's termination grace period.
+ * @param health             when readiness reports a stalled engine ({@link Health})
  */
 @ConfigurationProperties(prefix = "llm.inference")
 public record InferenceProperties(
@@ -48,7 +49,15 @@ public record InferenceProperties(
         @DefaultValue("16") int prefixBlockTokens,
         @DefaultValue List<String> preload,
         @DefaultValue("1") int streamInterval,
-        @DefaultValue("20s") Duration drainTimeout) {
+        @DefaultValue("20s") Duration drainTimeout,
+        @DefaultValue Health health) {
+
+    /**
+     * @param stallTimeout an engine with work waiting or running and no completed step for longer than this
+     *                     makes the service not ready ({@code llm.inference.health.stall-timeout})
+     */
+    public record Health(@DefaultValue("30s") Duration stallTimeout) {
+    }
 
     public InferenceProperties {
         if (modelStore == null) {

@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,12 +70,23 @@ public final class InferenceEngine implements AutoCloseable {
     private volatile int waiting;
     private volatile int running;
     private volatile long steps;
+    private final InstantSource clock;
+    /** See {@link EngineHealth#lastProgress()}. */
+    private volatile Instant lastProgress;
 
     public InferenceEngine(String name, Decoder decoder, EngineSettings settings, TokenSink sink) {
         this(name, decoder, settings, sink, EngineMetrics.NONE);
     }
 
     public InferenceEngine(String name, Decoder decoder, EngineSettings settings, TokenSink sink, EngineMetrics metrics) {
+        this(name, decoder, settings, sink, metrics, InstantSource.system());
+    }
+
+    /** @param clock what {@link #health()} measures progress by */
+    public InferenceEngine(String name, Decoder decoder, EngineSettings settings, TokenSink sink, EngineMetrics metrics,
+                           InstantSource clock) {
+        this.clock = clock;
+        this.lastProgress = clock.instant();
         this.decoder = decoder;
         this.settings = settings;
         this.sink = sink;
@@ -82,7 +95,9 @@ public final class InferenceEngine implements AutoCloseable {
         this.prefixCache = new PrefixCache(settings.prefixBlockTokens(), settings.prefixCacheBytes(), budget);
         this.scheduler = new Scheduler(decoder, budget, settings.maxBatchSize(), sink, prefixCache, metrics);
         this.step = new BatchStep(decoder, scheduler, prefixCache, sink, metrics, settings.prefillChunkTokens());
-        this.thread = Thread.ofPlatform().name("inference-engine-" + name).daemon().unstarted(this::loop);
+        this.thread = Thread.ofPlatform().name("inference-engine-" + name).daemon()
+                .uncaughtExceptionHandler((t, e) -> LOG.error("engine thread {} died", t.getName(), e))
+                .unstarted(this::loop);
     }
 
     /** Runs one tiny prefill and decode step so the first request does not pay for lazy initialisation. */
@@ -137,6 +152,12 @@ public final class InferenceEngine implements AutoCloseable {
                 prefixCache.bytes(), steps, step.generatedTokens());
     }
 
+    /** Work, last progress and whether the engine thread died; see {@link EngineHealth}. */
+    public EngineHealth health() {
+        boolean died = thread.getState() == Thread.State.TERMINATED && !closed;
+        return new EngineHealth(pendingSubmits.get() + waiting, running, lastProgress, died);
+    }
+
     private void loop() {
         while (!closed) {
             try {
@@ -153,6 +174,9 @@ public final class InferenceEngine implements AutoCloseable {
 
     /** One scheduling step; false when there was nothing to do. Runs on the engine thread only. */
     boolean runStep() {
+        if (scheduler.waitingCount() == 0 && scheduler.runningCount() == 0) {
+            lastProgress = clock.instant();   // idle until now: whatever arrives starts its stall bound here
+        }
         applyCommands();
         long now = System.nanoTime();
         scheduler.expireDeadlines(System.currentTimeMillis(), now);
@@ -164,6 +188,7 @@ public final class InferenceEngine implements AutoCloseable {
         step.run(scheduler.running());
         publishCounts();
         steps++;
+        lastProgress = clock.instant();
         return true;
     }
 

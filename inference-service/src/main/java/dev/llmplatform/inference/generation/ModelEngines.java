@@ -1,6 +1,7 @@
 package dev.llmplatform.inference.generation;
 
 import dev.llmplatform.contracts.ErrorInfo;
+import dev.llmplatform.inference.engine.EngineHealth;
 import dev.llmplatform.inference.engine.EngineSettings;
 import dev.llmplatform.inference.engine.EngineStats;
 import dev.llmplatform.inference.engine.InferenceEngine;
@@ -46,6 +47,8 @@ public final class ModelEngines implements AutoCloseable {
     private final MeterRegistry meters;
     private final Duration drainTimeout;
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
+    /** By model name: why its most recent load attempt failed; removed when a version of it loads. */
+    private final Map<String, String> loadFailures = new ConcurrentHashMap<>();
 
     public ModelEngines(ModelStore store, DecoderOptions decoderOptions, EngineSettings engineSettings, TokenSink sink,
                         MeterRegistry meters) {
@@ -105,6 +108,7 @@ public final class ModelEngines implements AutoCloseable {
             LOG.info("model {} loaded on {} in {} ms: {} layers, vocab {}, context {}", name, decoder.device(),
                     (System.nanoTime() - start) / 1_000_000, decoder.graph().layers(), decoder.vocabSize(),
                     decoder.contextLength());
+            loadFailures.remove(modelPackage.name());
             return new LoadedModel(modelPackage, decoder, engine);
         } catch (ModelNotReadyException e) {
             LOG.info("model {} is not ready to serve: {}", name, e.getMessage());
@@ -115,6 +119,7 @@ public final class ModelEngines implements AutoCloseable {
                 decoder.close();
             }
             LOG.error("cannot load model {}", name, e);
+            loadFailures.put(modelPackage.name(), name + ": " + e.getMessage());
             throw new ModelUnavailableException(ErrorInfo.internal("cannot load model " + name + ": " + e.getMessage()), e);
         }
     }
@@ -133,6 +138,18 @@ public final class ModelEngines implements AutoCloseable {
         Map<String, EngineStats> stats = new TreeMap<>();
         loaded.forEach((key, m) -> stats.put(key, m.engine().stats()));
         return stats;
+    }
+
+    /** Each loaded engine's health, by model version. */
+    public Map<String, EngineHealth> health() {
+        Map<String, EngineHealth> health = new TreeMap<>();
+        loaded.forEach((key, m) -> health.put(key, m.engine().health()));
+        return health;
+    }
+
+    /** By model name, why the most recent attempt to load it failed (models whose last load worked are absent). */
+    public Map<String, String> loadFailures() {
+        return new TreeMap<>(loadFailures);
     }
 
     /**
