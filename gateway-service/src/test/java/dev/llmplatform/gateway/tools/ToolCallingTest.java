@@ -1,0 +1,67 @@
+package dev.llmplatform.gateway.tools;
+
+import dev.llmplatform.constraint.Constraints;
+import dev.llmplatform.contracts.OutputConstraint;
+import dev.llmplatform.gateway.error.ApiException;
+import dev.llmplatform.gateway.tools.ToolCallSplitter.Arguments;
+import dev.llmplatform.gateway.tools.ToolCallSplitter.CallStart;
+import dev.llmplatform.gateway.tools.ToolCallSplitter.Event;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** tool_choice read into what is listed, read and enforced; an enforced call, in each parser's format, reads back. */
+class ToolCallingTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonNode TOOLS = JSON.readTree("""
+            [{"type":"function","function":{"name":"weather","parameters":{"type":"object",
+              "properties":{"city":{"enum":["Paris","Oslo"]}},"required":["city"]}}},
+             {"type":"function","function":{"name":"time"}}]""");
+
+    @ParameterizedTest
+    @ValueSource(strings = {ToolCallParsers.HERMES, ToolCallParsers.LLAMA3_JSON, ToolCallParsers.MISTRAL})
+    void shouldEnforceACallThatTheSameParserReadsBack(String parser) {
+        ToolCalling named = ToolCalling.of(TOOLS, JSON.readTree("{\"type\":\"function\",\"function\":{\"name\":\"weather\"}}"), null);
+        OutputConstraint constraint = named.constraint(parser);
+        JsonNode alternative = JSON.readTree(constraint.value()).get(0);
+        String output = alternative.get("before").asString() + "{\"city\":\"Oslo\"}" + alternative.get("after").asString();
+
+        assertThat(Constraints.compile(Constraints.toolCall(constraint.value()))
+                .matches(output.getBytes(StandardCharsets.UTF_8))).as(output).isTrue();
+        ToolCallSplitter splitter = ToolCallParsers.splitter(parser);
+        List<Event> events = new ArrayList<>(splitter.accept(output));
+        events.addAll(splitter.finish());
+        assertThat(events).containsExactly(new CallStart(0, "weather"), new Arguments(0, "{\"city\":\"Oslo\"}"));
+    }
+
+    @Test
+    void shouldOfferEveryToolWhenACallIsRequiredAndNothingForAutoOrNone() {
+        assertThat(JSON.readTree(ToolCalling.of(TOOLS, JSON.readTree("\"required\""), true)
+                .constraint(ToolCallParsers.HERMES).value())).hasSize(2);
+        ToolCalling auto = ToolCalling.of(TOOLS, null, null);
+        assertThat(auto.constraint(ToolCallParsers.HERMES)).isNull();
+        assertThat(auto.templateTools()).hasSize(2);
+        assertThat(auto.parsesCalls()).isTrue();
+        ToolCalling none = ToolCalling.of(TOOLS, JSON.readTree("\"none\""), null);
+        assertThat(none.templateTools()).isNull();
+        assertThat(none.parsesCalls()).isFalse();
+    }
+
+    @Test
+    void shouldRefuseTwoToolsOfOneName() {
+        JsonNode twice = JSON.readTree("""
+                [{"type":"function","function":{"name":"f"}},{"type":"function","function":{"name":"f"}}]""");
+        assertThatThrownBy(() -> ToolCalling.of(twice, null, null)).isInstanceOf(ApiException.class)
+                .hasMessageContaining("two tools are named 'f'");
+    }
+}
