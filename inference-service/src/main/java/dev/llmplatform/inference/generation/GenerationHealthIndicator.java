@@ -2,6 +2,7 @@ package dev.llmplatform.inference.generation;
 
 import dev.llmplatform.inference.InferenceProperties;
 import dev.llmplatform.inference.engine.EngineHealth;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -25,6 +26,7 @@ public class GenerationHealthIndicator implements HealthIndicator {
     private final Duration stallTimeout;
     private final InstantSource clock;
 
+    @Autowired
     public GenerationHealthIndicator(ModelEngines engines, RequestBackpressure backpressure,
                                      InferenceProperties properties) {
         this(engines, backpressure, properties.health().stallTimeout(), InstantSource.system());
