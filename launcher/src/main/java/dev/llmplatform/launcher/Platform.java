@@ -1,6 +1,7 @@
 package dev.llmplatform.launcher;
 
 import dev.llmplatform.gateway.GatewayApplication;
+import dev.llmplatform.gateway.models.ModelRegistry;
 import dev.llmplatform.inference.InferenceApplication;
 import dev.llmplatform.launcher.kafka.InProcessKafkaBroker;
 import dev.llmplatform.launcher.models.DefaultModels;
@@ -59,35 +60,70 @@ public final class Platform implements AutoCloseable {
         startService("tokenizer", settings.tokenizerPort(), bootstrap, TokenizerApplication::builder);
         startService("training", settings.trainingPort(), bootstrap, TrainingApplication::builder);
         startService("gateway", settings.gatewayPort(), bootstrap, GatewayApplication::builder);
-        log.info("llm-platform ready in {} s: gateway http://localhost:{} (Kafka {})",
-                String.format("%.1f", (System.nanoTime() - t0) / 1e9), gatewayPort(), bootstrap);
+        log.info("llm-platform ready in {} s: gateway http://localhost:{} (Kafka {}){}",
+                String.format("%.1f", (System.nanoTime() - t0) / 1e9), gatewayPort(), bootstrap, banner(bootstrap));
+    }
+
+    /** What listens where and what is served, under the ready line: the one place a user looks. */
+    private String banner(String bootstrap) {
+        String gateway = "http://localhost:" + gatewayPort();
+        StringBuilder b = new StringBuilder();
+        b.append("\n  gateway    ").append(gateway).append("  (OpenAI-compatible /v1/..., Anthropic /v1/messages)");
+        b.append("\n  playground ").append(gateway).append("/");
+        b.append("\n  OpenAPI    ").append(gateway).append("/openapi.json");
+        for (String service : List.of("tokenizer", "inference", "training")) {
+            b.append("\n  ").append(String.format("%-10s", service)).append(" http://localhost:").append(port(service));
+        }
+        b.append("\n  Kafka      ").append(bootstrap).append(broker != null ? " (in-process broker, data in " + settings.kafkaDir() + ")" : "");
+        b.append("\n  models     ").append(servedModels()).append(" (store ").append(settings.modelStore()).append(")");
+        b.append("\n  log        Kafka and Spring start-up at WARN; LLM_LOG_LEVEL=info or debug shows them");
+        return b.toString();
+    }
+
+    private String servedModels() {
+        try {
+            List<String> names = services.get("gateway").getBean(ModelRegistry.class).names();
+            return names.isEmpty() ? "none yet (see the model store lines as they come)" : String.join(", ", names);
+        } catch (RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     private void startService(String name, int port, String bootstrap, Supplier<SpringApplicationBuilder> builder) {
-        List<String> args = new ArrayList<>();
-        args.add("--server.port=" + port);
-        args.add("--spring.kafka.bootstrap-servers=" + bootstrap);
-        args.add("--llm." + name + ".model-store=" + settings.modelStore());
-        args.add("--spring.main.banner-mode=off");
+        ConfigurableApplicationContext context = builder.get().run(serviceArguments(name, port, bootstrap).toArray(String[]::new));
+        services.put(name, context);
+    }
+
+    /**
+     * A service's command line. Kafka's loggers are quiet through the launcher's {@code logback.xml} (so
+     * {@code LLM_LOG_LEVEL} reaches them), not here; a key in {@link PlatformSettings#serviceArguments()}
+     * replaces the default of the same key (Spring would join two values of one key with a comma).
+     */
+    List<String> serviceArguments(String name, int port, String bootstrap) {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("server.port", String.valueOf(port));
+        args.put("spring.kafka.bootstrap-servers", bootstrap);
+        args.put("llm." + name + ".model-store", settings.modelStore().toString());
+        args.put("spring.main.banner-mode", "off");
+        // Four "Starting …/Started …" pairs say less than the one banner Platform prints when all are up.
+        args.put("spring.main.log-startup-info", "false");
         // ./data outlives upgrades: bring existing topics' settings (record size limits) up to date.
-        args.add("--spring.kafka.admin.modify-topic-configs=true");
+        args.put("spring.kafka.admin.modify-topic-configs", "true");
         if (name.equals("training")) {
-            args.add("--llm.training.training-dir=" + settings.trainingDir());
-            args.add("--llm.training.dataset-root=" + settings.dataDir().resolve("datasets"));
+            args.put("llm.training.training-dir", settings.trainingDir().toString());
+            args.put("llm.training.dataset-root", settings.dataDir().resolve("datasets").toString());
         }
-        args.add("--logging.level.kafka=WARN");
-        args.add("--logging.level.org.apache.kafka=WARN");
-        args.add("--logging.level.state.change.logger=WARN");
         // Logging is JVM-wide: the first context's name would label every line, so leave it out.
-        args.add("--logging.include-application-name=false");
+        args.put("logging.include-application-name", "false");
         if (!name.equals("gateway")) {
             // One classpath: libraries of the gateway (the OpenAPI generator) must not switch on elsewhere.
-            args.add("--springdoc.api-docs.enabled=false");
-            args.add("--springdoc.swagger-ui.enabled=false");
+            args.put("springdoc.api-docs.enabled", "false");
+            args.put("springdoc.swagger-ui.enabled", "false");
         }
-        settings.serviceArguments().forEach((k, v) -> args.add("--" + k.replace("{service}", name) + "=" + v));
-        ConfigurableApplicationContext context = builder.get().run(args.toArray(String[]::new));
-        services.put(name, context);
+        settings.serviceArguments().forEach((k, v) -> args.put(k.replace("{service}", name), v));
+        List<String> line = new ArrayList<>();
+        args.forEach((k, v) -> line.add("--" + k + "=" + v));
+        return line;
     }
 
     public int gatewayPort() {
@@ -114,6 +150,9 @@ public final class Platform implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!services.isEmpty()) {
+            log.info("llm-platform stopping");
+        }
         List<String> names = new ArrayList<>(services.keySet());
         for (int i = names.size() - 1; i >= 0; i--) {
             try {

@@ -4,7 +4,9 @@ import dev.llmplatform.launcher.models.ServedFolder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -14,7 +16,9 @@ import java.util.concurrent.CountDownLatch;
  * (an existing cluster; when unset an in-process KRaft broker starts on 127.0.0.1:9092).
  *
  * <p>Arguments: {@code --model PATH[=NAME]}, any number of times, serves a Hugging Face checkpoint or ONNX
- * export folder from anywhere ({@link ServedFolder}).
+ * export folder from anywhere ({@link ServedFolder}); {@code --logging.level.LOGGER=LEVEL} is given to every
+ * service (e.g. {@code --logging.level.org.apache.kafka=INFO} brings back Kafka's client chatter, which the
+ * launcher's {@code logback.xml} keeps at WARN; {@code LLM_LOG_LEVEL=debug} sets everything, the broker included).
  */
 public final class PlatformLauncher {
 
@@ -29,7 +33,7 @@ public final class PlatformLauncher {
                 Path.of(env("LLM_SEED_MODELS", "./models")), System.getenv("KAFKA_BOOTSTRAP_SERVERS"),
                 defaults.kafkaPort(), defaults.controllerPort(),
                 Integer.parseInt(env("GATEWAY_PORT", "8080")), defaults.tokenizerPort(),
-                defaults.inferencePort(), defaults.trainingPort(), defaults.serviceArguments());
+                defaults.inferencePort(), defaults.trainingPort(), loggingArguments(args));
         Platform platform = Platform.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -47,11 +51,29 @@ public final class PlatformLauncher {
                 models.add(ServedFolder.Argument.parse(args[++i]));
             } else if (args[i].startsWith("--model=")) {
                 models.add(ServedFolder.Argument.parse(args[i].substring("--model=".length())));
-            } else {
-                throw new IllegalArgumentException("unknown argument '" + args[i] + "': the launcher takes --model PATH[=NAME]");
+            } else if (!isLoggingArgument(args[i])) {
+                throw new IllegalArgumentException("unknown argument '" + args[i]
+                        + "': the launcher takes --model PATH[=NAME] and --logging.level.LOGGER=LEVEL");
             }
         }
         return models;
+    }
+
+    /** {@code --logging.level.LOGGER=LEVEL} arguments, as settings for every service. */
+    static Map<String, String> loggingArguments(String[] args) {
+        Map<String, String> logging = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (isLoggingArgument(arg)) {
+                int eq = arg.indexOf('=');
+                logging.put(arg.substring(2, eq), arg.substring(eq + 1));
+            }
+        }
+        return logging;
+    }
+
+    private static boolean isLoggingArgument(String arg) {
+        int eq = arg.indexOf('=');
+        return arg.startsWith("--logging.level.") && eq > "--logging.level.".length() && eq < arg.length() - 1;
     }
 
     private static String env(String name, String fallback) {
