@@ -50,6 +50,11 @@ class ReplyListener implements SmartLifecycle {
         return consumer != null;
     }
 
+    /** True while started and its poll thread still runs: the gateway's replies arrive. */
+    synchronized boolean isConsuming() {
+        return consumer != null && consumer.isRunning();
+    }
+
     @Override
     public int getPhase() {
         return PHASE;
