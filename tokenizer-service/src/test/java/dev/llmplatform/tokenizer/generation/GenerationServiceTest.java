@@ -1,5 +1,8 @@
 package dev.llmplatform.tokenizer.generation;
 
+import dev.llmplatform.kafka.health.ListenersHealthIndicator;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.contributor.Status;
 import dev.llmplatform.contracts.ChatMessage;
 import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.DecodeContext;
@@ -84,6 +87,10 @@ class GenerationServiceTest {
     private KafkaTemplate<String, String> template;
     @Autowired
     private EmbeddedKafkaBroker broker;
+    @Autowired
+    private HealthEndpoint health;
+    @Autowired
+    private ListenersHealthIndicator listeners;
 
     private final HfTokenizer tokenizer = TestTokenizers.tokenizer();
     private OutputTopics output;
@@ -101,6 +108,14 @@ class GenerationServiceTest {
                 Files.delete(path);
             }
         }
+    }
+
+    @Test
+    void shouldBeReadyWithItsListenersRunningAndTheBrokerAnswering() {
+        assertThat(health.healthForPath("readiness").getStatus()).isEqualTo(Status.UP);
+        @SuppressWarnings("unchecked")
+        Map<String, String> states = (Map<String, String>) listeners.health().getDetails().get("listeners");
+        assertThat(states).isNotEmpty().allSatisfy((id, state) -> assertThat(state).startsWith("running"));
     }
 
     @Test
