@@ -14,9 +14,9 @@ import dev.llmplatform.gateway.reasoning.ReasoningSplitter.Split;
 import dev.llmplatform.gateway.reasoning.ReasoningTracker;
 import dev.llmplatform.gateway.serving.ResponseFormat;
 import dev.llmplatform.gateway.serving.ResponseId;
+import dev.llmplatform.gateway.serving.TokenBytes;
 import dev.llmplatform.gateway.serving.UsageBody;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +31,6 @@ import java.util.Map;
  */
 final class ChatFormat implements ResponseFormat {
 
-    private static final char REPLACEMENT = '\uFFFD';
 
     private final boolean logprobs;
     private final String reasoningParser;
@@ -154,25 +153,9 @@ final class ChatFormat implements ResponseFormat {
         List<TokenLogprob> content = new ArrayList<>(entries.size());
         for (LogprobEntry entry : entries) {
             List<TopLogprob> top = entry.top() == null ? List.of() : entry.top().stream()
-                    .map(alt -> new TopLogprob(alt.token(), alt.logprob(), bytesOf(alt.token()))).toList();
-            content.add(new TokenLogprob(entry.token(), entry.logprob(), bytesOf(entry.token()), top));
+                    .map(alt -> new TopLogprob(alt.token(), alt.logprob(), TokenBytes.of(alt.token()))).toList();
+            content.add(new TokenLogprob(entry.token(), entry.logprob(), TokenBytes.of(entry.token()), top));
         }
         return new Logprobs(content, null);
-    }
-
-    /**
-     * The token's UTF-8 bytes. Only its text reaches the gateway, and a token holding part of a
-     * character reads as U+FFFD, whose bytes would be wrong: such a token gets null (allowed by OpenAI).
-     */
-    static List<Integer> bytesOf(String token) {
-        if (token.indexOf(REPLACEMENT) >= 0) {
-            return null;
-        }
-        byte[] utf8 = token.getBytes(StandardCharsets.UTF_8);
-        List<Integer> bytes = new ArrayList<>(utf8.length);
-        for (byte b : utf8) {
-            bytes.add(b & 0xff);
-        }
-        return bytes;
     }
 }
