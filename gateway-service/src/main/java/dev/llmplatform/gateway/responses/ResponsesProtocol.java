@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.llmplatform.gateway.serving.SamplingRequest;
+import dev.llmplatform.gateway.structured.StructuredOutputs;
 import dev.llmplatform.gateway.serving.StreamOptions;
 import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
@@ -96,6 +97,13 @@ public final class ResponsesProtocol {
             return null;
         }
 
+        /** {@code text.format} as an output constraint (the validator has checked its shape). */
+        @Override
+        public StructuredOutputs.Requested structuredOutput() {
+            return text == null || text.format() == null ? null
+                    : StructuredOutputs.ofTextFormat(text.format().type(), text.format().schema());
+        }
+
         public boolean stores() {
             return !Boolean.FALSE.equals(store);
         }
@@ -115,13 +123,18 @@ public final class ResponsesProtocol {
     public record InputText(@Schema(description = "input_text") String type, String text) {
     }
 
-    /** {@code text}: only {@code {"format": {"type": "text"}}} for now. */
+    /** {@code text}: its {@code format} (text, json_object or json_schema). */
     public record TextConfig(TextFormat format,
                              @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) {
     }
 
-    /** {@code text.format}; {@code json_schema} and {@code json_object} are refused as not supported yet. */
-    public record TextFormat(String type, @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) {
+    /**
+     * {@code text.format}: {@code text}, {@code json_object}, or {@code json_schema} with its {@code name},
+     * {@code schema}, {@code strict} and {@code description} beside the type, as OpenAI's Responses API puts them;
+     * enforced by the engine's constrained decoding as chat's {@code response_format} is.
+     */
+    public record TextFormat(String type, String name, JsonNode schema, Boolean strict, String description,
+                             @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) {
     }
 
     /** A response, whole, stored, or as a stream event carries it. */

@@ -121,13 +121,15 @@ final class ResponsesRequestValidator {
             return;
         }
         String type = text.format().type();
-        if ("json_schema".equals(type) || "json_object".equals(type)) {
-            throw ApiException.invalid("text.format", "text.format '" + type + "' is not supported yet: only"
-                    + " {\"type\": \"text\"}");
-        }
-        if (!"text".equals(type)) {
-            throw ApiException.invalid("text.format", "text.format.type must be 'text', got "
+        if (!"text".equals(type) && !"json_object".equals(type) && !"json_schema".equals(type)) {
+            throw ApiException.invalid("text.format.type", "text.format.type must be text, json_object or json_schema, got "
                     + (type == null ? "null" : "'" + type + "'"));
+        }
+        if ("json_schema".equals(type) && (text.format().name() == null || text.format().name().isBlank())) {
+            throw ApiException.invalid("text.format.name", "text.format of type json_schema needs a name");
+        }
+        if ("json_schema".equals(type) && (text.format().schema() == null || !text.format().schema().isObject())) {
+            throw ApiException.invalid("text.format.schema", "text.format of type json_schema needs a schema object");
         }
         Unrecognized.refuse(text.format().unrecognized(), "text.format.");
     }

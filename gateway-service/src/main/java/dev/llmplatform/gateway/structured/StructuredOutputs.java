@@ -57,6 +57,22 @@ public final class StructuredOutputs {
         return given.isEmpty() ? null : given.getFirst();
     }
 
+    /**
+     * The Responses API's {@code text.format} ({@code {"type":"json_schema","name","schema","strict"}} or
+     * {@code {"type":"json_object"}}, the schema beside the type rather than nested), or null for text.
+     */
+    public static Requested ofTextFormat(String type, JsonNode schema) {
+        return switch (type == null ? "text" : type) {
+            case "text" -> null;
+            case "json_object" -> new Requested(OutputConstraint.jsonObject(), "text.format");
+            case "json_schema" -> schema == null || schema.isNull()
+                    ? new Requested(OutputConstraint.jsonObject(), "text.format")
+                    : new Requested(OutputConstraint.jsonSchema(schemaText(schema, "text.format.schema")), "text.format.schema");
+            default -> throw ApiException.invalid("text.format.type", "text.format.type must be text, json_object or "
+                    + "json_schema, got '" + type + "'");
+        };
+    }
+
     /** Compiles the constraint (the engine compiles it again against the model's vocabulary); a 400 naming the parameter. */
     public static void check(Requested requested) {
         if (requested == null) {

@@ -53,8 +53,10 @@ class ResponsesValidationTest {
             background mode          | {"input":"Hi","background":true}                                    | background                   | not supported yet
             reasoning effort         | {"input":"Hi","reasoning":{"effort":"high"}}                        | reasoning                    | not supported yet
             automatic truncation     | {"input":"Hi","truncation":"auto"}                                  | truncation                   | not supported yet
-            json_schema output       | {"input":"Hi","text":{"format":{"type":"json_schema","name":"n","schema":{}}}} | text.format     | not supported yet
-            json_object output       | {"input":"Hi","text":{"format":{"type":"json_object"}}}             | text.format                  | not supported yet
+            json_schema without name | {"input":"Hi","text":{"format":{"type":"json_schema","schema":{}}}} | text.format.name             | needs a name
+            json_schema no schema    | {"input":"Hi","text":{"format":{"type":"json_schema","name":"n"}}}  | text.format.schema           | schema object
+            a bad schema keyword     | {"input":"Hi","text":{"format":{"type":"json_schema","name":"n","schema":{"type":"array","uniqueItems":true}}}} | text.format.schema | uniqueItems
+            an unknown format type   | {"input":"Hi","text":{"format":{"type":"grammar"}}}                 | text.format.type             | json_schema
             an unknown text field    | {"input":"Hi","text":{"verbosity":"low"}}                           | text.verbosity               | text.verbosity
             another include          | {"input":"Hi","include":["reasoning.encrypted_content"]}            | include                      | reasoning.encrypted_content
             too many top_logprobs    | {"input":"Hi","top_logprobs":21}                                    | top_logprobs                 | 0..20
