@@ -10,11 +10,16 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseReasoningItem;
 import com.openai.models.responses.ResponseStatus;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.ResponseTextConfig;
 import com.openai.models.responses.ResponseTextDeltaEvent;
+import com.openai.models.responses.ToolChoiceFunction;
+import com.openai.models.responses.ToolChoiceOptions;
+import dev.llmplatform.launcher.models.DefaultModels;
 import dev.llmplatform.contracts.Messages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +32,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -38,13 +44,22 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code /v1/responses} on the real platform (broker, four services, the default model), driven by
  * the official OpenAI Java client's Responses API: whole, streamed, continued with
- * {@code previous_response_id}, retrieved and deleted, refused with OpenAI's 400, and a thinking model's
- * reasoning as its own output item.
+ * {@code previous_response_id}, retrieved and deleted, refused with OpenAI's 400, a thinking model's
+ * reasoning as its own output item, and function tools: a named or required call whose arguments fit the tool's
+ * schema, whole and streamed, and its {@code function_call_output} sent back and answered.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResponsesEndToEndTest {
 
     private static final String MODEL = CompletionContract.model();
+    /** The random-weight decoder with 256 tokens of context: a round trip (call, output, answer) outgrows the starter's 128. */
+    private static final String LONGER = DefaultModels.RANDOM_MODEL;
+
+    enum Mood { HAPPY, SAD, CALM }
+
+    /** One short tool: the starter's context is 128 tokens, prompt and answer together. */
+    record Pick(Mood mood) {
+    }
 
     private PlatformUnderTest platform;
     private OpenAIClient openAi;
@@ -159,7 +174,7 @@ class ResponsesEndToEndTest {
                 {"model":"%s","input":"Hi","tools":[{"type":"web_search"}]}""".formatted(MODEL));
         assertThat(tools.statusCode()).isEqualTo(400);
         JsonNode error = Messages.mapper().readTree(tools.body()).get("error");
-        assertThat(error.get("param").asString()).isEqualTo("tools");
+        assertThat(error.get("param").asString()).isEqualTo("tools[0].type");
         assertThat(error.get("message").asString()).contains("web_search");
 
         HttpResponse<String> unknown = platform.post("/v1/responses", """
@@ -204,6 +219,76 @@ class ResponsesEndToEndTest {
         assertThat(events.stream().flatMap(e -> e.outputTextDelta().stream()).map(ResponseTextDeltaEvent::outputIndex)
                 .distinct().toList()).containsExactly(1L);
         assertThat(events.getLast().isCompleted()).isTrue();
+    }
+
+    @Test
+    void shouldCallTheNamedFunctionWithArgumentsOfItsSchemaWholeAndStreamed() {
+        ResponseCreateParams params = ResponseCreateParams.builder().model(MODEL).input("Set the mood.")
+                .addTool(Pick.class).toolChoice(ToolChoiceFunction.builder().name("Pick").build())
+                .maxOutputTokens(80L).temperature(0.0).build();
+
+        Response whole = openAi.responses().create(params);
+        whole.validate();
+        assertThat(whole.status()).as("%s", whole.output()).hasValue(ResponseStatus.COMPLETED);
+        List<ResponseFunctionToolCall> calls = whole.output().stream().flatMap(item -> item.functionCall().stream())
+                .toList();
+        assertThat(calls).hasSize(1);
+        ResponseFunctionToolCall call = calls.getFirst();
+        assertThat(call.id()).hasValueSatisfying(id -> assertThat(id).startsWith("fc_"));
+        assertThat(call.callId()).startsWith("call_");
+        assertThat(call.name()).isEqualTo("Pick");
+        assertThat(call.status()).hasValue(ResponseFunctionToolCall.Status.COMPLETED);
+        JsonNode arguments = Messages.mapper().readTree(call.arguments());
+        assertThat(arguments.propertyNames()).as("the schema's one property, nothing else").containsExactly("mood");
+        assertThat(Messages.mapper().treeToValue(arguments, Pick.class).mood()).isNotNull();
+
+        List<ResponseStreamEvent> events;
+        try (StreamResponse<ResponseStreamEvent> stream = openAi.responses().createStreaming(params)) {
+            events = stream.stream().toList();
+        }
+        events.forEach(ResponseStreamEvent::validate);
+        List<String> added = events.stream().flatMap(e -> e.outputItemAdded().stream())
+                .flatMap(e -> e.item().functionCall().stream()).map(ResponseFunctionToolCall::name).toList();
+        assertThat(added).containsExactly("Pick");
+        String deltas = events.stream().flatMap(e -> e.functionCallArgumentsDelta().stream()).map(d -> d.delta())
+                .collect(Collectors.joining());
+        assertThat(deltas).as("greedy: the streamed deltas make up the whole arguments").isEqualTo(call.arguments());
+        assertThat(events.stream().flatMap(e -> e.functionCallArgumentsDone().stream()).map(d -> d.arguments()))
+                .containsExactly(call.arguments());
+        assertThat(events.stream().flatMap(e -> e.outputItemDone().stream()).flatMap(e -> e.item().functionCall().stream())
+                .map(ResponseFunctionToolCall::arguments)).containsExactly(call.arguments());
+        assertThat(events.getLast().isCompleted()).isTrue();
+        assertThat(events.stream().map(ResponsesEndToEndTest::sequenceNumber).toList())
+                .isEqualTo(java.util.stream.LongStream.range(0, events.size()).boxed().toList());
+    }
+
+    @Test
+    void shouldAnswerTheFunctionCallOutputSentBackForARequiredCall() {
+        Response called = openAi.responses().create(ResponseCreateParams.builder().model(LONGER).input("Mood?")
+                .addTool(Pick.class).toolChoice(ToolChoiceOptions.REQUIRED)
+                .maxOutputTokens(80L).temperature(0.8).putAdditionalBodyProperty("seed", JsonValue.from(7)).build());
+        ResponseFunctionToolCall call = called.output().stream().flatMap(item -> item.functionCall().stream())
+                .findFirst().orElseThrow(() -> new AssertionError("no call in " + called.output()));
+        assertThat(Messages.mapper().readValue(call.arguments(), Pick.class).mood()).isNotNull();
+
+        List<ResponseInputItem> output = new ArrayList<>();
+        output.add(ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                .callId(call.callId()).output("done").build()));
+        Response answer = openAi.responses().create(ResponseCreateParams.builder().model(LONGER)
+                .previousResponseId(called.id()).inputOfResponse(output).addTool(Pick.class)
+                .toolChoice(ToolChoiceOptions.NONE).maxOutputTokens(8L).temperature(0.0).build());
+        answer.validate();
+        assertThat(answer.status()).hasValueSatisfying(status ->
+                assertThat(status).isIn(ResponseStatus.COMPLETED, ResponseStatus.INCOMPLETE));
+        assertThat(answer.output()).as("tool_choice none: an answer, no call").allMatch(item -> item.isMessage());
+        assertThat(answer.usage().orElseThrow().inputTokens()).as("the call and its output are in the prompt")
+                .isGreaterThan(called.usage().orElseThrow().inputTokens());
+
+        HttpResponse<String> unknown = platform.post("/v1/responses", """
+                {"model":"%s","previous_response_id":"%s","input":[{"type":"function_call_output","call_id":"call_nope",
+                 "output":"done"}]}""".formatted(LONGER, called.id()));
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(Messages.mapper().readTree(unknown.body()).at("/error/param").asString()).isEqualTo("input[0].call_id");
     }
 
     private static String text(Response response) {

@@ -1,17 +1,21 @@
 package dev.llmplatform.gateway.responses;
 
+import dev.llmplatform.contracts.ChatMessage;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationEvent.LogprobEntry;
 import dev.llmplatform.gateway.reasoning.ReasoningSplitter.Split;
 import dev.llmplatform.gateway.reasoning.ReasoningTracker;
+import dev.llmplatform.gateway.responses.ResponsesEvents.ArgumentsDelta;
+import dev.llmplatform.gateway.responses.ResponsesEvents.ArgumentsDone;
 import dev.llmplatform.gateway.responses.ResponsesEvents.ItemEvent;
 import dev.llmplatform.gateway.responses.ResponsesEvents.PartEvent;
 import dev.llmplatform.gateway.responses.ResponsesEvents.ResponseEvent;
 import dev.llmplatform.gateway.responses.ResponsesEvents.StreamEvent;
 import dev.llmplatform.gateway.responses.ResponsesEvents.TextDelta;
 import dev.llmplatform.gateway.responses.ResponsesEvents.TextDone;
+import dev.llmplatform.gateway.responses.ResponsesProtocol.FunctionCallItem;
 import dev.llmplatform.gateway.responses.ResponsesProtocol.IncompleteDetails;
 import dev.llmplatform.gateway.responses.ResponsesProtocol.Logprob;
 import dev.llmplatform.gateway.responses.ResponsesProtocol.MessageItem;
@@ -22,9 +26,13 @@ import dev.llmplatform.gateway.responses.ResponsesProtocol.ReasoningText;
 import dev.llmplatform.gateway.responses.ResponsesProtocol.ResponseBody;
 import dev.llmplatform.gateway.responses.ResponsesProtocol.ResponseError;
 import dev.llmplatform.gateway.responses.ResponsesProtocol.ResponseUsage;
+import dev.llmplatform.gateway.tools.ToolCallParsers;
+import dev.llmplatform.gateway.tools.ToolCallSplitter;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Builds one response from the generation events of its single output, and the stream events that
@@ -32,7 +40,10 @@ import java.util.List;
  * a streamed response and a whole one are made by the same code. Items open as their text begins:
  * the reasoning item (output 0) when a thinking model thinks, then the message; a model that cannot
  * reason gets its message opened at once, as OpenAI opens it. The reasoning is split from the answer, and its
- * tokens counted, by chat's {@link ReasoningTracker}. Used by one subscriber at a time.
+ * tokens counted, by chat's {@link ReasoningTracker}. With function tools the answer is read for calls by chat's
+ * {@link ToolCallSplitter} (the model's tool-call parser): each call is a {@code function_call} item, opened with
+ * its name, its arguments streamed as {@code response.function_call_arguments.delta}; the message then opens only
+ * for text outside calls (or for an answer with neither). Used by one subscriber at a time.
  */
 final class ResponseAssembler {
 
@@ -42,6 +53,32 @@ final class ResponseAssembler {
     private final boolean mayReason;
     private final String messageId;
     private final String reasoningId;
+    private final ToolCallSplitter splitter;
+
+    /** A function call as it grows. */
+    private static final class Call {
+        final int index;
+        final String id;
+        final String callId;
+        final String name;
+        final StringBuilder arguments = new StringBuilder();
+        boolean done;
+        String status;
+
+        Call(int index, String id, String callId, String name) {
+            this.index = index;
+            this.id = id;
+            this.callId = callId;
+            this.name = name;
+        }
+
+        FunctionCallItem item(String status) {
+            return new FunctionCallItem(id, status, arguments.toString(), callId, name);
+        }
+    }
+
+    private final List<Call> calls = new ArrayList<>();
+    private int items;
 
     private final StringBuilder text = new StringBuilder();
     private final List<Logprob> tokenLogprobs = new ArrayList<>();
@@ -58,7 +95,14 @@ final class ResponseAssembler {
      * @param mayReason the model has a reasoning parser, so its output may open with a think block
      */
     ResponseAssembler(ResponseBody template, boolean logprobs, ReasoningTracker tracker, boolean mayReason) {
+        this(template, logprobs, tracker, mayReason, null);
+    }
+
+    /** @param toolCallParser the parser the answer is read with for function calls, or null: no tools, no calls */
+    ResponseAssembler(ResponseBody template, boolean logprobs, ReasoningTracker tracker, boolean mayReason,
+                      String toolCallParser) {
         this.template = template;
+        this.splitter = toolCallParser == null ? null : ToolCallParsers.splitter(toolCallParser);
         this.logprobs = logprobs;
         this.tracker = tracker;
         this.mayReason = mayReason;
@@ -72,7 +116,7 @@ final class ResponseAssembler {
         List<StreamEvent> out = new ArrayList<>();
         out.add(new ResponseEvent(ResponsesEvents.CREATED, sequence++, template));
         out.add(new ResponseEvent(ResponsesEvents.IN_PROGRESS, sequence++, template));
-        if (!mayReason) {
+        if (!mayReason && splitter == null) {
             openMessage(out);
         }
         return out;
@@ -115,6 +159,11 @@ final class ResponseAssembler {
         return text.toString();
     }
 
+    /** The function calls so far, as the conversation's assistant turn carries them. */
+    List<ChatMessage.ToolCall> calls() {
+        return calls.stream().map(c -> new ChatMessage.ToolCall(c.callId, c.name, c.arguments.toString())).toList();
+    }
+
     private void add(Split part, int tokens, List<LogprobEntry> entries, List<StreamEvent> out) {
         outputTokens += tokens;
         if (!part.reasoning().isEmpty()) {
@@ -128,7 +177,7 @@ final class ResponseAssembler {
             out.add(new TextDelta(ResponsesEvents.REASONING_DELTA, sequence++, reasoningId, reasoningIndex, 0,
                     part.reasoning(), null));
         }
-        if (messageIndex < 0 && part.content().isEmpty()) {
+        if (messageIndex < 0 && calls.isEmpty() && part.content().isEmpty()) {
             return;   // still thinking, or nothing decoded yet: no answer, no answer logprobs
         }
         if (logprobs && entries != null) {
@@ -137,14 +186,61 @@ final class ResponseAssembler {
         if (part.content().isEmpty()) {
             return;
         }
+        if (splitter == null) {
+            appendText(part.content(), out);
+        } else {
+            splitter.accept(part.content()).forEach(event -> split(event, out));
+        }
+    }
+
+    private void split(ToolCallSplitter.Event event, List<StreamEvent> out) {
+        switch (event) {
+            case ToolCallSplitter.Content content -> {
+                if (!content.text().isEmpty()) {
+                    appendText(content.text(), out);
+                }
+            }
+            case ToolCallSplitter.CallStart start -> {
+                closeCall(true, out);
+                closeReasoning(out);
+                String hex = messageId.substring(4);
+                Call call = new Call(items++, "fc_" + hex + (calls.isEmpty() ? "" : "_" + calls.size()),
+                        "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24), start.name());
+                calls.add(call);
+                out.add(new ItemEvent(ResponsesEvents.ITEM_ADDED, sequence++, call.index, call.item("in_progress")));
+            }
+            case ToolCallSplitter.Arguments arguments -> {
+                Call call = calls.get(arguments.index());
+                call.arguments.append(arguments.fragment());
+                out.add(new ArgumentsDelta(ResponsesEvents.ARGUMENTS_DELTA, sequence++, call.id, call.index,
+                        arguments.fragment()));
+            }
+        }
+    }
+
+    /** The last call's {@code arguments.done} and {@code output_item.done}, once. */
+    private void closeCall(boolean complete, List<StreamEvent> out) {
+        if (calls.isEmpty() || calls.getLast().done) {
+            return;
+        }
+        Call call = calls.getLast();
+        call.done = true;
+        call.status = complete ? "completed" : "incomplete";
+        out.add(new ArgumentsDone(ResponsesEvents.ARGUMENTS_DONE, sequence++, call.id, call.index, call.name,
+                call.arguments.toString()));
+        out.add(new ItemEvent(ResponsesEvents.ITEM_DONE, sequence++, call.index,
+                call.item(complete ? "completed" : "incomplete")));
+    }
+
+    private void appendText(String content, List<StreamEvent> out) {
         if (messageIndex < 0) {
             openMessage(out);
         }
-        text.append(part.content());
+        text.append(content);
         List<Logprob> carried = pendingLogprobs;
         tokenLogprobs.addAll(carried);
         pendingLogprobs = new ArrayList<>();
-        out.add(new TextDelta(ResponsesEvents.TEXT_DELTA, sequence++, messageId, messageIndex, 0, part.content(),
+        out.add(new TextDelta(ResponsesEvents.TEXT_DELTA, sequence++, messageId, messageIndex, 0, content,
                 carried));
     }
 
@@ -170,17 +266,23 @@ final class ResponseAssembler {
     }
 
     private void finish(GenerationEvent.Completed done, List<StreamEvent> out) {
-        if (messageIndex < 0) {
+        boolean complete = done.finishReason() == FinishReason.STOP;
+        if (splitter != null) {
+            splitter.finish().forEach(event -> split(event, out));
+            closeCall(complete, out);
+        }
+        if (messageIndex < 0 && calls.isEmpty()) {
             openMessage(out);   // an empty answer still has its message, as clients read the text from it
         }
         tokenLogprobs.addAll(pendingLogprobs);
         pendingLogprobs = new ArrayList<>();
-        boolean complete = done.finishReason() == FinishReason.STOP;
-        OutputText part = outputText();
-        out.add(new TextDone(ResponsesEvents.TEXT_DONE, sequence++, messageId, messageIndex, 0, part.text(),
-                part.logprobs()));
-        out.add(new PartEvent(ResponsesEvents.PART_DONE, sequence++, messageId, messageIndex, 0, part));
-        out.add(new ItemEvent(ResponsesEvents.ITEM_DONE, sequence++, messageIndex, messageItem(complete)));
+        if (messageIndex >= 0) {
+            OutputText part = outputText();
+            out.add(new TextDone(ResponsesEvents.TEXT_DONE, sequence++, messageId, messageIndex, 0, part.text(),
+                    part.logprobs()));
+            out.add(new PartEvent(ResponsesEvents.PART_DONE, sequence++, messageId, messageIndex, 0, part));
+            out.add(new ItemEvent(ResponsesEvents.ITEM_DONE, sequence++, messageIndex, messageItem(complete)));
+        }
         int input = done.usage() == null ? 0 : done.usage().promptTokens();
         int output = done.usage() == null ? outputTokens : done.usage().completionTokens();
         ResponseUsage usage = ResponseUsage.of(input, output, Math.min(tracker.reasoningTokens(), output));
@@ -209,14 +311,21 @@ final class ResponseAssembler {
     }
 
     private List<OutputItem> output(boolean complete) {
-        List<OutputItem> items = new ArrayList<>(2);
+        record Indexed(int index, OutputItem item) {
+        }
+        List<Indexed> indexed = new ArrayList<>();
         if (reasoningIndex >= 0) {
-            items.add(reasoningItem());
+            indexed.add(new Indexed(reasoningIndex, reasoningItem()));
         }
         if (messageIndex >= 0) {
-            items.add(messageItem(complete));
+            indexed.add(new Indexed(messageIndex, messageItem(complete)));
         }
-        return items;
+        for (Call call : calls) {
+            indexed.add(new Indexed(call.index, call.item(call.status != null ? call.status
+                    : complete ? "completed" : "incomplete")));
+        }
+        indexed.sort(Comparator.comparingInt(Indexed::index));
+        return indexed.stream().map(Indexed::item).toList();
     }
 
     private ReasoningItem reasoningItem() {
@@ -232,7 +341,7 @@ final class ResponseAssembler {
     }
 
     private int nextIndex() {
-        return (reasoningIndex >= 0 ? 1 : 0) + (messageIndex >= 0 ? 1 : 0);
+        return items++;
     }
 
     private ResponseUsage usage(int input) {

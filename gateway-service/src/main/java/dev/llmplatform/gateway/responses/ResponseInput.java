@@ -5,6 +5,7 @@ import dev.llmplatform.gateway.error.ApiException;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +14,10 @@ import java.util.Set;
  * A Responses {@code input} as the platform's {@link ChatMessage}s, rendered later by the model's chat
  * template as chat's messages are: a string is one user message; a list holds message items
  * ({@code {"role", "content"}}, optionally {@code "type": "message"}), content a string or text parts
- * joined with newlines. Anything else is a 400 naming where it is in the body.
+ * joined with newlines; a {@code function_call} item (an earlier call: {@code call_id}, {@code name},
+ * {@code arguments}) is an assistant turn's tool call, as chat's {@code tool_calls} (calls in a row make one turn),
+ * a {@code function_call_output} item ({@code call_id}, {@code output}) a {@code tool} message answering it, which
+ * must name a call made before. Anything else is a 400 naming where it is in the body.
  */
 final class ResponseInput {
 
@@ -21,8 +25,9 @@ final class ResponseInput {
     /** Fields a message item may carry: what clients send back from an earlier output item too. */
     private static final Set<String> MESSAGE_FIELDS = Set.of("type", "role", "content", "id", "status");
     private static final Set<String> PART_FIELDS = Set.of("type", "text", "annotations", "logprobs");
+    private static final Set<String> CALL_FIELDS = Set.of("type", "call_id", "name", "arguments", "id", "status");
+    private static final Set<String> CALL_OUTPUT_FIELDS = Set.of("type", "call_id", "output", "id", "status");
     private static final Map<String, String> UNSUPPORTED_ITEMS = Map.of(
-            "function_call", "Function calls", "function_call_output", "Function call outputs",
             "reasoning", "Reasoning items", "item_reference", "Item references",
             "custom_tool_call", "Tool calls", "custom_tool_call_output", "Tool call outputs");
 
@@ -31,6 +36,11 @@ final class ResponseInput {
 
     /** The messages of {@code input}; at least one. */
     static List<ChatMessage> messages(JsonNode input) {
+        return messages(input, List.of());
+    }
+
+    /** @param history the turns before {@code input} (a stored response's), whose calls may be answered in it */
+    static List<ChatMessage> messages(JsonNode input, List<ChatMessage> history) {
         if (input == null || input.isNull()) {
             throw ApiException.invalid("input", "You must provide an input: a string or a list of messages");
         }
@@ -40,11 +50,55 @@ final class ResponseInput {
         if (!input.isArray() || input.isEmpty()) {
             throw ApiException.invalid("input", "input must be a string or a non-empty list of messages");
         }
+        Set<String> callIds = new HashSet<>();
+        history.stream().filter(m -> m.toolCalls() != null).forEach(m -> m.toolCalls().forEach(c -> callIds.add(c.id())));
         List<ChatMessage> messages = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
-            messages.add(message(input.get(i), "input[" + i + "]"));
+            JsonNode item = input.get(i);
+            String path = "input[" + i + "]";
+            String type = item.isObject() && item.get("type") != null ? item.get("type").asString("") : "";
+            if (type.equals("function_call")) {
+                ChatMessage.ToolCall call = call(item, path);
+                callIds.add(call.id());
+                ChatMessage last = messages.isEmpty() ? null : messages.getLast();
+                if (last != null && last.role().equals("assistant") && last.toolCalls() != null) {
+                    List<ChatMessage.ToolCall> calls = new ArrayList<>(last.toolCalls());
+                    calls.add(call);
+                    messages.set(messages.size() - 1, new ChatMessage("assistant", last.content(), calls, null));
+                } else {
+                    messages.add(new ChatMessage("assistant", "", List.of(call), null));
+                }
+            } else if (type.equals("function_call_output")) {
+                refuseOthers(item, CALL_OUTPUT_FIELDS, path);
+                String callId = string(item, "call_id", path);
+                if (!callIds.contains(callId)) {
+                    throw ApiException.invalid(path + ".call_id", path + ".call_id '" + callId
+                            + "' answers no function_call before it (in input or the previous response)");
+                }
+                JsonNode output = item.get("output");
+                String text = output != null && output.isArray() ? text(output, path + ".output", false)
+                        : string(item, "output", path);
+                messages.add(new ChatMessage("tool", text, null, callId));
+            } else {
+                messages.add(message(item, path));
+            }
         }
         return messages;
+    }
+
+    private static ChatMessage.ToolCall call(JsonNode item, String path) {
+        refuseOthers(item, CALL_FIELDS, path);
+        return new ChatMessage.ToolCall(string(item, "call_id", path), string(item, "name", path),
+                string(item, "arguments", path));
+    }
+
+    private static String string(JsonNode item, String field, String path) {
+        JsonNode value = item.get(field);
+        if (value == null || !value.isString() || (!field.equals("output") && value.asString().isBlank())) {
+            throw ApiException.invalid(path + "." + field, path + "." + field + " must be a"
+                    + (field.equals("output") ? "" : " non-empty") + " string");
+        }
+        return value.asString();
     }
 
     private static ChatMessage message(JsonNode item, String path) {

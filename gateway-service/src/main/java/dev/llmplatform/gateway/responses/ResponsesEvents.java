@@ -27,12 +27,15 @@ public final class ResponsesEvents {
     public static final String TEXT_DONE = "response.output_text.done";
     public static final String REASONING_DELTA = "response.reasoning_text.delta";
     public static final String REASONING_DONE = "response.reasoning_text.done";
+    public static final String ARGUMENTS_DELTA = "response.function_call_arguments.delta";
+    public static final String ARGUMENTS_DONE = "response.function_call_arguments.done";
 
     private ResponsesEvents() {
     }
 
     /** One event; {@link #type()} is also its SSE event name. */
-    public sealed interface StreamEvent permits ResponseEvent, ItemEvent, PartEvent, TextDelta, TextDone {
+    public sealed interface StreamEvent permits ResponseEvent, ItemEvent, PartEvent, TextDelta, TextDone,
+            ArgumentsDelta, ArgumentsDone {
         String type();
     }
 
@@ -62,5 +65,16 @@ public final class ResponsesEvents {
                            @JsonProperty("item_id") String itemId, @JsonProperty("output_index") int outputIndex,
                            @JsonProperty("content_index") int contentIndex, String text,
                            @JsonInclude(JsonInclude.Include.NON_NULL) List<Logprob> logprobs) implements StreamEvent {
+    }
+
+    /** A piece of a function call's arguments, as the model writes them. */
+    public record ArgumentsDelta(String type, @JsonProperty("sequence_number") int sequenceNumber,
+                                 @JsonProperty("item_id") String itemId, @JsonProperty("output_index") int outputIndex,
+                                 String delta) implements StreamEvent {
+    }
+
+    public record ArgumentsDone(String type, @JsonProperty("sequence_number") int sequenceNumber,
+                                @JsonProperty("item_id") String itemId, @JsonProperty("output_index") int outputIndex,
+                                String name, String arguments) implements StreamEvent {
     }
 }

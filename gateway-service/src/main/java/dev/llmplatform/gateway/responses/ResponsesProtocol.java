@@ -27,8 +27,7 @@ public final class ResponsesProtocol {
 
     /**
      * The request body; unset fields are null. Any field not declared here lands in
-     * {@code unrecognized} and is refused with a 400 naming it. {@code tools}, {@code tool_choice}
-     * other than none/auto, {@code background: true}, {@code reasoning} settings and
+     * {@code unrecognized} and is refused with a 400 naming it. Hosted {@code tools}, {@code background: true}, {@code reasoning} settings and
      * {@code truncation: "auto"} are declared only to be refused by name.
      *
      * @param input              a string (one user message) or a list of message items
@@ -55,8 +54,8 @@ public final class ResponsesProtocol {
             @JsonProperty("previous_response_id") String previousResponseId,
             Map<String, String> metadata,
             String user,
-            @Schema(description = "Not supported yet: only absent or empty") JsonNode tools,
-            @JsonProperty("tool_choice") @Schema(description = "Only \"none\" or \"auto\" (no tools)") JsonNode toolChoice,
+            @Schema(description = "Function tools {\"type\": \"function\", \"name\", \"description\", \"parameters\", \"strict\"}; hosted tools are a 400") JsonNode tools,
+            @JsonProperty("tool_choice") @Schema(description = "none, auto, required or {\"type\": \"function\", \"name\"}") JsonNode toolChoice,
             @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls,
             @Schema(description = "Not supported yet: only false") Boolean background,
             @Schema(description = "Not supported yet: only absent") JsonNode reasoning,
@@ -147,7 +146,7 @@ public final class ResponsesProtocol {
                                @JsonProperty("parallel_tool_calls") boolean parallelToolCalls,
                                @JsonProperty("previous_response_id") String previousResponseId,
                                ReasoningConfig reasoning, boolean store, Double temperature, TextBody text,
-                               @JsonProperty("tool_choice") String toolChoice, List<Object> tools,
+                               @JsonProperty("tool_choice") Object toolChoice, List<Object> tools,
                                @JsonProperty("top_p") Double topP, @JsonProperty("top_logprobs") Integer topLogprobs,
                                String truncation, ResponseUsage usage, String user, Map<String, String> metadata) {
     }
@@ -172,9 +171,21 @@ public final class ResponsesProtocol {
     public record FormatBody(String type) {
     }
 
-    /** An item of {@code output}: the assistant's message, or a thinking model's reasoning before it. */
-    public sealed interface OutputItem permits MessageItem, ReasoningItem {
+    /** An item of {@code output}: the assistant's message, a thinking model's reasoning before it, or a function call. */
+    public sealed interface OutputItem permits MessageItem, ReasoningItem, FunctionCallItem {
         String id();
+    }
+
+    /**
+     * A call of a function tool: {@code id} {@code fc_…} names the item, {@code call_id} {@code call_…} is what a
+     * {@code function_call_output} answers.
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record FunctionCallItem(String id, String type, String status, String arguments,
+                                   @JsonProperty("call_id") String callId, String name) implements OutputItem {
+        public FunctionCallItem(String id, String status, String arguments, String callId, String name) {
+            this(id, "function_call", status, arguments, callId, name);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -1,6 +1,7 @@
 package dev.llmplatform.gateway.responses;
 
 import dev.llmplatform.contracts.ChatMessage;
+import dev.llmplatform.contracts.OutputConstraint;
 import dev.llmplatform.gateway.error.ApiException;
 import dev.llmplatform.gateway.models.ModelRegistry;
 import dev.llmplatform.gateway.models.RegisteredModel;
@@ -8,17 +9,19 @@ import dev.llmplatform.gateway.responses.ResponsesProtocol.ResponsesRequest;
 import dev.llmplatform.gateway.responses.ResponsesProtocol.TextConfig;
 import dev.llmplatform.gateway.serving.SamplingValidator;
 import dev.llmplatform.gateway.serving.Unrecognized;
+import dev.llmplatform.gateway.tools.ToolCalling;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Checks a Responses request: the sampling surface chat uses ({@link SamplingValidator}), then what
- * only this API has. What OpenAI offers and the platform does not do yet (tools, hosted tools,
- * structured output, background mode, reasoning settings, automatic truncation) is a 400 naming the
- * parameter, never silently ignored.
+ * only this API has; function tools as chat's ({@link ResponseTools}). What OpenAI offers and the platform
+ * does not do yet (hosted tools, background mode, reasoning settings, automatic truncation) is a 400 naming
+ * the parameter, never silently ignored.
  */
 final class ResponsesRequestValidator {
 
@@ -34,12 +37,20 @@ final class ResponsesRequestValidator {
     /**
      * The validated request.
      *
-     * @param input the messages of {@code input} only (what a later {@code previous_response_id} replays)
+     * @param input    the messages of {@code input} only (what a later {@code previous_response_id} replays)
+     * @param tools    the function tools and tool_choice, as chat's
+     * @param enforced the constraint of one call for tool_choice required or named, else null
      */
-    record Checked(RegisteredModel model, List<ChatMessage> input, Integer topLogprobs) {
+    record Checked(RegisteredModel model, List<ChatMessage> input, Integer topLogprobs, ToolCalling tools,
+                   OutputConstraint enforced) {
     }
 
     Checked validate(ResponsesRequest request) {
+        return validate(request, List.of());
+    }
+
+    /** @param history the stored turns {@code previous_response_id} names, whose calls the input may answer */
+    Checked validate(ResponsesRequest request, List<ChatMessage> history) {
         sampling.checkBody(request);
         if (request.stop() != null && request.stop().isEmpty()) {
             throw ApiException.invalid("stop", "stop must hold at least one sequence when given");
@@ -47,7 +58,8 @@ final class ResponsesRequestValidator {
         checkUnsupported(request);
         checkText(request.text());
         checkMetadata(request.metadata());
-        List<ChatMessage> input = ResponseInput.messages(request.input());
+        ToolCalling tools = ResponseTools.of(request.tools(), request.toolChoice(), request.parallelToolCalls());
+        List<ChatMessage> input = ResponseInput.messages(request.input(), history);
         if (request.instructions() != null && request.instructions().isBlank()) {
             throw ApiException.invalid("instructions", "instructions must not be blank when given");
         }
@@ -65,7 +77,12 @@ final class ResponsesRequestValidator {
             }
         }
         RegisteredModel model = sampling.validate(request);
-        return new Checked(model, input, request.wantsLogprobs() ? (top == null ? 0 : top) : null);
+        OutputConstraint enforced = tools.constraint(model.toolCallParser());
+        if (enforced != null && request.structuredOutput() != null) {
+            throw ApiException.invalid("tool_choice", "tool_choice " + tools.mode().name().toLowerCase(Locale.ROOT)
+                    + " enforces a tool call, which cannot be combined with " + request.structuredOutput().param());
+        }
+        return new Checked(model, input, request.wantsLogprobs() ? (top == null ? 0 : top) : null, tools, enforced);
     }
 
     /** The conversation to generate from: instructions, then the earlier turns, then this input. */
@@ -80,19 +97,6 @@ final class ResponsesRequestValidator {
     }
 
     private static void checkUnsupported(ResponsesRequest request) {
-        JsonNode tools = request.tools();
-        if (tools != null && !tools.isNull() && !(tools.isArray() && tools.isEmpty())) {
-            JsonNode type = tools.isArray() ? tools.get(0).get("type") : null;
-            throw ApiException.invalid("tools", (type != null && type.isString()
-                    ? "Tools of type '" + type.asString() + "' are" : "Tools are")
-                    + " not supported yet: send no tools (function calling and hosted tools such as web_search"
-                    + " and file_search are not implemented)");
-        }
-        JsonNode choice = request.toolChoice();
-        if (choice != null && !choice.isNull()
-                && !(choice.isString() && (choice.asString().equals("none") || choice.asString().equals("auto")))) {
-            throw ApiException.invalid("tool_choice", "tool_choice must be \"none\" or \"auto\": tools are not supported yet");
-        }
         if (Boolean.TRUE.equals(request.background())) {
             throw ApiException.invalid("background", "background mode is not supported yet: send background false or"
                     + " leave it out, and stream for long outputs");

@@ -20,6 +20,7 @@ import dev.llmplatform.gateway.serving.GenerationInput;
 import dev.llmplatform.gateway.serving.GenerationServing;
 import dev.llmplatform.gateway.serving.IndexedEvent;
 import dev.llmplatform.gateway.serving.ResponseId;
+import dev.llmplatform.gateway.tools.ToolCallParsers;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -38,7 +39,8 @@ import java.util.Map;
  * {@code previous_response_id} names, generates through {@link GenerationServing} (the messages are
  * rendered by the model's chat template as chat's are), and answers with the whole response or
  * OpenAI's named stream events; stores what it answered unless {@code "store": false}. A model with a
- * reasoning parser gets its think block as a {@code reasoning} output item before the message.
+ * reasoning parser gets its think block as a {@code reasoning} output item before the message; with function
+ * tools (chat's tool calling, {@link ResponseTools}) its calls are {@code function_call} items.
  */
 @Service
 public class ResponsesService {
@@ -62,19 +64,21 @@ public class ResponsesService {
     /** @param timeoutHeader the client's {@code X-Request-Timeout}, or null */
     public Mono<ResponseEntity<?>> create(ResponsesRequest request, String timeoutHeader, ClientIdentity client) {
         return Mono.defer(() -> {
-            Checked checked = validator.validate(request);
             String owner = owner(client);
             List<ChatMessage> history = request.previousResponseId() == null ? List.of()
                     : store.find(request.previousResponseId(), owner)
                     .orElseThrow(() -> notFound(request.previousResponseId(), "previous_response_id")).conversation();
+            Checked checked = validator.validate(request, history);
             List<ChatMessage> messages = ResponsesRequestValidator.conversation(request.instructions(), history,
                     checked.input());
             Generation generation = serving.start(GenerationInput.ofMessages(request, checked.model(), messages,
-                    checked.topLogprobs()), ID_PREFIX, timeoutHeader);
+                    checked.topLogprobs()).withTools(checked.tools().templateTools(), checked.enforced()),
+                    ID_PREFIX, timeoutHeader);
             String parser = checked.model().reasoningParser();
             ResponseAssembler assembler = new ResponseAssembler(template(generation.id(), request),
                     request.wantsLogprobs(), ReasoningTracker.of(parser, checked.model().reasoningEndTokenId()),
-                    parser != null);
+                    parser != null, checked.tools().templateTools() == null ? null
+                    : ToolCallParsers.resolve(checked.model().toolCallParser()));
             Runnable keep = () -> keep(request, assembler, concat(history, checked.input()), owner);
             Flux<GenerationEvent> events = generation.events().map(IndexedEvent::event);
             if (request.isStream()) {
@@ -151,8 +155,8 @@ public class ResponsesService {
             return;
         }
         List<ChatMessage> conversation = new ArrayList<>(replayed);
-        if (!assembler.text().isEmpty()) {
-            conversation.add(new ChatMessage("assistant", assembler.text()));
+        if (!assembler.text().isEmpty() || !assembler.calls().isEmpty()) {
+            conversation.add(new ChatMessage("assistant", assembler.text(), assembler.calls(), null));
         }
         store.put(assembler.result(), conversation, owner);
     }
@@ -163,11 +167,12 @@ public class ResponsesService {
     }
 
     private static ResponseBody template(ResponseId id, ResponsesRequest r) {
-        String toolChoice = r.toolChoice() != null && r.toolChoice().isString() ? r.toolChoice().asString() : "auto";
+        Object toolChoice = r.toolChoice() == null || r.toolChoice().isNull() ? "auto"
+                : r.toolChoice().isString() ? r.toolChoice().asString() : r.toolChoice();
         return new ResponseBody(id.id(), ResponsesProtocol.OBJECT, id.created(), "in_progress", null, null,
                 r.instructions(), r.maxOutputTokens(), id.model(), List.of(),
                 !Boolean.FALSE.equals(r.parallelToolCalls()), r.previousResponseId(), new ReasoningConfig(null, null),
-                r.stores(), r.temperature(), TextBody.PLAIN, toolChoice, List.of(), r.topP(), r.topLogprobs(),
+                r.stores(), r.temperature(), TextBody.PLAIN, toolChoice, ResponseTools.echo(r.tools()), r.topP(), r.topLogprobs(),
                 "disabled", null, r.user(), r.metadata() == null ? Map.of() : r.metadata());
     }
 

@@ -199,6 +199,44 @@ class ResponsesApiTest {
     }
 
     @Test
+    void shouldPublishFunctionToolsAsChatsAndTheCallsAndOutputsOfTheInputAsChatTurns() throws Exception {
+        JsonNode body = whole("""
+                {"model":"%s","tools":[{"type":"function","name":"get_weather","description":"Weather in a city",
+                  "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]},"strict":true}],
+                 "tool_choice":{"type":"function","name":"get_weather"},"input":[
+                  {"role":"user","content":"Weather?"},
+                  {"type":"function_call","call_id":"call_1","name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"},
+                  {"type":"function_call","call_id":"call_2","name":"get_weather","arguments":"{\\"city\\":\\"Rome\\"}"},
+                  {"type":"function_call_output","call_id":"call_1","output":"sunny"},
+                  {"type":"function_call_output","call_id":"call_2","output":"rain"}]}""".formatted(MODEL));
+
+        var request = backend.requests().getFirst();
+        assertThat(request.tools()).singleElement().satisfies(tool -> {
+            assertThat(tool.get("type")).isEqualTo("function");
+            assertThat(((java.util.Map<?, ?>) tool.get("function")).get("name")).isEqualTo("get_weather");
+        });
+        assertThat(request.messages()).containsExactly(new ChatMessage("user", "Weather?"),
+                new ChatMessage("assistant", "", List.of(new ChatMessage.ToolCall("call_1", "get_weather",
+                        "{\"city\":\"Paris\"}"), new ChatMessage.ToolCall("call_2", "get_weather", "{\"city\":\"Rome\"}")),
+                        null),
+                new ChatMessage("tool", "sunny", null, "call_1"), new ChatMessage("tool", "rain", null, "call_2"));
+        JsonNode alternatives = json.readTree(request.sampling().constraint().value());
+        assertThat(alternatives.get(0).get("before").asString()).isEqualTo("<tool_call>{\"name\":\"get_weather\",\"arguments\":");
+        assertThat(body.at("/tool_choice/name").asString()).isEqualTo("get_weather");
+        assertThat(body.at("/tools/0/name").asString()).isEqualTo("get_weather");
+        assertThat(body.at("/tools/0/strict").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldNeitherListNorEnforceToolsForToolChoiceNone() {
+        whole("{\"model\":\"%s\",\"input\":\"Hi\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"}],\"tool_choice\":\"none\"}"
+                .formatted(MODEL));
+
+        assertThat(backend.requests().getFirst().tools()).isNull();
+        assertThat(backend.requests().getFirst().sampling().constraint()).isNull();
+    }
+
+    @Test
     void shouldAnswerAnUnknownPreviousResponseWith404NamingIt() {
         JsonNode error = post("{\"model\":\"%s\",\"previous_response_id\":\"resp_nope\",\"input\":\"Hi\"}".formatted(MODEL))
                 .expectStatus().isNotFound().expectBody(JsonNode.class).returnResult().getResponseBody().get("error");

@@ -40,15 +40,23 @@ class ResponsesValidationTest {
             empty input list         | {"input":[]}                                                        | input                        | non-empty
             unknown parameter        | {"input":"Hi","frobnicate":1}                                       | frobnicate                   | Unrecognized request argument supplied: frobnicate
             stream_options           | {"input":"Hi","stream":true,"stream_options":{}}                    | stream_options               | stream_options
-            a function call item     | {"input":[{"type":"function_call","call_id":"c","name":"f","arguments":"{}"}]} | input[0].type | not supported yet
+            an unanswered call_id    | {"input":[{"type":"function_call","call_id":"c1","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c2","output":"ok"}]} | input[1].call_id | answers no function_call
+            a call without a name    | {"input":[{"type":"function_call","call_id":"c1","arguments":"{}"}]} | input[0].name             | input[0].name
+            a reasoning item         | {"input":[{"type":"reasoning","summary":[]}]}                       | input[0].type                | not supported yet
             an unknown item field    | {"input":[{"role":"user","content":"Hi","name":"bob"}]}             | input[0].name                | input[0].name
             a tool role              | {"input":[{"role":"tool","content":"42"}]}                          | input[0].role                | 'tool'
             an image part            | {"input":[{"role":"user","content":[{"type":"input_image","image_url":"http://x/y.png"}]}]} | input[0].content[0].type | not supported yet
             a file part              | {"input":[{"role":"user","content":[{"type":"input_file","file_id":"f"}]}]} | input[0].content[0].type | no images, files or audio
             output_text from a user  | {"input":[{"role":"user","content":[{"type":"output_text","text":"x"}]}]} | input[0].content[0].type | only input_text
-            a function tool          | {"input":"Hi","tools":[{"type":"function","name":"f","parameters":{}}]} | tools                    | 'function'
-            the web_search tool      | {"input":"Hi","tools":[{"type":"web_search"}]}                      | tools                        | web_search
-            the file_search tool     | {"input":"Hi","tools":[{"type":"file_search","vector_store_ids":["v"]}]} | tools                   | file_search
+            a chat-shaped tool       | {"input":"Hi","tools":[{"type":"function","function":{"name":"f"}}]} | tools[0].function           | tools[0].function
+            a bad function name      | {"input":"Hi","tools":[{"type":"function","name":"a b"}]}           | tools[0].name                | tools[0].name
+            parameters not an object | {"input":"Hi","tools":[{"type":"function","name":"f","parameters":[1]}]} | tools[0].parameters     | tools[0].parameters
+            the web_search tool      | {"input":"Hi","tools":[{"type":"web_search"}]}                      | tools[0].type                | web_search
+            the file_search tool     | {"input":"Hi","tools":[{"type":"function","name":"f"},{"type":"file_search","vector_store_ids":["v"]}]} | tools[1].type | file_search
+            a choice naming no tool  | {"input":"Hi","tools":[{"type":"function","name":"f"}],"tool_choice":{"type":"function","name":"g"}} | tool_choice.name | not among the tools
+            a hosted tool choice     | {"input":"Hi","tools":[{"type":"function","name":"f"}],"tool_choice":{"type":"web_search"}} | tool_choice.type | hosted
+            an unknown tool choice   | {"input":"Hi","tools":[{"type":"function","name":"f"}],"tool_choice":"sometimes"} | tool_choice | {"type": "function", "name": …}
+            a call and a json format | {"input":"Hi","tools":[{"type":"function","name":"f"}],"tool_choice":"required","text":{"format":{"type":"json_object"}}} | tool_choice | text.format
             a forced tool choice     | {"input":"Hi","tool_choice":"required"}                             | tool_choice                  | tool_choice
             background mode          | {"input":"Hi","background":true}                                    | background                   | not supported yet
             reasoning effort         | {"input":"Hi","reasoning":{"effort":"high"}}                        | reasoning                    | not supported yet
