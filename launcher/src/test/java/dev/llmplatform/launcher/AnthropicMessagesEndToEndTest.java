@@ -12,7 +12,13 @@ import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolChoiceNone;
+import com.anthropic.models.messages.ToolChoiceTool;
+import com.anthropic.models.messages.ToolResultBlockParam;
+import com.anthropic.models.messages.ToolUseBlock;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
@@ -21,6 +27,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
 import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.launcher.models.DefaultModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,13 +56,16 @@ import static org.awaitility.Awaitility.await;
  * Anthropic's own Java SDK and by LangChain4j's Anthropic module: greedy answers whole and streamed agree
  * (text, stop reason, usage), {@code message_start}'s token count equals the generation's and count_tokens',
  * stop sequences and {@code max_tokens} end answers as Anthropic says, a thinking model's think block is a
- * {@code thinking} block before the text (the fixture {@link ThinkingModel}), and bad input is a 400 in
+ * {@code thinking} block before the text (the fixture {@link ThinkingModel}), a named tool is called with input that
+ * obeys its schema (whole, and streamed as {@code input_json_delta}s) and its {@code tool_result} is answered, and bad
+ * input is a 400 in
  * Anthropic's error shape naming the field, never a 5xx or a stream that hangs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AnthropicMessagesEndToEndTest {
 
     private static final String MODEL = CompletionContract.model();
+    private static final String LONGER = DefaultModels.RANDOM_MODEL;
     private static final String SYSTEM = "Answer briefly.";
     private static final String QUESTION = "The animal didn't cross the street because";
 
@@ -295,6 +305,71 @@ class AnthropicMessagesEndToEndTest {
 
         assertThat(response.aiMessage().text()).isEqualTo(ThinkingModel.ANSWER);
         assertThat(response.aiMessage().thinking()).isEqualTo(ThinkingModel.REASONING);
+    }
+
+    /**
+     * One tool with a small enum input (the starter's context is 128 tokens and its template lists tools by name): named
+     * in tool_choice, the grammar makes the answer one call whose input obeys the schema.
+     */
+    private static final Tool PICK = Tool.builder().name("Pick").inputSchema(Tool.InputSchema.builder()
+            .properties(JsonValue.from(Map.of("mood", Map.of("type", "string", "enum", List.of("happy", "sad")))))
+            .required(List.of("mood")).build()).build();
+
+    @Test
+    void shouldCallTheNamedToolWithInputOfItsSchemaWholeAndStreamedThenAnswerItsResult() {
+        MessageCreateParams params = MessageCreateParams.builder().model(MODEL).maxTokens(64).addUserMessage("Mood?")
+                .addTool(PICK).toolChoice(ToolChoiceTool.builder().name("Pick").build())
+                .putAdditionalBodyProperty("temperature", JsonValue.from(0)).build();
+
+        Message whole = anthropic.messages().create(params);
+        assertThat(whole.stopReason()).as("%s", whole).contains(StopReason.TOOL_USE);
+        List<ToolUseBlock> calls = whole.content().stream().flatMap(b -> b.toolUse().stream()).toList();
+        assertThat(calls).hasSize(1);
+        ToolUseBlock call = calls.getFirst();
+        assertThat(call.id()).startsWith("toolu_");
+        assertThat(call.name()).isEqualTo("Pick");
+        Map<String, Object> input = call._input().convert(new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        assertThat(input.keySet()).containsExactly("mood");
+        assertThat(input.get("mood")).isIn("happy", "sad");
+
+        StringBuilder partialJson = new StringBuilder();
+        List<String> started = new java.util.ArrayList<>();
+        try (StreamResponse<RawMessageStreamEvent> stream = anthropic.messages().createStreaming(params)) {
+            stream.stream().forEach(event -> {
+                event.contentBlockStart().flatMap(start -> start.contentBlock().toolUse()).ifPresent(block -> {
+                    started.add(block.name());
+                    assertThat(block._input().convert(Map.class)).as("the start carries an empty input").isEmpty();
+                });
+                event.contentBlockDelta().flatMap(delta -> delta.delta().inputJson())
+                        .ifPresent(json -> partialJson.append(json.partialJson()));
+            });
+        }
+        assertThat(started).containsExactly("Pick");
+        assertThat(Messages.mapper().readTree(partialJson.toString()))
+                .as("greedy: the partial_json fragments make up the whole input")
+                .isEqualTo(Messages.mapper().valueToTree(input));
+
+        // The round trip on the random-weight decoder (same template, 256 tokens): it does not fit the starter's 128.
+        Message answer = anthropic.messages().create(MessageCreateParams.builder().model(LONGER).maxTokens(8)
+                .addUserMessage("Mood?").addTool(PICK).addMessage(whole)
+                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                        .toolUseId(call.id()).content("ok").build())))
+                .toolChoice(ToolChoiceNone.builder().build())
+                .putAdditionalBodyProperty("temperature", JsonValue.from(0)).build());
+        assertThat(answer.stopReason()).hasValueSatisfying(r -> assertThat(r).isIn(StopReason.END_TURN,
+                StopReason.MAX_TOKENS));
+        assertThat(answer.content()).allSatisfy(block -> assertThat(block.isText()).isTrue());
+        assertThat(answer.usage().outputTokens()).isPositive();
+
+        String unknown = """
+                {"model":"%s","max_tokens":8,"messages":[{"role":"user","content":"Mood?"},
+                 {"role":"assistant","content":[{"type":"tool_use","id":"%s","name":"Pick","input":{"mood":"sad"}}]},
+                 {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_nope","content":"ok"}]}]}"""
+                .formatted(MODEL, call.id());
+        HttpResponse<String> refused = platform.post("/v1/messages", unknown);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(Messages.mapper().readTree(refused.body()).at("/error/message").asString())
+                .startsWith("messages.2.content.0.tool_use_id");
     }
 
     private static String typeOf(RawMessageStreamEvent event) {

@@ -43,15 +43,22 @@ final class MessageEvents {
         }
     }
 
-    /** {@code text_delta} with {@code text}, or {@code thinking_delta} with {@code thinking}. */
+    /**
+     * {@code text_delta} with {@code text}, {@code thinking_delta} with {@code thinking}, or
+     * {@code input_json_delta} with {@code partial_json} (a fragment of a tool_use block's input).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record BlockDelta(String type, String text, String thinking) {
+    record BlockDelta(String type, String text, String thinking, @JsonProperty("partial_json") String partialJson) {
         static BlockDelta text(String text) {
-            return new BlockDelta("text_delta", text, null);
+            return new BlockDelta("text_delta", text, null, null);
         }
 
         static BlockDelta thinking(String thinking) {
-            return new BlockDelta("thinking_delta", null, thinking);
+            return new BlockDelta("thinking_delta", null, thinking, null);
+        }
+
+        static BlockDelta inputJson(String fragment) {
+            return new BlockDelta("input_json_delta", null, null, fragment);
         }
     }
 

@@ -17,9 +17,11 @@ import dev.llmplatform.gateway.messages.MessagesProtocol.MessageResponse;
 import dev.llmplatform.gateway.messages.MessagesProtocol.MessageUsage;
 import dev.llmplatform.gateway.messages.MessagesProtocol.TextBlock;
 import dev.llmplatform.gateway.messages.MessagesProtocol.ThinkingBlock;
+import dev.llmplatform.gateway.messages.MessagesProtocol.ToolUseBlock;
 import dev.llmplatform.gateway.reasoning.ReasoningSplitter;
 import dev.llmplatform.gateway.serving.IndexedEvent;
 import dev.llmplatform.gateway.serving.ResponseId;
+import dev.llmplatform.gateway.tools.ToolCallSplitter;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -30,8 +32,8 @@ import java.util.List;
 
 /**
  * One message streamed as Anthropic streams it: {@code message_start}, {@code ping}, for each content
- * block {@code content_block_start}, {@code content_block_delta}s ({@code thinking_delta} or
- * {@code text_delta}) and {@code content_block_stop}, then {@code message_delta} (stop reason, usage) and
+ * block {@code content_block_start}, {@code content_block_delta}s ({@code thinking_delta},
+ * {@code text_delta} or a {@code tool_use} block's {@code input_json_delta}) and {@code content_block_stop}, then {@code message_delta} (stop reason, usage) and
  * {@code message_stop}; each SSE event named by its type. As for chat, the status line waits for the
  * generation's first event: a request failed before any output (a prompt over the context) is an HTTP
  * error in Anthropic's shape; a failure after that is an {@code error} event, which ends the stream.
@@ -50,20 +52,21 @@ final class MessageStream implements ContentBlocks.Sink {
     private boolean ended;
 
     private MessageStream(JsonMapper json, ResponseId id, int maxTokens, ReasoningSplitter splitter,
-                          boolean showThinking) {
+                          boolean showThinking, ToolCallSplitter toolCalls) {
         this.json = json;
         this.id = id;
         this.maxTokens = maxTokens;
-        this.blocks = new ContentBlocks(splitter, showThinking, this);
+        this.blocks = new ContentBlocks(splitter, showThinking, toolCalls, this);
     }
 
     /**
      * @param inputTokens the rendered prompt's token count, for {@code message_start} (the generation's own
      *                    count comes only with its last event); asked for while the generation starts
+     * @param toolCalls   reads the answer for tool calls; null without tools
      */
     static Flux<ServerSentEvent<String>> render(Flux<IndexedEvent> events, Mono<Integer> inputTokens, ResponseId id,
                                                 int maxTokens, ReasoningSplitter splitter, boolean showThinking,
-                                                JsonMapper json) {
+                                                ToolCallSplitter toolCalls, JsonMapper json) {
         return events.switchOnFirst((first, all) -> {
             if (first.hasValue() && first.get().event() instanceof GenerationEvent.Failed failed) {
                 return Flux.error(new ApiException(failed.error()));
@@ -71,7 +74,7 @@ final class MessageStream implements ContentBlocks.Sink {
             if (first.isOnError()) {
                 return Flux.error(first.getThrowable());
             }
-            MessageStream stream = new MessageStream(json, id, maxTokens, splitter, showThinking);
+            MessageStream stream = new MessageStream(json, id, maxTokens, splitter, showThinking, toolCalls);
             return inputTokens.flatMapMany(count -> Flux.fromIterable(stream.start(count))
                     .concatWith(all.concatMapIterable(event -> stream.on(event.event()))
                             .concatWith(Flux.defer(() -> Flux.fromIterable(stream.endedWithoutResult())))
@@ -98,7 +101,7 @@ final class MessageStream implements ContentBlocks.Sink {
                 tokens += done.tokenIds().size();
                 blocks.accept(done.text());
                 blocks.finish();
-                StopReasons end = StopReasons.of(done, maxTokens, tokens);
+                StopReasons end = StopReasons.of(done, maxTokens, tokens).withToolUses(blocks.toolUses());
                 int input = done.usage() != null ? end.inputTokens() : inputTokens;
                 out.add(event(MessageEvents.MESSAGE_DELTA, new MessageDelta(new Ending(end.stopReason(),
                         end.stopSequence()), new DeltaUsage(input, end.outputTokens()))));
@@ -130,9 +133,18 @@ final class MessageStream implements ContentBlocks.Sink {
     }
 
     @Override
+    public void openToolUse(int index, String callId, String name) {
+        out.add(event(MessageEvents.CONTENT_BLOCK_START, new ContentBlockStart(index,
+                ToolUseBlock.of(callId, name, json.createObjectNode()))));
+    }
+
+    @Override
     public void append(int index, String type, String text) {
-        out.add(event(MessageEvents.CONTENT_BLOCK_DELTA, new ContentBlockDelta(index,
-                ContentBlocks.THINKING.equals(type) ? BlockDelta.thinking(text) : BlockDelta.text(text))));
+        out.add(event(MessageEvents.CONTENT_BLOCK_DELTA, new ContentBlockDelta(index, switch (type) {
+            case ContentBlocks.THINKING -> BlockDelta.thinking(text);
+            case ContentBlocks.TOOL_USE -> BlockDelta.inputJson(text);
+            default -> BlockDelta.text(text);
+        })));
     }
 
     @Override

@@ -26,8 +26,9 @@ public final class MessagesProtocol {
      * @param maxTokens     required, as Anthropic requires it
      * @param temperature   0..1 (Anthropic's range)
      * @param metadata      {@code user_id} is used as OpenAI's {@code user}
-     * @param tools         not supported yet: a 400
-     * @param toolChoice    not supported yet: a 400
+     * @param tools         {@code [{"name","description","input_schema"}]}, mapped onto chat's function tools
+     * @param toolChoice    {@code {"type":"auto"|"any"|"none"}} or {@code {"type":"tool","name"}};
+     *                      {@code disable_parallel_tool_use} is accepted
      * @param thinking      {@code {"type":"enabled","budget_tokens":n}} or {@code {"type":"disabled"}}; a model
      *                      with a reasoning parser always answers with its thinking unless it is disabled
      */
@@ -42,8 +43,8 @@ public final class MessagesProtocol {
             @JsonProperty("top_k") Integer topK,
             Metadata metadata,
             Boolean stream,
-            @Schema(hidden = true) JsonNode tools,
-            @JsonProperty("tool_choice") @Schema(hidden = true) JsonNode toolChoice,
+            @Schema(implementation = ToolParam[].class) JsonNode tools,
+            @JsonProperty("tool_choice") @Schema(implementation = ToolChoiceParam.class) JsonNode toolChoice,
             ThinkingConfig thinking,
             @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) {
 
@@ -66,6 +67,16 @@ public final class MessagesProtocol {
     /** One turn: role {@code user} or {@code assistant}; content a string or a list of text blocks. */
     public record MessageParam(String role, @Schema(oneOf = {String.class, TextBlockParam[].class}) JsonNode content,
                                @JsonAnySetter @Schema(hidden = true) Map<String, JsonNode> unrecognized) {
+    }
+
+    /** For the OpenAPI document: a tool the model may call. */
+    public record ToolParam(String name, String description,
+                            @JsonProperty("input_schema") Map<String, Object> inputSchema) {
+    }
+
+    /** For the OpenAPI document: type auto, any, tool (with name) or none. */
+    public record ToolChoiceParam(String type, String name,
+                                  @JsonProperty("disable_parallel_tool_use") Boolean disableParallelToolUse) {
     }
 
     /** For the OpenAPI document: the one kind of content block accepted ({@code cache_control} is accepted and ignored). */
@@ -94,8 +105,8 @@ public final class MessagesProtocol {
     }
 
     /** A {@code thinking} block ({@code thinking}, {@code signature}) or a {@code text} block ({@code text}, {@code citations}). */
-    @Schema(oneOf = {ThinkingBlock.class, TextBlock.class})
-    public sealed interface ContentBlock permits ThinkingBlock, TextBlock {
+    @Schema(oneOf = {ThinkingBlock.class, TextBlock.class, ToolUseBlock.class})
+    public sealed interface ContentBlock permits ThinkingBlock, TextBlock, ToolUseBlock {
         String type();
     }
 
@@ -111,6 +122,18 @@ public final class MessagesProtocol {
     public record TextBlock(String type, String text, List<Object> citations) implements ContentBlock {
         public static TextBlock of(String text) {
             return new TextBlock("text", text, null);
+        }
+    }
+
+    /**
+     * A call of one of the request's tools.
+     *
+     * @param id    {@code toolu_…}, which a later {@code tool_result} block names
+     * @param input the arguments as an object (empty in the stream's {@code content_block_start})
+     */
+    public record ToolUseBlock(String type, String id, String name, JsonNode input) implements ContentBlock {
+        public static ToolUseBlock of(String id, String name, JsonNode input) {
+            return new ToolUseBlock("tool_use", id, name, input);
         }
     }
 

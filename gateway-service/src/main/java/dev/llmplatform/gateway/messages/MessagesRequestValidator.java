@@ -10,7 +10,7 @@ import dev.llmplatform.gateway.models.ModelRegistry;
 import dev.llmplatform.gateway.models.RegisteredModel;
 import dev.llmplatform.gateway.serving.GenerationInput;
 import dev.llmplatform.gateway.serving.SamplingValidator;
-import tools.jackson.databind.JsonNode;
+import dev.llmplatform.gateway.tools.ToolCalling;
 
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * Checks a Messages request with Anthropic's rules (required {@code max_tokens}, temperature in 0..1,
- * text blocks only, no tools yet), then the sampling surface chat completions share
+ * text, tool_use and tool_result blocks; tools mapped onto chat's by {@link MessagesTools}), then the sampling surface chat completions share
  * ({@link SamplingValidator}: the model exists and generates, {@code max_tokens} fits its context).
  * The first problem is a 400 naming the field (404 for an unknown model); nothing is published.
  */
@@ -38,7 +38,7 @@ final class MessagesRequestValidator {
      * @param showThinking false when the request disabled thinking: the template is asked not to think
      *                     ({@code enable_thinking: false}) and any thinking is left out of the answer
      */
-    record Validated(GenerationInput input, int maxTokens, boolean showThinking) {
+    record Validated(GenerationInput input, int maxTokens, boolean showThinking, ToolCalling tools) {
         RegisteredModel model() {
             return input.model();
         }
@@ -53,7 +53,7 @@ final class MessagesRequestValidator {
             throw ApiException.invalid(null, "The request needs a JSON body");
         }
         Conversation.refuseUnknown(request.unrecognized(), "");
-        refuseTools(request.tools(), request.toolChoice());
+        ToolCalling tools = MessagesTools.of(request.tools(), request.toolChoice());
         requireModel(request.model());
         List<ChatMessage> conversation = Conversation.of(request.system(), request.messages());
         if (request.maxTokens() == null) {
@@ -75,8 +75,9 @@ final class MessagesRequestValidator {
                 request.topP(), request.topK(), request.stopSequences(), request.stream(),
                 metadata == null ? null : metadata.userId(), templateKwargs(request.thinking()));
         RegisteredModel model = sampling.validate(surface);
-        return new Validated(GenerationInput.ofMessages(surface, model, conversation, null), request.maxTokens(),
-                showThinking);
+        return new Validated(GenerationInput.ofMessages(surface, model, conversation, null)
+                .withTools(tools.templateTools(), tools.constraint(model.toolCallParser())), request.maxTokens(),
+                showThinking, tools);
     }
 
     /** The conversation a count_tokens request renders, and the model it names (404 when unknown). */
@@ -85,20 +86,10 @@ final class MessagesRequestValidator {
             throw ApiException.invalid(null, "The request needs a JSON body");
         }
         Conversation.refuseUnknown(request.unrecognized(), "");
-        refuseTools(request.tools(), request.toolChoice());
+        MessagesTools.of(request.tools(), request.toolChoice());
         requireModel(request.model());
         checkThinking(request.thinking());
         return Conversation.of(request.system(), request.messages());
-    }
-
-    private static void refuseTools(JsonNode tools, JsonNode toolChoice) {
-        // An empty list asks for nothing, and some clients always send one.
-        if (tools != null && !tools.isNull() && !(tools.isArray() && tools.isEmpty())) {
-            throw ApiException.invalid("tools", "Tools are not supported yet");
-        }
-        if (toolChoice != null && !toolChoice.isNull()) {
-            throw ApiException.invalid("tool_choice", "Tools are not supported yet");
-        }
     }
 
     private static void requireModel(String model) {

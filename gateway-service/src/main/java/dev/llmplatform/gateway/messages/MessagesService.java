@@ -21,7 +21,12 @@ import org.springframework.stereotype.Service;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import dev.llmplatform.gateway.tools.ToolCallParsers;
+import dev.llmplatform.gateway.tools.ToolCallSplitter;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.StringNode;
 
 import java.util.List;
@@ -60,9 +65,12 @@ public class MessagesService {
             // The template is rendered by the tokenizer, so whether it opened a think block is not known here;
             // the parsers' default (qwen3: the model opens it; deepseek_r1: always inside it) applies, as for chat.
             ReasoningSplitter splitter = ReasoningParsers.create(valid.model().reasoningParser(), false);
+            // As chat reads an answer for calls: only where the template listed tools (not for tool_choice none).
+            ToolCallSplitter toolCalls = valid.input().tools() == null ? null
+                    : ToolCallParsers.splitter(valid.model().toolCallParser());
             if (!request.isStream()) {
                 return WholeMessage.of(generation.events(), generation.id(), valid.maxTokens(), splitter,
-                        valid.showThinking()).map(ResponseEntity::ok);
+                        valid.showThinking(), toolCalls).map(ResponseEntity::ok);
             }
             Flux<ServerSentEvent<String>> events = Flux.defer(() -> {
                 // message_start carries the prompt's token count, which the generation reports only at its end:
@@ -71,7 +79,7 @@ public class MessagesService {
                         valid.input().request().chatTemplateKwargs(), timeoutHeader).cache();
                 Disposable asked = inputTokens.subscribe(count -> { }, error -> { });
                 return MessageStream.render(generation.events(), inputTokens, generation.id(), valid.maxTokens(),
-                        splitter, valid.showThinking(), json).doFinally(signal -> asked.dispose());
+                        splitter, valid.showThinking(), toolCalls, json).doFinally(signal -> asked.dispose());
             });
             return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(events));
         });
@@ -85,6 +93,19 @@ public class MessagesService {
         });
     }
 
+    /** An assistant turn's tool calls in chat's shape, for the tokenizer; null when it made none. */
+    private JsonNode toolCalls(ChatMessage message) {
+        if (message.toolCalls() == null) {
+            return null;
+        }
+        ArrayNode calls = json.createArrayNode();
+        for (ChatMessage.ToolCall call : message.toolCalls()) {
+            ObjectNode body = calls.addObject().put("id", call.id()).put("type", "function");
+            body.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+        }
+        return calls;
+    }
+
     /**
      * Tokens of the conversation as the chat template renders it with its generation prompt (and the template
      * variables the generation gets).
@@ -92,7 +113,8 @@ public class MessagesService {
     private Mono<Integer> count(String model, List<ChatMessage> conversation, Map<String, Object> templateKwargs,
                                 String timeoutHeader) {
         List<MessageBody> messages = conversation.stream()
-                .map(m -> new MessageBody(m.role(), StringNode.valueOf(m.content()), null, null, null, null)).toList();
+                .map(m -> new MessageBody(m.role(), StringNode.valueOf(m.content()), toolCalls(m), m.toolCallId(), null,
+                        null)).toList();
         return tokenizer.tokenize(new TokenizeRequest(model, null, messages, null, templateKwargs, null), timeoutHeader)
                 .map(TokenizeResponse::count);
     }

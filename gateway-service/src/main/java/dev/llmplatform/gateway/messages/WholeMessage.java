@@ -8,11 +8,16 @@ import dev.llmplatform.gateway.messages.MessagesProtocol.MessageResponse;
 import dev.llmplatform.gateway.messages.MessagesProtocol.MessageUsage;
 import dev.llmplatform.gateway.messages.MessagesProtocol.TextBlock;
 import dev.llmplatform.gateway.messages.MessagesProtocol.ThinkingBlock;
+import dev.llmplatform.gateway.messages.MessagesProtocol.ToolUseBlock;
 import dev.llmplatform.gateway.reasoning.ReasoningSplitter;
 import dev.llmplatform.gateway.serving.IndexedEvent;
 import dev.llmplatform.gateway.serving.ResponseId;
+import dev.llmplatform.gateway.tools.ToolCallSplitter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,23 +29,28 @@ import java.util.List;
  */
 final class WholeMessage implements ContentBlocks.Sink {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private final ResponseId id;
     private final int maxTokens;
     private final ContentBlocks blocks;
     private final List<String> types = new ArrayList<>();
     private final List<StringBuilder> texts = new ArrayList<>();
+    private final List<String[]> calls = new ArrayList<>();
     private int tokens;
     private StopReasons end;
 
-    private WholeMessage(ResponseId id, int maxTokens, ReasoningSplitter splitter, boolean showThinking) {
+    private WholeMessage(ResponseId id, int maxTokens, ReasoningSplitter splitter, boolean showThinking,
+                         ToolCallSplitter toolCalls) {
         this.id = id;
         this.maxTokens = maxTokens;
-        this.blocks = new ContentBlocks(splitter, showThinking, this);
+        this.blocks = new ContentBlocks(splitter, showThinking, toolCalls, this);
     }
 
+    /** @param toolCalls reads the answer for tool calls; null without tools */
     static Mono<MessageResponse> of(Flux<IndexedEvent> events, ResponseId id, int maxTokens, ReasoningSplitter splitter,
-                                    boolean showThinking) {
-        return events.reduceWith(() -> new WholeMessage(id, maxTokens, splitter, showThinking),
+                                    boolean showThinking, ToolCallSplitter toolCalls) {
+        return events.reduceWith(() -> new WholeMessage(id, maxTokens, splitter, showThinking, toolCalls),
                         (message, event) -> message.add(event.event()))
                 .map(WholeMessage::response);
     }
@@ -55,7 +65,7 @@ final class WholeMessage implements ContentBlocks.Sink {
                 tokens += done.tokenIds().size();
                 blocks.accept(done.text());
                 blocks.finish();
-                end = StopReasons.of(done, maxTokens, tokens);
+                end = StopReasons.of(done, maxTokens, tokens).withToolUses(blocks.toolUses());
             }
             case GenerationEvent.Failed failed -> throw new ApiException(failed.error());
             default -> {
@@ -72,16 +82,41 @@ final class WholeMessage implements ContentBlocks.Sink {
         List<ContentBlock> content = new ArrayList<>(types.size());
         for (int i = 0; i < types.size(); i++) {
             String text = texts.get(i).toString();
-            content.add(ContentBlocks.THINKING.equals(types.get(i)) ? ThinkingBlock.of(text) : TextBlock.of(text));
+            content.add(switch (types.get(i)) {
+                case ContentBlocks.THINKING -> ThinkingBlock.of(text);
+                case ContentBlocks.TOOL_USE -> ToolUseBlock.of(calls.get(i)[0], calls.get(i)[1], input(text));
+                default -> TextBlock.of(text);
+            });
         }
         return new MessageResponse(id.id(), MessagesProtocol.MESSAGE, MessagesProtocol.ASSISTANT, id.model(), content,
                 end.stopReason(), end.stopSequence(), new MessageUsage(end.inputTokens(), end.outputTokens()));
+    }
+
+    /** A call's arguments as an object: a call cut short (by max_tokens) that is no whole object is an empty one. */
+    static JsonNode input(String arguments) {
+        try {
+            JsonNode input = JSON.readTree(arguments);
+            if (input != null && input.isObject()) {
+                return input;
+            }
+        } catch (JacksonException e) {
+            // cut short: below
+        }
+        return JSON.createObjectNode();
     }
 
     @Override
     public void open(int index, String type) {
         types.add(type);
         texts.add(new StringBuilder());
+        calls.add(null);
+    }
+
+    @Override
+    public void openToolUse(int index, String callId, String name) {
+        types.add(ContentBlocks.TOOL_USE);
+        texts.add(new StringBuilder());
+        calls.add(new String[] {callId, name});
     }
 
     @Override

@@ -48,15 +48,15 @@ class MessagesValidationTest {
             {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user"}]}                              | 400 | invalid_request_error | messages.0.content
             {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":7}]}                  | 400 | invalid_request_error | messages.0.content
             {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{}}]}]} | 400 | invalid_request_error | messages.0.content.0.type
-            {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"tool_result","tool_use_id":"x"}]}]} | 400 | invalid_request_error | messages.0.content.1.type
+            {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"tool_result","tool_use_id":"x"}]}]} | 400 | invalid_request_error | messages.0.content.1.tool_use_id
             {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text"}]}]}  | 400 | invalid_request_error | messages.0.content.0.text
             {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"a","extra":1}]}]} | 400 | invalid_request_error | messages.0.content.0.extra
             {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":"hi","name":"bob"}]}  | 400 | invalid_request_error | messages.0.name
             {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"The"}]} | 400 | invalid_request_error | messages.1.role
             {"model":"tiny-llama","max_tokens":5,"system":[{"type":"image"}],"messages":[{"role":"user","content":"hi"}]} | 400 | invalid_request_error | system.0.type
             {"model":"tiny-llama","max_tokens":5,"system":3,"messages":[{"role":"user","content":"hi"}]}    | 400 | invalid_request_error | system
-            {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f"}]} | 400 | invalid_request_error | tools
-            {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tool_choice":{"type":"auto"}} | 400 | invalid_request_error | tool_choice
+            {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f"}]} | 400 | invalid_request_error | tools.0.input_schema
+            {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"tool_choice":{"type":"any"}} | 400 | invalid_request_error | tool_choice
             {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"temperature":1.5} | 400 | invalid_request_error | temperature
             {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"top_p":0}     | 400 | invalid_request_error | top_p
             {"model":"tiny-llama","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"top_k":-1}    | 400 | invalid_request_error | top_k
