@@ -28,7 +28,7 @@ class RegexConstraintTest {
         return Arbitraries.strings().withChars("abcx.1é名前😀 @com").ofMaxLength(8);
     }
 
-    @Property(tries = 400)
+    @Property(tries = 400, seed = "20261206")
     void shouldMatchExactlyWhatJavaRegexMatches(@ForAll("candidates") String text, @ForAll @IntRange(min = 0, max = 9) int which) {
         String pattern = PATTERNS.get(which);
         ByteDfa dfa = Constraints.compile(Constraints.regex(pattern));
@@ -37,7 +37,7 @@ class RegexConstraintTest {
                 .isEqualTo(Pattern.compile(pattern).matcher(text).matches());
     }
 
-    @Property(tries = 100)
+    @Property(tries = 100, seed = "20261206")
     void shouldGenerateOnlyMatchesOfTheRegexEvenAdversarially(@ForAll @IntRange(min = 0, max = 9) int which, @ForAll long seed) {
         String pattern = PATTERNS.get(which);
         TokenMasks masks = new TokenMasks(Constraints.compile(Constraints.regex(pattern)), VOCAB, new int[]{ToyVocabularies.EOS});
@@ -46,7 +46,7 @@ class RegexConstraintTest {
         assertThat(Pattern.compile(pattern).matcher(out).matches()).as("/%s/ generated '%s'", pattern, out).isTrue();
     }
 
-    @Property(tries = 300)
+    @Property(tries = 300, seed = "20261206")
     void shouldMatchIntegersExactlyInsideTheirRange(@ForAll @LongRange(min = -3000, max = 3000) long lo,
                                                     @ForAll @LongRange(min = 0, max = 4000) long width,
                                                     @ForAll @LongRange(min = -8000, max = 8000) long n) {
@@ -55,7 +55,7 @@ class RegexConstraintTest {
         assertThat(dfa.matches(("0" + Math.abs(n)).getBytes(StandardCharsets.US_ASCII))).as("leading zero").isFalse();
     }
 
-    @Property(tries = 200)
+    @Property(tries = 200, seed = "20261206")
     void shouldEncodeCharacterClassesAsTheirUtf8Bytes(@ForAll @IntRange(min = 0, max = 0x10FFFF) int lo,
                                                       @ForAll @IntRange(min = 0, max = 70000) int width,
                                                       @ForAll @IntRange(min = 0, max = 0x10FFFF) int probe) {
