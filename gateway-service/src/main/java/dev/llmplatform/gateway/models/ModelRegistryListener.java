@@ -7,6 +7,8 @@ import dev.llmplatform.gateway.reasoning.AddedTokens;
 import dev.llmplatform.gateway.reasoning.ReasoningParsers;
 import dev.llmplatform.gateway.tools.ToolCallParsers;
 import dev.llmplatform.model.GenerationDefaults;
+import dev.llmplatform.model.ModelPackage;
+import dev.llmplatform.model.ModelSettings;
 import dev.llmplatform.model.ModelStore;
 import dev.llmplatform.topics.Topics;
 import jakarta.annotation.PostConstruct;
@@ -23,7 +25,10 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Keeps the registry fresh from the compacted registry topic. Before the gateway serves, it reads
@@ -81,9 +86,13 @@ public class ModelRegistryListener {
         ModelEvent event = Messages.fromJson(record.value(), ModelEvent.class);
         ModelStore.requireSafeName(event.name(), "model name");
         RegisteredModel previous = registry.find(event.name()).orElse(null);
-        String reasoningParser = reasoningParserOf(event);
-        registry.register(RegisteredModel.of(event, defaultsOf(event), reasoningParser,
-                reasoningEndTokenIdOf(event, reasoningParser), toolCallParserOf(event)));
+        Optional<ModelPackage> pkg = packageOf(event);
+        String reasoningParser = parserOf(event, "reasoning", reasoningParsers, pkg,
+                s -> s.reasoningParser(), ReasoningParsers::isKnown, ReasoningParsers.names());
+        String toolCallParser = parserOf(event, "tool call", toolCallParsers, pkg,
+                s -> s.toolCallParser(), ToolCallParsers::isKnown, ToolCallParsers.names());
+        registry.register(RegisteredModel.of(event, defaultsOf(event, pkg), reasoningParser,
+                reasoningEndTokenIdOf(event, pkg, reasoningParser), toolCallParser));
         if (previous == null || !previous.version().equals(event.version()) || previous.state() != event.state()) {
             log.info("model {} version {} {}", event.name(), event.version(), event.state().wireName());
         }
@@ -123,12 +132,23 @@ public class ModelRegistryListener {
         }
     }
 
-    /** The package's generation_config.json when the store holds it (it is shared in a deployment). */
-    private GenerationDefaults defaultsOf(ModelEvent event) {
+    /**
+     * The announced version's package when the store holds it (it is shared in a deployment), opened once
+     * per record: its generation defaults, settings and tokenizer all come from it.
+     */
+    private Optional<ModelPackage> packageOf(ModelEvent event) {
         try {
-            return store.open(event.name(), event.version())
-                    .map(pkg -> pkg.generationDefaults())
-                    .orElse(GenerationDefaults.NONE);
+            return store.open(event.name(), event.version());
+        } catch (RuntimeException e) {
+            log.debug("no package for {}:{}: {}", event.name(), event.version(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The package's generation_config.json, or none. */
+    private GenerationDefaults defaultsOf(ModelEvent event, Optional<ModelPackage> pkg) {
+        try {
+            return pkg.map(ModelPackage::generationDefaults).orElse(GenerationDefaults.NONE);
         } catch (RuntimeException e) {
             log.debug("no generation defaults for {}:{}: {}", event.name(), event.version(), e.getMessage());
             return GenerationDefaults.NONE;
@@ -136,60 +156,33 @@ public class ModelRegistryListener {
     }
 
     /**
-     * The gateway's {@code llm.gateway.reasoning-parsers.<model>}, else {@code reasoning_parser} in the folder's
-     * {@code llm-platform.json}; an unknown name is logged and ignored (the model answers without a split).
+     * A parser name for the model: the gateway's {@code llm.gateway.<kind>-parsers.<model>}, else the one in the
+     * folder's {@code llm-platform.json}; an unknown name is logged and ignored (null: the endpoint's default).
      */
-    private String reasoningParserOf(ModelEvent event) {
-        String parser = reasoningParsers.get(event.name());
+    private String parserOf(ModelEvent event, String kind, Map<String, String> configured, Optional<ModelPackage> pkg,
+                            Function<ModelSettings, String> fromSettings, Predicate<String> known, List<String> knownNames) {
+        String parser = configured.get(event.name());
         if (parser == null) {
             try {
-                parser = store.open(event.name(), event.version())
-                        .map(pkg -> pkg.layout().settings().reasoningParser())
-                        .orElse(null);
+                parser = pkg.map(p -> fromSettings.apply(p.layout().settings())).orElse(null);
             } catch (RuntimeException e) {
                 log.debug("no settings for {}:{}: {}", event.name(), event.version(), e.getMessage());
             }
         }
-        if (!ReasoningParsers.isKnown(parser)) {
-            log.warn("model {}: unknown reasoning parser '{}' ignored; known: {}", event.name(), parser,
-                    ReasoningParsers.names());
-            return null;
-        }
-        return parser;
-    }
-
-    /**
-     * The gateway's {@code llm.gateway.tool-call-parsers.<model>}, else {@code tool_call_parser} in the folder's
-     * {@code llm-platform.json}, else null (the default, hermes); an unknown name is logged and ignored.
-     */
-    private String toolCallParserOf(ModelEvent event) {
-        String parser = toolCallParsers.get(event.name());
-        if (parser == null) {
-            try {
-                parser = store.open(event.name(), event.version())
-                        .map(pkg -> pkg.layout().settings().toolCallParser())
-                        .orElse(null);
-            } catch (RuntimeException e) {
-                log.debug("no settings for {}:{}: {}", event.name(), event.version(), e.getMessage());
-            }
-        }
-        if (!ToolCallParsers.isKnown(parser)) {
-            log.warn("model {}: unknown tool call parser '{}' ignored; known: {}", event.name(), parser,
-                    ToolCallParsers.names());
+        if (!known.test(parser)) {
+            log.warn("model {}: unknown {} parser '{}' ignored; known: {}", event.name(), kind, parser, knownNames);
             return null;
         }
         return parser;
     }
 
     /** The id of the parser's closing tag when the package's tokenizer has it as one added token; else -1. */
-    private int reasoningEndTokenIdOf(ModelEvent event, String parser) {
+    private int reasoningEndTokenIdOf(ModelEvent event, Optional<ModelPackage> pkg, String parser) {
         if (parser == null) {
             return -1;
         }
         try {
-            return store.open(event.name(), event.version())
-                    .map(pkg -> AddedTokens.idOf(pkg.tokenizerFile(), ReasoningParsers.endTag(parser)))
-                    .orElse(-1);
+            return pkg.map(p -> AddedTokens.idOf(p.tokenizerFile(), ReasoningParsers.endTag(parser))).orElse(-1);
         } catch (RuntimeException e) {
             log.debug("no tokenizer for {}:{}: {}", event.name(), event.version(), e.getMessage());
             return -1;
