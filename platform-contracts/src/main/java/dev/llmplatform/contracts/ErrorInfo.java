@@ -7,6 +7,25 @@ package dev.llmplatform.contracts;
  */
 public record ErrorInfo(int status, String type, String message, String param, String code) {
 
+    /** Longest message kept: one that quotes a huge input is cut, so an error never grows with the request. */
+    public static final int MAX_MESSAGE_LENGTH = 1000;
+    /** Longest param kept (an unknown field's name is the client's to choose). */
+    public static final int MAX_PARAM_LENGTH = 200;
+
+    public ErrorInfo {
+        message = cut(message, MAX_MESSAGE_LENGTH);
+        param = cut(param, MAX_PARAM_LENGTH);
+    }
+
+    /** The text, or its first {@code max} characters and an ellipsis; never half of a surrogate pair. */
+    public static String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end) + "…";
+    }
+
     public static ErrorInfo invalidRequest(String message, String param) {
         return new ErrorInfo(400, "invalid_request_error", message, param, null);
     }

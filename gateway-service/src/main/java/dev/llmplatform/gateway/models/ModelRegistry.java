@@ -1,6 +1,8 @@
 package dev.llmplatform.gateway.models;
 
+import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.gateway.error.ApiException;
+import dev.llmplatform.model.ModelStore;
 
 import java.util.Comparator;
 import java.util.List;
@@ -37,6 +39,7 @@ public final class ModelRegistry {
      * while its only version is still being converted, 400 naming the reason when it failed.
      */
     public RegisteredModel requireServing(String name) {
+        requireValidName(name, "model");
         RegisteredModel model = find(name).orElseThrow(() -> ApiException.modelNotFound(name));
         return switch (model.state()) {
             case READY -> model;
@@ -44,6 +47,18 @@ public final class ModelRegistry {
             case FAILED -> throw ApiException.invalid("model", "The model '" + name + "' cannot be served: "
                     + model.event().message());
         };
+    }
+
+    /**
+     * A 400 naming {@code param} when {@code name} could never be a model's: store folder names are
+     * letters, digits, '.', '_' or '-' (at most 128, no '..'), so a path, a look-alike character or an
+     * enormous name is refused as such, before any lookup, rather than reported as a missing model.
+     */
+    public static void requireValidName(String name, String param) {
+        if (name != null && !ModelStore.isSafeName(name)) {
+            throw ApiException.invalid(param, "Invalid model name '" + ErrorInfo.cut(name, 100) + "': a model name is"
+                    + " letters, digits, '.', '_' or '-' (at most 128 characters, no '..')");
+        }
     }
 
     public Optional<RegisteredModel> find(String name) {

@@ -25,6 +25,9 @@ public class ModelsController {
 
     @GetMapping("/v1/models/{id}")
     public Mono<ModelCard> get(@PathVariable String id) {
-        return Mono.fromSupplier(() -> registry.find(id).map(ModelCard::of).orElseThrow(() -> ApiException.modelNotFound(id)));
+        return Mono.fromSupplier(() -> {
+            ModelRegistry.requireValidName(id, "model");
+            return id;
+        }).map(name -> registry.find(name).map(ModelCard::of).orElseThrow(() -> ApiException.modelNotFound(name)));
     }
 }

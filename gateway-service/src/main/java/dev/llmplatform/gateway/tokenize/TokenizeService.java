@@ -90,6 +90,7 @@ public class TokenizeService {
         if (model == null || model.isBlank()) {
             throw ApiException.invalid("model", "You must provide a model parameter");
         }
+        ModelRegistry.requireValidName(model, "model");
         return registry.find(model).orElseThrow(() -> ApiException.modelNotFound(model)).name();
     }
 

@@ -1,5 +1,6 @@
 package dev.llmplatform.gateway.training;
 
+import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.TrainingSpec;
 import dev.llmplatform.gateway.error.ApiException;
 import dev.llmplatform.gateway.models.ModelRegistry;
@@ -33,7 +34,8 @@ final class TrainingRequestValidator {
             throw ApiException.invalid("model", "You must provide a model parameter: the name to publish the trained model as");
         }
         if (!ModelStore.isSafeName(r.model())) {
-            throw ApiException.invalid("model", "Invalid model name '" + r.model() + "': use letters, digits, '.', '_' or '-'");
+            throw ApiException.invalid("model", "Invalid model name '" + ErrorInfo.cut(r.model(), 100)
+                    + "': use letters, digits, '.', '_' or '-' (at most 128 characters, no '..')");
         }
         TrainingSpec.Dataset dataset = dataset(r.dataset());
         TrainingSpec.TokenizerSpec tokenizer = tokenizer(r.tokenizer());
@@ -104,6 +106,7 @@ final class TrainingRequestValidator {
         if (t.vocabSize() != null) {
             return new TrainingSpec.TokenizerSpec(required("tokenizer.vocab_size", t.vocabSize(), 260, 32_000), null);
         }
+        ModelRegistry.requireValidName(t.reuseModel(), "tokenizer.reuse_model");
         if (registry.find(t.reuseModel()).isEmpty()) {
             throw ApiException.invalid("tokenizer.reuse_model", "The model '" + t.reuseModel() + "' does not exist");
         }
