@@ -31,6 +31,7 @@ import java.util.Map;
  * @param batches          {@code /v1/batches} ({@code llm.gateway.batches.*})
  * @param responses        stored responses of {@code /v1/responses} ({@code llm.gateway.responses.*})
  * @param rerank           {@code /v1/rerank} and {@code /v1/score} ({@code llm.gateway.rerank.*})
+ * @param training         bounds on one training job's size ({@code llm.gateway.training.*})
  * @param reasoningParsers reasoning parser per model name ({@code llm.gateway.reasoning-parsers.<model>: qwen3}),
  *                         over the {@code reasoning_parser} of the model folder's {@code llm-platform.json}
  * @param toolCallParsers  tool-call parser per model name ({@code llm.gateway.tool-call-parsers.<model>: llama3_json}),
@@ -48,6 +49,7 @@ public record GatewayProperties(
         @DefaultValue Batches batches,
         @DefaultValue Responses responses,
         @DefaultValue Rerank rerank,
+        @DefaultValue Training training,
         Map<String, String> reasoningParsers,
         Map<String, String> toolCallParsers) {
 
@@ -72,24 +74,19 @@ public record GatewayProperties(
      *                     off in the one-command mode
      * @param apiKeyHashes lowercase hex SHA-256 of each accepted key, so the configuration never holds a
      *                     key itself: {@code printf %s "$KEY" | sha256sum}
+     * @param adminKeyHashes SHA-256 of each key with the admin scope: training jobs ({@code /v1/training/**}) and
+     *                     model management, besides everything an inference key may do. Keys of
+     *                     {@code api-key-hashes} get a 403 there
      * @param keyPriorities per key hash, its own default priority and floor ({@code key-priorities.<hash>.default-priority},
      *                     {@code .floor}); what a key leaves out comes from {@code llm.gateway.limits.priority}
      */
     public record Security(@DefaultValue("false") boolean enabled, List<String> apiKeyHashes,
-                           Map<String, PriorityLimits> keyPriorities) {
+                           List<String> adminKeyHashes, Map<String, PriorityLimits> keyPriorities) {
 
         public Security {
-            apiKeyHashes = apiKeyHashes == null ? List.of()
-                    : apiKeyHashes.stream().map(String::strip).filter(h -> !h.isEmpty())
-                    .map(h -> h.toLowerCase(Locale.ROOT)).toList();
-            for (String hash : apiKeyHashes) {
-                if (hash.length() != 64 || !hash.chars().allMatch(HexFormat::isHexDigit)) {
-                    // Only the length is echoed: a key pasted here by mistake must not reach the logs.
-                    throw new IllegalArgumentException("llm.gateway.security.api-key-hashes must hold SHA-256 hashes"
-                            + " (64 hex digits), got an entry of " + hash.length() + " characters");
-                }
-            }
-            if (enabled && apiKeyHashes.isEmpty()) {
+            apiKeyHashes = hashes(apiKeyHashes, "api-key-hashes");
+            adminKeyHashes = hashes(adminKeyHashes, "admin-key-hashes");
+            if (enabled && apiKeyHashes.isEmpty() && adminKeyHashes.isEmpty()) {
                 throw new IllegalArgumentException("llm.gateway.security.enabled is true but"
                         + " llm.gateway.security.api-key-hashes is empty: no request could ever pass");
             }
@@ -106,6 +103,20 @@ public record GatewayProperties(
             }
             keyPriorities = Map.copyOf(byHash);
         }
+
+        private static List<String> hashes(List<String> configured, String name) {
+            List<String> hashes = configured == null ? List.of()
+                    : configured.stream().map(String::strip).filter(h -> !h.isEmpty())
+                    .map(h -> h.toLowerCase(Locale.ROOT)).toList();
+            for (String hash : hashes) {
+                if (hash.length() != 64 || !hash.chars().allMatch(HexFormat::isHexDigit)) {
+                    // Only the length is echoed: a key pasted here by mistake must not reach the logs.
+                    throw new IllegalArgumentException("llm.gateway.security." + name + " must hold SHA-256 hashes"
+                            + " (64 hex digits), got an entry of " + hash.length() + " characters");
+                }
+            }
+            return hashes;
+        }
     }
 
     /**
@@ -114,6 +125,11 @@ public record GatewayProperties(
      * @param maxBodySize             largest request body accepted (413 beyond)
      * @param maxInFlightGenerations  generations this instance serves at once; one more gets a 503 at once
      *                                instead of waiting in a queue
+     * @param maxTokensPerRequest     the most tokens one request may ask for: {@code max_tokens} × {@code n} over
+     *                                every prompt (a 400 above it); 0 = no limit beyond the model's context
+     * @param maxInFlightPerClient    generations one client (API key, or IP without keys) runs at once on this
+     *                                instance, streamed or not, {@code n} choices counting n; one more gets a 429
+     *                                with {@code Retry-After}; 0 = no limit but the instance's
      * @param priority                a generation's scheduling priority when its request names none
      *                                ({@code priority.default-priority}, 0) and the most urgent value a request may
      *                                name ({@code priority.floor}; none by default); per key in {@code security.key-priorities}
@@ -123,6 +139,8 @@ public record GatewayProperties(
             @DefaultValue("0") long tokensPerMinute,
             @DefaultValue("1MB") DataSize maxBodySize,
             @DefaultValue("256") int maxInFlightGenerations,
+            @DefaultValue("65536") long maxTokensPerRequest,
+            @DefaultValue("0") int maxInFlightPerClient,
             @DefaultValue PriorityLimits priority) {
 
         public Limits {
@@ -134,6 +152,10 @@ public record GatewayProperties(
             }
             if (maxInFlightGenerations <= 0) {
                 throw new IllegalArgumentException("llm.gateway.limits.max-in-flight-generations must be > 0");
+            }
+            if (maxTokensPerRequest < 0 || maxInFlightPerClient < 0) {
+                throw new IllegalArgumentException("llm.gateway.limits.max-tokens-per-request and max-in-flight-per-client"
+                        + " must be >= 0 (0 = no limit)");
             }
             priority = priority == null ? new PriorityLimits(0, null) : priority;
             if (priority.defaultPriority() == null) {
@@ -215,6 +237,24 @@ public record GatewayProperties(
         public Rerank {
             if (maxDocuments <= 0) {
                 throw new IllegalArgumentException("llm.gateway.rerank.max-documents must be > 0");
+            }
+        }
+    }
+
+    /**
+     * How large one training job may be, checked before it is published (a 400 naming the field).
+     *
+     * @param maxParameters the model's parameter count, estimated from the architecture and the vocabulary
+     *                      (the one asked for, or 32,000 when a model's tokenizer is reused)
+     * @param maxTokens     tokens the job trains on: steps × batch_size × architecture.context
+     */
+    public record Training(
+            @DefaultValue("50000000") long maxParameters,
+            @DefaultValue("2000000000") long maxTokens) {
+
+        public Training {
+            if (maxParameters <= 0 || maxTokens <= 0) {
+                throw new IllegalArgumentException("llm.gateway.training.max-parameters and max-tokens must be > 0");
             }
         }
     }

@@ -16,11 +16,21 @@ public sealed interface TrainingJob extends Versioned {
 
     String jobId();
 
-    record Submit(int schemaVersion, String jobId, TrainingSpec spec, long submittedEpochMs) implements TrainingJob {
+    /**
+     * @param owner who submitted the job, when the gateway runs with API keys: {@code key:<sha256 of the key>},
+     *              never the key; only that key may list, read, follow or cancel the job. Null: anyone may
+     *              (keys off, or a record written before owners existed)
+     */
+    record Submit(int schemaVersion, String jobId, TrainingSpec spec, long submittedEpochMs, String owner)
+            implements TrainingJob {
         public Submit {
             Versioned.check(schemaVersion, CURRENT_VERSION, "TrainingJob");
             Objects.requireNonNull(jobId, "jobId");
             Objects.requireNonNull(spec, "spec");
+        }
+
+        public Submit(int schemaVersion, String jobId, TrainingSpec spec, long submittedEpochMs) {
+            this(schemaVersion, jobId, spec, submittedEpochMs, null);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.llmplatform.topics.TopicSpec;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import org.springframework.beans.factory.ObjectProvider;
@@ -66,8 +67,8 @@ public class PlatformKafkaAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
-    public DefaultErrorHandler platformErrorHandler(KafkaOperations<?, ?> template) {
-        var handler = new DefaultErrorHandler(DeadLetters.recoverer(template), new FixedBackOff(1000L, 2));
+    public DefaultErrorHandler platformErrorHandler(KafkaOperations<?, ?> template, ObjectProvider<MeterRegistry> meters) {
+        var handler = new DefaultErrorHandler(DeadLetters.recoverer(template, meters.getIfUnique()), new FixedBackOff(1000L, 2));
         handler.addNotRetryableExceptions(PoisonMessageException.class, IllegalArgumentException.class,
                 NullPointerException.class);
         return handler;

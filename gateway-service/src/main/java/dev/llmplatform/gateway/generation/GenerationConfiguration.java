@@ -3,6 +3,8 @@ package dev.llmplatform.gateway.generation;
 import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.gateway.GatewayProperties;
 import dev.llmplatform.kafka.DeadLetters;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,9 +30,9 @@ class GenerationConfiguration {
 
     @Bean
     ReplyListener replyListener(KafkaProperties kafka, GatewayProperties gateway, ReplyRouter router,
-                                KafkaTemplate<String, String> template) {
+                                KafkaTemplate<String, String> template, ObjectProvider<MeterRegistry> meters) {
         TopicPartition partition = new TopicPartition(Topics.GENERATION_EVENTS.name(), gateway.replyPartition());
-        var deadLetters = DeadLetters.recoverer(template);
+        var deadLetters = DeadLetters.recoverer(template, meters.getIfUnique());
         return new ReplyListener(() -> new ReplyPartitionConsumer(replyConsumer(kafka), partition, router,
                 deadLetters::accept), router);
     }

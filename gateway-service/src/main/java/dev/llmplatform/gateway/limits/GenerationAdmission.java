@@ -8,6 +8,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (no queue that grows without bound), a 429 when the client's {@code tokens-per-minute} cannot
  * cover the request's {@code max_tokens}. Tokens are reserved up front and not refunded when a
  * generation stops early; the in-flight slot is held until the events end or are cancelled. A request
- * for {@code n} choices takes {@code n} slots and {@code n × max_tokens} tokens.
+ * for {@code n} choices takes {@code n} slots and {@code n × max_tokens} tokens. Two bounds per request and
+ * client: {@code max-tokens-per-request} (n × max_tokens, a 400) and {@code max-in-flight-per-client}
+ * (generations one API key, or IP without keys, runs at once on this instance, a 429 with {@code Retry-After}).
  */
 @Component
 public class GenerationAdmission {
@@ -29,10 +33,16 @@ public class GenerationAdmission {
     private final int maxInFlight;
     private final Semaphore inFlight;
     private final RateLimiter tokens;
+    private final long maxTokensPerRequest;
+    private final int maxInFlightPerClient;
+    /** Generations running per client identity; an entry is removed when its count returns to 0. */
+    private final Map<String, Integer> perClient = new ConcurrentHashMap<>();
 
     public GenerationAdmission(GatewayProperties properties) {
         this.maxInFlight = properties.limits().maxInFlightGenerations();
         this.inFlight = new Semaphore(maxInFlight);
+        this.maxTokensPerRequest = properties.limits().maxTokensPerRequest();
+        this.maxInFlightPerClient = properties.limits().maxInFlightPerClient();
         long tokensPerMinute = properties.limits().tokensPerMinute();
         this.tokens = tokensPerMinute > 0 ? new RateLimiter(tokensPerMinute, System::nanoTime) : null;
     }
@@ -50,16 +60,25 @@ public class GenerationAdmission {
         int slots = requests.size();
         long maxTokens = requests.stream().mapToLong(GenerationRequest::maxTokens).sum();
         return Flux.deferContextual(context -> {
+            if (maxTokensPerRequest > 0 && maxTokens > maxTokensPerRequest) {
+                return Flux.error(LimitErrors.tooManyTokensPerRequest(maxTokens, slots, maxTokensPerRequest));
+            }
             if (tokens != null && maxTokens > tokens.perMinute()) {
                 return Flux.error(LimitErrors.tooLargeForLimit(maxTokens, tokens.perMinute()));
             }
+            String client = ClientIdentity.of(context).id();
+            if (!acquireForClient(client, slots)) {
+                return Flux.error(LimitErrors.tooManyConcurrent(perClient.getOrDefault(client, 0), maxInFlightPerClient));
+            }
             if (!inFlight.tryAcquire(slots)) {
+                releaseForClient(client, slots);
                 return Flux.error(LimitErrors.overloaded(OVERLOADED_RETRY_AFTER));
             }
             if (tokens != null) {
-                Duration wait = tokens.tryAcquire(ClientIdentity.of(context).id(), maxTokens);
+                Duration wait = tokens.tryAcquire(client, maxTokens);
                 if (!wait.isZero()) {
                     inFlight.release(slots);
+                    releaseForClient(client, slots);
                     return Flux.error(LimitErrors.rateLimited("tokens", tokens.perMinute(), wait));
                 }
             }
@@ -67,9 +86,33 @@ public class GenerationAdmission {
             return events.doFinally(signal -> {
                 if (released.compareAndSet(false, true)) {
                     inFlight.release(slots);
+                    releaseForClient(client, slots);
                 }
             });
         });
+    }
+
+    /** Takes {@code slots} of the client's own share; false when that would pass {@code max-in-flight-per-client}. */
+    private boolean acquireForClient(String client, int slots) {
+        if (maxInFlightPerClient <= 0) {
+            return true;
+        }
+        boolean[] taken = {false};
+        perClient.compute(client, (id, running) -> {
+            int now = running == null ? 0 : running;
+            if (now + slots > maxInFlightPerClient) {
+                return running;
+            }
+            taken[0] = true;
+            return now + slots;
+        });
+        return taken[0];
+    }
+
+    private void releaseForClient(String client, int slots) {
+        if (maxInFlightPerClient > 0) {
+            perClient.computeIfPresent(client, (id, running) -> running - slots <= 0 ? null : running - slots);
+        }
     }
 
     /** Generations running now. */

@@ -34,6 +34,20 @@ final class LimitErrors {
                 "max_tokens", RATE_LIMIT_EXCEEDED));
     }
 
+    /** {@code max_tokens} × {@code n} (over every prompt) above {@code max-tokens-per-request}: a 400, as a retry cannot help. */
+    static ApiException tooManyTokensPerRequest(long maxTokens, int choices, long limit) {
+        return new ApiException(new ErrorInfo(400, "invalid_request_error", "Request too large: max_tokens times the"
+                + " number of choices is " + maxTokens + " (" + choices + " choices), but this server generates at most "
+                + limit + " tokens per request. Ask for fewer tokens or fewer choices.",
+                choices > 1 ? "n" : "max_tokens", "request_too_large"));
+    }
+
+    static ApiException tooManyConcurrent(int running, int limit) {
+        return new ApiException(new ErrorInfo(429, "requests", "Too many concurrent generations for this client: "
+                + running + " running, the limit is " + limit + ". Wait for one to finish.", null,
+                "too_many_concurrent_requests"), Map.of(HttpHeaders.RETRY_AFTER, "1"));
+    }
+
     static ApiException overloaded(Duration retryAfter) {
         return new ApiException(new ErrorInfo(503, "server_error",
                 "The server is currently overloaded with other requests. Please try again later.", null, "overloaded"),

@@ -12,14 +12,17 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Names the client of every request ({@link ClientIdentity}) and, when {@code llm.gateway.security.enabled},
  * refuses {@code /v1/**} without a valid {@code Authorization: Bearer <key>} with OpenAI's 401. Anthropic's
  * Messages routes ({@value #ANTHROPIC_ROUTES}…) also take the key in its {@value #X_API_KEY} header, as
- * Anthropic's clients send it. Everything else (health, the playground, the OpenAPI document) stays open.
- * Headers are never logged.
+ * Anthropic's clients send it. {@link #ADMIN_ROUTES} need a key of {@code admin-key-hashes} (a 403 for an
+ * inference key). Everything else (health, the playground, the OpenAPI document) stays open. Keys are
+ * compared by their SHA-256 in constant time ({@link ApiKeys}) and never logged.
  */
 @Component
 public class ApiKeyFilter implements WebFilter, Ordered {
@@ -34,12 +37,19 @@ public class ApiKeyFilter implements WebFilter, Ordered {
 
     private static final String BEARER = "Bearer ";
 
+    /** Routes that need the admin scope: training jobs (which also publish models). */
+    public static final List<String> ADMIN_ROUTES = List.of("/v1/training");
+
     private final boolean enabled;
     private final ApiKeys keys;
+    private final ApiKeys adminKeys;
 
     public ApiKeyFilter(GatewayProperties properties) {
         this.enabled = properties.security().enabled();
-        this.keys = new ApiKeys(properties.security().apiKeyHashes());
+        List<String> all = new ArrayList<>(properties.security().apiKeyHashes());
+        all.addAll(properties.security().adminKeyHashes());
+        this.keys = new ApiKeys(all);
+        this.adminKeys = new ApiKeys(properties.security().adminKeyHashes());
     }
 
     @Override
@@ -68,6 +78,11 @@ public class ApiKeyFilter implements WebFilter, Ordered {
             if (hash == null) {
                 return Mono.error(unauthorized("Incorrect API key provided: " + ApiKeys.mask(key)));
             }
+            if (isAdmin(exchange) && adminKeys.match(key) == null) {
+                return Mono.error(new ApiException(new ErrorInfo(403, "invalid_request_error", "This API key does not"
+                        + " have the admin scope that " + exchange.getRequest().getPath().value() + " needs (training and"
+                        + " model management); use a key of llm.gateway.security.admin-key-hashes", null, "insufficient_scope")));
+            }
             identity = ClientIdentity.ofKeyHash(hash);
         } else {
             identity = ClientIdentity.ofAddress(exchange);
@@ -79,6 +94,11 @@ public class ApiKeyFilter implements WebFilter, Ordered {
     static boolean isApi(ServerWebExchange exchange) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
         return path.equals("/v1") || path.startsWith("/v1/");
+    }
+
+    private static boolean isAdmin(ServerWebExchange exchange) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        return ADMIN_ROUTES.stream().anyMatch(route -> path.equals(route) || path.startsWith(route + "/"));
     }
 
     private static boolean isAnthropic(ServerWebExchange exchange) {

@@ -17,6 +17,7 @@ final class TrainingJobState {
     private final ProgressHistory history;
     private final List<Sinks.Many<TrainingEvent>> watchers = new ArrayList<>();
     private String model;
+    private String owner;
     private TrainingEvent latest;
     private long createdEpochMs;
     private long updatedEpochMs;
@@ -27,9 +28,12 @@ final class TrainingJobState {
     }
 
     /** The submission, from this instance or replayed from the jobs topic: the same job, told twice. */
-    synchronized void submitted(String modelName, long epochMs) {
+    synchronized void submitted(String modelName, long epochMs, String submitter) {
         if (model == null) {
             model = modelName;
+        }
+        if (owner == null) {
+            owner = submitter;
         }
         // The submission time wins over that of an event that happened to arrive first.
         createdEpochMs = epochMs;
@@ -63,7 +67,7 @@ final class TrainingJobState {
 
     synchronized JobSnapshot snapshot() {
         TrainingEvent.Status status = latest == null ? TrainingEvent.Status.QUEUED : latest.status();
-        return new JobSnapshot(id, model, status, latest, createdEpochMs, updatedEpochMs);
+        return new JobSnapshot(id, model, status, latest, createdEpochMs, updatedEpochMs, owner);
     }
 
     /** The history so far, then live events; completes after a terminal event. */

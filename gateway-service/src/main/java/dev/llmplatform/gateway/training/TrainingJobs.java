@@ -31,7 +31,12 @@ public final class TrainingJobs {
     }
 
     public void submitted(String jobId, String model, long epochMs) {
-        state(jobId).submitted(model, epochMs);
+        submitted(jobId, model, epochMs, null);
+    }
+
+    /** @param owner the submitting key's identity ({@code key:<sha256>}), or null when anyone may see the job */
+    public void submitted(String jobId, String model, long epochMs, String owner) {
+        state(jobId).submitted(model, epochMs, owner);
     }
 
     public void apply(TrainingEvent event) {
@@ -46,7 +51,13 @@ public final class TrainingJobs {
 
     /** Newest first. */
     public List<JobSnapshot> list() {
+        return list(null);
+    }
+
+    /** Newest first, only those {@code client} may see ({@link JobSnapshot#visibleTo}); null: every job. */
+    public List<JobSnapshot> list(String client) {
         return jobs.values().stream().map(TrainingJobState::snapshot)
+                .filter(job -> client == null || job.visibleTo(client))
                 .sorted(Comparator.comparingLong(JobSnapshot::createdEpochMs).reversed()
                         .thenComparing(JobSnapshot::id))
                 .toList();

@@ -32,7 +32,7 @@ public class TrainingJobsListener {
         if (record.topic().equals(Topics.TRAINING_EVENTS.name())) {
             jobs.apply(Messages.fromJson(record.value(), TrainingEvent.class));
         } else if (Messages.fromJson(record.value(), TrainingJob.class) instanceof TrainingJob.Submit submit) {
-            jobs.submitted(submit.jobId(), submit.spec().model(), submit.submittedEpochMs());
+            jobs.submitted(submit.jobId(), submit.spec().model(), submit.submittedEpochMs(), submit.owner());
         }
         // A CancelJob changes nothing here: the job is cancelled when the training-service says so.
     }

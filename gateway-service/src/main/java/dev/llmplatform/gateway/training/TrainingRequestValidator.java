@@ -8,7 +8,10 @@ import dev.llmplatform.gateway.training.TrainingProtocol.ArchitectureBody;
 import dev.llmplatform.gateway.training.TrainingProtocol.CreateJobRequest;
 import dev.llmplatform.gateway.training.TrainingProtocol.DatasetBody;
 import dev.llmplatform.gateway.training.TrainingProtocol.TokenizerBody;
+import dev.llmplatform.gateway.GatewayProperties;
+import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.model.ModelStore;
+import dev.llmplatform.model.SafePaths;
 
 /**
  * Checks a training request before anything is published and turns it into a {@link TrainingSpec};
@@ -20,10 +23,15 @@ final class TrainingRequestValidator {
     static final String SYNTHETIC = "synthetic";
     static final String FILES = "files";
 
-    private final ModelRegistry registry;
+    /** The vocabulary a reused tokenizer is assumed to have when the parameters are estimated (the largest new one). */
+    static final int REUSED_VOCAB_ESTIMATE = 32_000;
 
-    TrainingRequestValidator(ModelRegistry registry) {
+    private final ModelRegistry registry;
+    private final GatewayProperties.Training limits;
+
+    TrainingRequestValidator(ModelRegistry registry, GatewayProperties.Training limits) {
         this.registry = registry;
+        this.limits = limits;
     }
 
     TrainingSpec validate(CreateJobRequest r) {
@@ -52,6 +60,7 @@ final class TrainingRequestValidator {
         int checkpointEvery = optional("checkpoint_every", r.checkpointEvery(), 1, steps);
         int evalEvery = optional("eval_every", r.evalEvery(), 1, steps);
         long seed = r.seed() == null ? 0 : r.seed();
+        checkSize(architecture, tokenizer, steps, batchSize);
         return new TrainingSpec(r.model(), dataset, tokenizer, architecture, steps, batchSize, r.learningRate(), seed,
                 checkpointEvery, evalEvery);
     }
@@ -81,19 +90,14 @@ final class TrainingRequestValidator {
                 + (d.type() == null ? "nothing" : "'" + d.type() + "'"));
     }
 
-    /** Relative to the training-service's data root, and unable to leave it. */
+    /** Relative to the training-service's data root, and unable to leave it (links are checked there, on the real path). */
     private static String relativePath(String path) {
         if (path == null || path.isBlank()) {
             throw ApiException.invalid("dataset.path", "A files dataset needs a path relative to the data root");
         }
-        if (path.indexOf('\0') >= 0 || path.startsWith("/") || path.startsWith("\\")
-                || (path.length() >= 2 && path.charAt(1) == ':')) {
-            throw ApiException.invalid("dataset.path", "dataset.path must be relative to the data root, got '" + path + "'");
-        }
-        for (String segment : path.split("[/\\\\]")) {
-            if (segment.equals("..")) {
-                throw ApiException.invalid("dataset.path", "dataset.path must not contain '..'");
-            }
+        String problem = SafePaths.problem(path);
+        if (problem != null) {
+            throw ApiException.invalid("dataset.path", "Invalid dataset.path '" + ErrorInfo.cut(path, 100) + "': " + problem);
         }
         return path;
     }
@@ -137,6 +141,23 @@ final class TrainingRequestValidator {
         Integer intermediate = a.intermediate() == null ? null
                 : required("architecture.intermediate", a.intermediate(), 1, 8192);
         return new TrainingSpec.Architecture(layers, hidden, heads, kvHeads, context, intermediate);
+    }
+
+    /** The job as a whole: its model's parameters and the tokens it trains on, each within the configured bound. */
+    private void checkSize(TrainingSpec.Architecture a, TrainingSpec.TokenizerSpec tokenizer, int steps, int batchSize) {
+        int vocab = tokenizer.vocabSize() != null ? tokenizer.vocabSize() : REUSED_VOCAB_ESTIMATE;
+        int intermediate = a.intermediate() != null ? a.intermediate() : (((int) Math.ceil(a.hidden() * 8.0 / 3.0)) + 31) / 32 * 32;
+        long parameters = ModelConfig.llama(a.layers(), a.heads(), a.kvHeads(), a.hidden(), intermediate, vocab,
+                a.context(), 0, 0, true).parameterCount();
+        if (parameters > limits.maxParameters()) {
+            throw ApiException.invalid("architecture", "The model would have about " + parameters + " parameters;"
+                    + " this server trains at most " + limits.maxParameters() + ". Use fewer layers or a smaller hidden size");
+        }
+        long tokens = (long) steps * batchSize * a.context();
+        if (tokens > limits.maxTokens()) {
+            throw ApiException.invalid("steps", "The job would train on " + tokens + " tokens (steps × batch_size ×"
+                    + " architecture.context); this server allows at most " + limits.maxTokens() + " per job");
+        }
     }
 
     private static int required(String param, Integer value, int min, int max) {

@@ -3,8 +3,10 @@ package dev.llmplatform.gateway.training;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.TrainingJob;
 import dev.llmplatform.contracts.TrainingSpec;
+import dev.llmplatform.gateway.GatewayProperties;
 import dev.llmplatform.gateway.error.ApiException;
 import dev.llmplatform.gateway.models.ModelRegistry;
+import dev.llmplatform.gateway.security.ClientIdentity;
 import dev.llmplatform.gateway.training.TrainingProtocol.CreateJobRequest;
 import dev.llmplatform.gateway.training.TrainingProtocol.EventBody;
 import dev.llmplatform.gateway.training.TrainingProtocol.JobBody;
@@ -40,39 +42,44 @@ public class TrainingService {
     private final JsonMapper json;
     private final InstantSource clock = InstantSource.system();
 
-    public TrainingService(TrainingJobs jobs, TrainingJobPublisher publisher, ModelRegistry registry, JsonMapper json) {
+    public TrainingService(TrainingJobs jobs, TrainingJobPublisher publisher, ModelRegistry registry, JsonMapper json,
+                           GatewayProperties properties) {
         this.jobs = jobs;
         this.publisher = publisher;
-        this.validator = new TrainingRequestValidator(registry);
+        this.validator = new TrainingRequestValidator(registry, properties.training());
         this.json = json;
     }
 
-    /** Publishes the job, then records it as queued, so it shows at once without waiting for the training-service. */
-    public Mono<JobBody> submit(CreateJobRequest request) {
+    /**
+     * Publishes the job, then records it as queued, so it shows at once without waiting for the training-service.
+     * With API keys on, the job belongs to the submitting key: no other key can list, read, follow or cancel it.
+     */
+    public Mono<JobBody> submit(CreateJobRequest request, ClientIdentity client) {
         return Mono.defer(() -> {
             TrainingSpec spec = validator.validate(request);
             String id = "job-" + UUID.randomUUID().toString().replace("-", "");
             long now = clock.millis();
-            return publish(new TrainingJob.Submit(TrainingJob.CURRENT_VERSION, id, spec, now))
+            String owner = owner(client);
+            return publish(new TrainingJob.Submit(TrainingJob.CURRENT_VERSION, id, spec, now, owner))
                     .then(Mono.fromSupplier(() -> {
-                        jobs.submitted(id, spec.model(), now);
+                        jobs.submitted(id, spec.model(), now, owner);
                         return JobBody.of(jobs.find(id).orElseThrow());
                     }));
         });
     }
 
-    public Mono<JobList> list() {
-        return Mono.fromSupplier(() -> JobList.of(jobs.list().stream().map(JobBody::of).toList()));
+    public Mono<JobList> list(ClientIdentity client) {
+        return Mono.fromSupplier(() -> JobList.of(jobs.list(client.id()).stream().map(JobBody::of).toList()));
     }
 
-    public Mono<JobBody> find(String id) {
-        return Mono.fromSupplier(() -> JobBody.of(jobs.find(id).orElseThrow(() -> notFound(id))));
+    public Mono<JobBody> find(String id, ClientIdentity client) {
+        return Mono.fromSupplier(() -> JobBody.of(visible(id, client)));
     }
 
     /** Asks the training-service to stop the job; it reports {@code cancelled} when it has. */
-    public Mono<JobBody> cancel(String id) {
+    public Mono<JobBody> cancel(String id, ClientIdentity client) {
         return Mono.defer(() -> {
-            JobSnapshot job = jobs.find(id).orElseThrow(() -> notFound(id));
+            JobSnapshot job = visible(id, client);
             if (job.isTerminal()) {
                 throw new ApiException(new ErrorInfo(409, "invalid_request_error", "The training job '" + id
                         + "' has already " + job.status().wireName(), "id", "job_finished"));
@@ -86,8 +93,9 @@ public class TrainingService {
      * The job's history then its live events as {@code data: {json}} lines, {@code data: [DONE]}
      * after the terminal one, and a comment line now and then while the job is quiet.
      */
-    public Mono<Flux<ServerSentEvent<String>>> events(String id) {
+    public Mono<Flux<ServerSentEvent<String>>> events(String id, ClientIdentity client) {
         return Mono.fromSupplier(() -> {
+            visible(id, client);
             Flux<ServerSentEvent<String>> events = jobs.watch(id).orElseThrow(() -> notFound(id))
                     .map(event -> data(json.writeValueAsString(EventBody.of(event))));
             ServerSentEvent<String> done = data(DONE);
@@ -104,6 +112,16 @@ public class TrainingService {
             return new ApiException(new ErrorInfo(503, "server_error",
                     "The training service is unavailable, please retry", null, "service_unavailable"));
         });
+    }
+
+    /** Another key's job is answered as if it did not exist, so ids cannot be probed. */
+    private JobSnapshot visible(String id, ClientIdentity client) {
+        return jobs.find(id).filter(job -> job.visibleTo(client.id())).orElseThrow(() -> notFound(id));
+    }
+
+    /** With API keys on, a job belongs to its key; without, to anyone who can reach the gateway (as batches). */
+    private static String owner(ClientIdentity client) {
+        return client.id().startsWith(ClientIdentity.KEY_PREFIX) ? client.id() : null;
     }
 
     private static ApiException notFound(String id) {

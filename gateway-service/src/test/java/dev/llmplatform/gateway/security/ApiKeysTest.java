@@ -30,11 +30,11 @@ class ApiKeysTest {
 
     @Test
     void shouldRefuseSettingsThatLockEveryoneOutOrHoldAKey() {
-        assertThatThrownBy(() -> new Security(true, List.of(), null))
+        assertThatThrownBy(() -> new Security(true, List.of(), List.of(), null))
                 .hasMessageContaining("api-key-hashes is empty");
-        assertThatThrownBy(() -> new Security(false, List.of("sk-a-real-key-pasted-by-mistake"), null))
+        assertThatThrownBy(() -> new Security(false, List.of("sk-a-real-key-pasted-by-mistake"), null, null))
                 .hasMessageContaining("64 hex digits")
                 .message().doesNotContain("pasted");
-        assertThat(new Security(false, null, null).apiKeyHashes()).isEmpty();
+        assertThat(new Security(false, null, null, null).apiKeyHashes()).isEmpty();
     }
 }

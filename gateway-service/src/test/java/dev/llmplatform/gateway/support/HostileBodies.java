@@ -216,7 +216,7 @@ public final class HostileBodies {
     }
 
     /** Any Java string as a JSON string literal, lone surrogates and control characters escaped. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             if (c == '"' || c == '\\' || c < 0x20 || Character.isSurrogate(c)) {

@@ -43,6 +43,9 @@ class TrainingValidationTest {
             "model":""                                                          | model
             "model":"../escape"                                                 | model
             "model":"a/b"                                                       | model
+            "model":"ｍｙ-model"                                                 | model
+            "model":"my‐model"                                             | model
+            "model":"/abs"                                                      | model
             "dataset":null                                                      | dataset
             "dataset":"synthetic"                                               | dataset
             "dataset":{"type":"web"}                                            | dataset.type
@@ -57,6 +60,11 @@ class TrainingValidationTest {
             "dataset":{"type":"files","path":"../outside.txt"}                  | dataset.path
             "dataset":{"type":"files","path":"corpus/../../outside.txt"}        | dataset.path
             "dataset":{"type":"files","path":"corpus/..\\\\x"}                  | dataset.path
+            "dataset":{"type":"files","path":"．．/secret.txt"}                   | dataset.path
+            "dataset":{"type":"files","path":"corpus／x.txt"}                    | dataset.path
+            "dataset":{"type":"files","path":"corpus/․․/x.txt"}       | dataset.path
+            "dataset":{"type":"files","path":"a\\u202etxt.exe"}               | dataset.path
+            "dataset":{"type":"files","path":"a\\u0000.txt"}                  | dataset.path
             "dataset":{"type":"files","path":"a.txt","documents":3}             | dataset.documents
             "tokenizer":null                                                    | tokenizer
             "tokenizer":{}                                                      | tokenizer
@@ -65,6 +73,8 @@ class TrainingValidationTest {
             "tokenizer":{"vocab_size":32001}                                    | tokenizer.vocab_size
             "tokenizer":{"vocab_size":"big"}                                    | tokenizer.vocab_size
             "tokenizer":{"reuse_model":"no-such-model"}                         | tokenizer.reuse_model
+            "tokenizer":{"reuse_model":"../tiny-llama"}                         | tokenizer.reuse_model
+            "tokenizer":{"reuse_model":"tiny‐llama"}                            | tokenizer.reuse_model
             "architecture":null                                                 | architecture
             "architecture":{"hidden":64,"heads":4,"context":64}                 | architecture.layers
             "architecture":{"layers":0,"hidden":64,"heads":4,"context":64}      | architecture.layers
@@ -119,6 +129,22 @@ class TrainingValidationTest {
                 .exchange()
                 .expectStatus().isAccepted();
         assertThat(publisher.published()).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseVeryLongNamesAndPathsNamingTheField() {
+        for (String[] override : new String[][]{
+                {"\"model\":\"" + "m".repeat(129) + "\"", "model"},
+                {"\"dataset\":{\"type\":\"files\",\"path\":\"" + "d".repeat(256) + ".txt\"}", "dataset.path"},
+                {"\"dataset\":{\"type\":\"files\",\"path\":\"" + "d/".repeat(600) + "x.txt\"}", "dataset.path"}}) {
+            http.post().uri("/v1/training/jobs").contentType(MediaType.APPLICATION_JSON).bodyValue(with(override[0]))
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.error.param").isEqualTo(override[1])
+                    .jsonPath("$.error.message").value(m -> assertThat((String) m).hasSizeLessThan(400));
+        }
+        assertThat(publisher.published()).isEmpty();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.llmplatform.training.corpus;
 
+import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.model.SafePaths;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -69,6 +71,10 @@ public final class TextFiles {
     public Path resolve(String relativePath) {
         if (relativePath == null || relativePath.isBlank()) {
             throw new IllegalArgumentException("a files dataset needs a path relative to the dataset root");
+        }
+        String problem = SafePaths.problem(relativePath);
+        if (problem != null) {
+            throw new IllegalArgumentException("invalid dataset path '" + ErrorInfo.cut(relativePath, 100) + "': " + problem);
         }
         try {
             Path relative = Path.of(relativePath);

@@ -44,9 +44,24 @@ class TextFilesTest {
                 "link.txt", "linked-dir/secret.txt", "linked-dir"}) {
             assertThatThrownBy(() -> files.documents(path)).as(path)
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageMatching(".*(escapes the dataset root|must be relative).*");
+                    .hasMessageMatching(".*(escapes the dataset root|must be relative|must not contain '\\.\\.').*");
         }
         assertThat(files.documents("./inside.txt")).containsExactly("fine");
+    }
+
+    @Test
+    void shouldRefuseLookAlikeInvisibleAndOverlongPathsEvenWhenSuchAFileExists() throws IOException {
+        Path root = Files.createDirectories(base.resolve("datasets"));
+        TextFiles files = new TextFiles(root, 1 << 20);
+        for (String name : new String[] {"．．", "ａ.txt", "a\u202etxt.txt", "a\u200b.txt", "b\u2024.txt"}) {
+            Files.writeString(root.resolve(name), "text");
+            assertThatThrownBy(() -> files.documents(name)).as(name)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid dataset path");
+        }
+        String deep = "d/".repeat(600) + "x.txt";
+        assertThatThrownBy(() -> files.documents(deep)).hasMessageContaining("longer than");
+        assertThatThrownBy(() -> files.documents("x".repeat(256) + ".txt")).hasMessageContaining("longer than 255 bytes");
+        assertThatThrownBy(() -> files.documents("a\u0000.txt")).hasMessageContaining("control");
     }
 
     @Test

@@ -217,6 +217,29 @@ class StoreWatcherTest {
         deleteTree(outside);
     }
 
+    @Test
+    void shouldNeverServeLookAlikeOrOverlongFolderNamesNorAFolderWithAFileLinkedOutOfTheStore() throws IOException {
+        for (String name : new String[] {"ｔｉｎｙ", "tiny\u2010llama", "tіny", "m".repeat(200), "..."}) {
+            copyTree(FIXTURES.resolve("llama3-onnx"), Files.createDirectories(store.resolve(name).resolve("1")));
+        }
+        copyTree(FIXTURES.resolve("llama3-onnx"), Files.createDirectories(store.resolve("fine/\uff11")));
+        Path outside = Files.createTempDirectory("outside-store");
+        Path secret = Files.writeString(outside.resolve("config.json"), "{\"secret\":true}");
+        Path escape = Files.createDirectories(store.resolve("escape/1"));
+        copyTree(FIXTURES.resolve("llama3-onnx"), escape);
+        Files.delete(escape.resolve("config.json"));
+        Files.createSymbolicLink(escape.resolve("config.json"), secret);
+        watcher = watcher();
+        watcher.tick();
+        watcher.tick();
+
+        assertThat(announced).extracting(ProducerRecord::key).containsOnly("escape");
+        ModelEvent escaped = last("escape").orElseThrow();
+        assertThat(escaped.state()).isEqualTo(State.FAILED);
+        assertThat(escaped.message()).contains("symbolic link");
+        deleteTree(outside);
+    }
+
     private StoreWatcher watcher() {
         return watcher(Duration.ZERO);
     }
