@@ -110,15 +110,7 @@ public final class ReplyPartitionConsumer implements AutoCloseable {
             }
             return;
         }
-        try {
-            router.route(event);
-        } catch (RuntimeException e) {
-            // Readable but unusable (a field the router cannot take): dead-lettered like unreadable ones, and
-            // the rest of the poll is still routed instead of being dropped by the poll loop's error path.
-            log.warn("dead-lettering a reply the gateway cannot route at {}@{} (key {}): {}", partition, record.offset(),
-                    record.key(), e.toString());
-            deadLetter(record, e);
-        }
+        router.route(event);
     }
 
     private void deadLetter(ConsumerRecord<String, String> record, Exception e) {
