@@ -24,8 +24,8 @@ class TokenizerConfiguration {
     }
 
     @Bean
-    PromptPreparer promptPreparer(TokenizerCache tokenizers) {
-        return new PromptPreparer(tokenizers);
+    PromptPreparer promptPreparer(TokenizerCache tokenizers, TokenizerProperties properties) {
+        return new PromptPreparer(tokenizers, properties.maxPromptTokens());
     }
 
     @Bean

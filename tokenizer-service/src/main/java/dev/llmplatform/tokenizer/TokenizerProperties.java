@@ -13,11 +13,20 @@ import java.time.Duration;
  * @param cachedTokenizers   model versions whose tokenizers stay loaded
  * @param stoppedRequests    request ids remembered after a stop string, to drop their late token events
  * @param sendTimeout        how long a listener waits for Kafka to acknowledge what it published
+ * @param maxPromptTokens    the longest prompt (after the chat template) any model is given, whatever its context,
+ *                           so one request cannot fill the KV cache; 0 = the model's context only
  */
 @ConfigurationProperties(prefix = "llm.tokenizer")
 public record TokenizerProperties(
         Path modelStore,
         @DefaultValue("16") int cachedTokenizers,
         @DefaultValue("4096") int stoppedRequests,
-        @DefaultValue("10s") Duration sendTimeout) {
+        @DefaultValue("10s") Duration sendTimeout,
+        @DefaultValue("0") int maxPromptTokens) {
+
+    public TokenizerProperties {
+        if (maxPromptTokens < 0) {
+            throw new IllegalArgumentException("llm.tokenizer.max-prompt-tokens must be >= 0 (0 = the model's context only)");
+        }
+    }
 }

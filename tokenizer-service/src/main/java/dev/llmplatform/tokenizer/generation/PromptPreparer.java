@@ -34,9 +34,16 @@ public final class PromptPreparer {
     }
 
     private final TokenizerCache tokenizers;
+    private final int maxPromptTokens;
 
     public PromptPreparer(TokenizerCache tokenizers) {
+        this(tokenizers, 0);
+    }
+
+    /** @param maxPromptTokens the longest prompt accepted for any model ({@code llm.tokenizer.max-prompt-tokens}); 0: its context */
+    public PromptPreparer(TokenizerCache tokenizers, int maxPromptTokens) {
         this.tokenizers = tokenizers;
+        this.maxPromptTokens = maxPromptTokens;
     }
 
     public Outcome prepare(GenerationRequest request) {
@@ -88,6 +95,11 @@ public final class PromptPreparer {
         int context = model.config().contextLength();
         if (promptIds.length == 0) {
             return reject(ErrorInfo.invalidRequest(param + " must not be empty", param));
+        }
+        if (maxPromptTokens > 0 && promptIds.length > maxPromptTokens && promptIds.length < context) {
+            return reject(new ErrorInfo(400, "invalid_request_error", "The " + param + " has " + promptIds.length
+                    + " tokens, but this server accepts at most " + maxPromptTokens + " prompt tokens", param,
+                    "prompt_too_long"));
         }
         if (promptIds.length >= context) {
             return reject(new ErrorInfo(400, "invalid_request_error", "This model's maximum context length is "

@@ -93,6 +93,20 @@ class PromptPreparerTest {
     }
 
     @Test
+    void shouldRefuseAPromptOverTheConfiguredBoundBelowTheContextNamingIt() {
+        PromptPreparer bounded = new PromptPreparer(new TokenizerCache(store, 4), 8);
+        assertThat(bounded.prepare(request("tiny", "the", null, 5))).isInstanceOf(PromptPreparer.Outcome.Accepted.class);
+        var refused = ((PromptPreparer.Outcome.Rejected) bounded.prepare(request("tiny", "the model ".repeat(6), null, 5))).error();
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.code()).isEqualTo("prompt_too_long");
+        assertThat(refused.param()).isEqualTo("prompt");
+        assertThat(refused.message()).contains("at most 8 prompt tokens");
+        // Past the context, the context's own error (and its code) still applies.
+        assertThat(((PromptPreparer.Outcome.Rejected) bounded.prepare(request("tiny:1", "the model ".repeat(40), null, 5)))
+                .error().code()).isEqualTo("context_length_exceeded");
+    }
+
+    @Test
     void shouldTakeATokenIdPromptAsItIsAndRefuseIdsOutsideTheVocabulary() {
         var accepted = accepted(ids(List.of(5, 6, 7)));
         assertThat(accepted.promptTokenIds()).containsExactly(5, 6, 7);
