@@ -72,10 +72,6 @@ public final class TextFiles {
         if (relativePath == null || relativePath.isBlank()) {
             throw new IllegalArgumentException("a files dataset needs a path relative to the dataset root");
         }
-        String problem = SafePaths.problem(relativePath);
-        if (problem != null) {
-            throw new IllegalArgumentException("invalid dataset path '" + ErrorInfo.cut(relativePath, 100) + "': " + problem);
-        }
         try {
             Path relative = Path.of(relativePath);
             if (relative.isAbsolute()) {
@@ -84,6 +80,11 @@ public final class TextFiles {
             Path candidate = root.resolve(relative).normalize();
             if (!candidate.startsWith(root)) {
                 throw new IllegalArgumentException("dataset path '" + relativePath + "' escapes the dataset root");
+            }
+            // Then what the gateway refuses too: look-alikes, invisible and control characters, overlong names.
+            String problem = SafePaths.problem(relativePath);
+            if (problem != null) {
+                throw new IllegalArgumentException("invalid dataset path '" + ErrorInfo.cut(relativePath, 100) + "': " + problem);
             }
             if (!Files.exists(candidate)) {
                 throw new IllegalArgumentException("no dataset at '" + relativePath + "'");

@@ -44,7 +44,7 @@ class TextFilesTest {
                 "link.txt", "linked-dir/secret.txt", "linked-dir"}) {
             assertThatThrownBy(() -> files.documents(path)).as(path)
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageMatching(".*(escapes the dataset root|must be relative|must not contain '\\.\\.').*");
+                    .hasMessageMatching(".*(escapes the dataset root|must be relative).*");
         }
         assertThat(files.documents("./inside.txt")).containsExactly("fine");
     }
@@ -61,7 +61,7 @@ class TextFilesTest {
         String deep = "d/".repeat(600) + "x.txt";
         assertThatThrownBy(() -> files.documents(deep)).hasMessageContaining("longer than");
         assertThatThrownBy(() -> files.documents("x".repeat(256) + ".txt")).hasMessageContaining("longer than 255 bytes");
-        assertThatThrownBy(() -> files.documents("a\u0000.txt")).hasMessageContaining("control");
+        assertThatThrownBy(() -> files.documents("a\u0000.txt")).hasMessageContaining("invalid dataset path");
     }
 
     @Test
