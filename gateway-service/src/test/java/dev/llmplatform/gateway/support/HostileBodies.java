@@ -69,6 +69,14 @@ public final class HostileBodies {
                     + "\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"tiny-llama\",\"messages\":" + USER_HI + "}}]"),
             List.of("endpoint", "input", "completion_window", "metadata", "input_file_id"));
 
+    public static final Endpoint TRAINING = new Endpoint("/v1/training/jobs",
+            fields("model", "\"my-model\"", "dataset", "{\"type\":\"synthetic\",\"seed\":7,\"documents\":100}",
+                    "tokenizer", "{\"vocab_size\":512}",
+                    "architecture", "{\"layers\":2,\"hidden\":64,\"heads\":4,\"kv_heads\":2,\"context\":64}",
+                    "steps", "100", "batch_size", "8", "learning_rate", "0.001"),
+            List.of("model", "dataset", "tokenizer", "architecture", "steps", "batch_size", "learning_rate", "seed",
+                    "checkpoint_every", "eval_every"));
+
     private HostileBodies() {
     }
 
