@@ -9,6 +9,7 @@ import dev.llmplatform.gateway.embeddings.EmbeddingsService;
 import dev.llmplatform.gateway.messages.AnthropicErrors;
 import dev.llmplatform.gateway.messages.MessagesController;
 import dev.llmplatform.gateway.messages.MessagesService;
+import dev.llmplatform.gateway.models.ModelsController;
 import dev.llmplatform.gateway.responses.ResponsesController;
 import dev.llmplatform.gateway.responses.ResponsesService;
 import dev.llmplatform.gateway.support.HostileAnswers;
@@ -69,8 +70,10 @@ class HostileBodiesPropertyTest {
                 HostileBodies.RESPONSES, HostileBodies.MESSAGES, HostileBodies.TOKENIZE, HostileBodies.BATCHES));
     }
 
+    /** The same slice as {@link ModelNamesTest}'s, so both share one cached context. */
     @WebFluxTest(controllers = {ChatController.class, CompletionsController.class, EmbeddingsController.class,
-            ResponsesController.class, MessagesController.class, TokenizeController.class, BatchesController.class},
+            ResponsesController.class, MessagesController.class, TokenizeController.class, BatchesController.class,
+            ModelsController.class},
             properties = "spring.config.name=gateway")
     @Import({SliceTestBackend.class, EmbeddingsService.class, ResponsesService.class, MessagesService.class,
             AnthropicErrors.class, BatchesService.class})

@@ -1,5 +1,7 @@
 package dev.llmplatform.gateway.hostile;
 
+import dev.llmplatform.gateway.batches.BatchesController;
+import dev.llmplatform.gateway.batches.BatchesService;
 import dev.llmplatform.gateway.chat.ChatController;
 import dev.llmplatform.gateway.completions.CompletionsController;
 import dev.llmplatform.gateway.embeddings.EmbeddingsController;
@@ -37,10 +39,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that takes one, not a 404 and never a lookup; nothing is published.
  */
 @WebFluxTest(controllers = {ChatController.class, CompletionsController.class, EmbeddingsController.class,
-        ResponsesController.class, MessagesController.class, TokenizeController.class, ModelsController.class},
+        ResponsesController.class, MessagesController.class, TokenizeController.class, BatchesController.class,
+        ModelsController.class},
         properties = "spring.config.name=gateway")
 @Import({SliceTestBackend.class, EmbeddingsService.class, ResponsesService.class, MessagesService.class,
-        AnthropicErrors.class})
+        AnthropicErrors.class, BatchesService.class})
 class ModelNamesTest {
 
     static final List<String> HOSTILE_NAMES = List.of(
