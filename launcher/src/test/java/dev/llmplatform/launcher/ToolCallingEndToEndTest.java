@@ -143,6 +143,20 @@ class ToolCallingEndToEndTest {
     }
 
     @Test
+    void shouldAnswerInTextUnderAutoWhenTheModelOpensNoCall() {
+        // Under auto the engine runs the tools-or-text constraint (a new kind across Kafka, compiled against the
+        // starter's vocabulary): text the model writes goes through; only a call that starts would be held to Pick.
+        ChatCompletion whole = openAi.chat().completions().create(ChatCompletionCreateParams.builder().model(MODEL)
+                .addUserMessage("Set the mood.").addTool(Pick.class)
+                .toolChoice(ChatCompletionToolChoiceOption.Auto.AUTO).maxCompletionTokens(20).temperature(0.0).build());
+        ChatCompletion.Choice choice = whole.choices().getFirst();
+        assertThat(choice.finishReason()).as("%s", choice.message())
+                .isIn(ChatCompletion.Choice.FinishReason.STOP, ChatCompletion.Choice.FinishReason.LENGTH);
+        assertThat(choice.message().toolCalls()).as("the starter never opens a call").isEmpty();
+        assertThat(choice.message().content()).isPresent().get().asString().isNotEmpty().doesNotContain("<tool_call>");
+    }
+
+    @Test
     void shouldRefuseAToolChoiceNamingNoToolAsA400NamingTheParameter() {
         assertThatThrownBy(() -> openAi.chat().completions().create(ChatCompletionCreateParams.builder().model(MODEL)
                 .addUserMessage("Hi").addTool(Pick.class)
