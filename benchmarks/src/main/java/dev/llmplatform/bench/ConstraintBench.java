@@ -60,6 +60,10 @@ public final class ConstraintBench {
     static final String LONG_SCHEMA = "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":4,\"maxLength\":40},"
             + "\"minItems\":60}";
 
+    /** tool_choice auto with one tool: free text unless the model writes {@code <tool_call>} (a random one never does). */
+    static final String AUTO_GUARD = "{\"open\":\"<tool_call>\",\"alternatives\":[{\"before\":\"<tool_call>{\\\"name\\\":"
+            + "\\\"f\\\",\\\"arguments\\\":\",\"schema\":" + SCHEMA.replace("\n", "") + ",\"after\":\"}</tool_call>\"}]}";
+
     private ConstraintBench() {
     }
 
@@ -99,8 +103,9 @@ public final class ConstraintBench {
             }
         }
         System.out.printf("%nengine, greedy, %d new tokens per stream, ONNX Runtime intra-op threads %d%n", newTokens, threads);
-        System.out.println("| model | streams | free tok/s | constrained tok/s | change |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("| model | streams | free tok/s | schema tok/s | auto guard tok/s | free CPU ms/token "
+                + "| schema CPU ms/token (free's share) | auto guard CPU ms/token (free's share) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
         System.out.println("# load average at the end: " + Args.loadAverage());
     }
@@ -169,48 +174,63 @@ public final class ConstraintBench {
         }
     }
 
+    /** One engine run: wall-clock aggregate tok/s, and the whole process's CPU time per generated token. */
+    private record Run(double tps, double cpuMsPerToken) {
+    }
+
     private static List<String> throughput(String name, OnnxDecoder decoder, TokenVocabulary vocab, int eos,
                                            List<Integer> levels, int newTokens) throws InterruptedException {
         TokenMasks masks;
+        TokenMasks guard;
         try (ConstraintCompiler compiler = new ConstraintCompiler(4, Duration.ofMinutes(1))) {
             masks = compiler.compile(name, () -> vocab, OutputConstraint.jsonSchema(LONG_SCHEMA), new int[]{eos}).join();
+            // tool_choice auto's guard on free text (no stop token, so every stream runs its full length)
+            guard = compiler.compile(name, () -> vocab, OutputConstraint.toolCallsOrText(AUTO_GUARD), new int[0]).join();
         }
         run(decoder, 2, 4, null, eos);   // warm-up
         List<String> rows = new ArrayList<>();
         for (int streams : levels) {
-            List<Double> frees = new ArrayList<>();
-            List<Double> constraineds = new ArrayList<>();
-            for (int r = 0; r < 4; r++) {   // alternated, each first half of the time, median: the machine is shared
-                if (r % 2 == 0) {
-                    frees.add(run(decoder, streams, newTokens, null, eos));
-                    constraineds.add(run(decoder, streams, newTokens, masks, eos));
-                } else {
-                    constraineds.add(run(decoder, streams, newTokens, masks, eos));
-                    frees.add(run(decoder, streams, newTokens, null, eos));
+            List<List<Run>> runs = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            TokenMasks[] modes = {null, masks, guard};
+            for (int r = 0; r < 4; r++) {   // rotated, each first a third of the time, median: the machine is shared
+                for (int k = 0; k < 3; k++) {
+                    int mode = (r + k) % 3;
+                    runs.get(mode).add(run(decoder, streams, newTokens, modes[mode], eos));
                 }
             }
-            System.out.printf("  %s %d streams, free runs %s, constrained runs %s tok/s%n", name, streams, rounded(frees),
-                    rounded(constraineds));
-            double free = StreamRecorder.percentile(frees, 50);
-            double constrained = StreamRecorder.percentile(constraineds, 50);
-            String row = String.format("| %s | %d | %.1f | %.1f | %+.0f%% |", name, streams, free, constrained,
-                    100 * (constrained / free - 1));
+            System.out.printf("  %s %d streams, tok/s free %s, schema %s, auto guard %s; CPU ms/token free %s, schema %s, "
+                    + "auto guard %s%n", name, streams, tps(runs.get(0)), tps(runs.get(1)), tps(runs.get(2)),
+                    cpu(runs.get(0)), cpu(runs.get(1)), cpu(runs.get(2)));
+            double[] tps = new double[3];
+            double[] cpu = new double[3];
+            for (int k = 0; k < 3; k++) {
+                tps[k] = StreamRecorder.percentile(runs.get(k).stream().map(Run::tps).toList(), 50);
+                cpu[k] = StreamRecorder.percentile(runs.get(k).stream().map(Run::cpuMsPerToken).toList(), 50);
+            }
+            String row = String.format("| %s | %d | %.1f | %.1f (%+.0f%%) | %.1f (%+.0f%%) | %.3f | %.3f (%.0f%%) | %.3f (%.0f%%) |",
+                    name, streams, tps[0], tps[1], 100 * (tps[1] / tps[0] - 1), tps[2], 100 * (tps[2] / tps[0] - 1),
+                    cpu[0], cpu[1], 100 * cpu[0] / cpu[1], cpu[2], 100 * cpu[0] / cpu[2]);
             System.out.println(row);
             rows.add(row);
         }
         return rows;
     }
 
-    private static List<Long> rounded(List<Double> values) {
-        return values.stream().map(Math::round).toList();
+    private static List<Long> tps(List<Run> runs) {
+        return runs.stream().map(r -> Math.round(r.tps())).toList();
+    }
+
+    private static List<String> cpu(List<Run> runs) {
+        return runs.stream().map(r -> String.format("%.3f", r.cpuMsPerToken())).toList();
     }
 
     /** Aggregate tok/s of {@code streams} greedy requests at once, all generating {@code newTokens}. */
-    private static double run(OnnxDecoder decoder, int streams, int newTokens, TokenMasks masks, int eos)
+    private static Run run(OnnxDecoder decoder, int streams, int newTokens, TokenMasks masks, int eos)
             throws InterruptedException {
         List<int[]> prompts = EngineBench.randomPrompts(streams, 16, decoder.vocabSize(), 7);
         long kvBytes = (long) streams * (16 + newTokens) * decoder.kvBytesPerToken() * 2 + (64L << 20);
         StreamRecorder recorder = new StreamRecorder(streams);
+        long cpu0 = processCpuNanos();
         try (InferenceEngine engine = new InferenceEngine("bench", decoder,
                 new EngineSettings(streams, kvBytes, streams + 1, 0), recorder).start()) {
             for (int i = 0; i < streams; i++) {
@@ -222,11 +242,18 @@ public final class ConstraintBench {
             }
             recorder.await(1800);
         }
+        long cpu = processCpuNanos() - cpu0;
         StreamRecorder.Summary summary = recorder.summary();
         if (summary.tokens() != (long) streams * newTokens) {
             throw new IllegalStateException("expected " + streams * newTokens + " tokens, got " + summary.tokens());
         }
-        return summary.aggregateTps();
+        return new Run(summary.aggregateTps(), cpu / 1e6 / summary.tokens());
+    }
+
+    /** CPU time of this process, every thread (the engine's and ONNX Runtime's): other processes' load does not count. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /**

@@ -146,7 +146,7 @@ final class ThinkingModel {
         return next;
     }
 
-    private static void link(Map<Integer, Integer> next, int from, int to) {
+    static void link(Map<Integer, Integer> next, int from, int to) {
         Integer before = next.putIfAbsent(from, to);
         if (before != null && before != to) {
             throw new IllegalStateException("token " + from + " would need two successors (" + before + ", " + to
@@ -154,8 +154,8 @@ final class ThinkingModel {
         }
     }
 
-    /** Attention and MLP write nothing; the head maps each token's embedding to its successor. */
-    private static LlamaWeights weights(ModelConfig config, Map<Integer, Integer> next) {
+    /** Attention and MLP write nothing; the head maps each token's embedding to its successor (also for {@link ToolOpeningModel}). */
+    static LlamaWeights weights(ModelConfig config, Map<Integer, Integer> next) {
         int vocab = config.vocabSize();
         LlamaWeights base = RandomLlama.create(config, SEED);
         SplittableRandom random = new SplittableRandom(SEED);

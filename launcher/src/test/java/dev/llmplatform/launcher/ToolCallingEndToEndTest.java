@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * official OpenAI Java client: the starter was never trained on tools, yet with {@code tool_choice} naming a function
  * the grammar makes its answer one call whose arguments parse into the tool's class, whole and streamed (fragments
  * concatenated equal the whole arguments); with {@code required} on the random-weight decoder (the starter's 128
- * tokens hold no round trip) one of two tools is called and the tool's result sent back is answered; a
+ * tokens hold no round trip) one of two tools is called and the tool's result sent back is answered; under
+ * {@code auto} a model built to open a call and then write prose ({@link ToolOpeningModel}) gets a valid call; a
  * {@code tool_choice} naming no tool is a 400.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -59,7 +60,13 @@ class ToolCallingEndToEndTest {
 
     @BeforeAll
     void start() throws java.io.IOException {
-        platform = PlatformUnderTest.start(Files.createTempDirectory("llm-platform-tools-"), null, Map.of());
+        java.nio.file.Path dataDir = Files.createTempDirectory("llm-platform-tools-");
+        ToolOpeningModel.write(dataDir.resolve("models"));
+        platform = PlatformUnderTest.start(dataDir, null, Map.of());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> platform.get("/v1/models/" + ToolOpeningModel.NAME).statusCode() == 200
+                        && platform.get("/v1/models/" + ToolOpeningModel.NAME).body().contains("\"ready\""));
         openAi = OpenAIOkHttpClient.builder().baseUrl(platform.baseUrl() + "/v1").apiKey("sk-any").build();
     }
 
@@ -140,6 +147,40 @@ class ToolCallingEndToEndTest {
                 .isIn(ChatCompletion.Choice.FinishReason.STOP, ChatCompletion.Choice.FinishReason.LENGTH);
         assertThat(answer.choices().getFirst().message().content()).isPresent();
         assertThat(answer.choices().getFirst().message().toolCalls()).as("tool_choice none reads no calls").isEmpty();
+    }
+
+    @Test
+    void shouldAnswerInTextUnderAutoWhenTheModelOpensNoCall() {
+        // Under auto the engine runs the tools-or-text constraint (a new kind across Kafka, compiled against the
+        // starter's vocabulary): text the model writes goes through; only a call that starts would be held to Pick.
+        ChatCompletion whole = openAi.chat().completions().create(ChatCompletionCreateParams.builder().model(MODEL)
+                .addUserMessage("Set the mood.").addTool(Pick.class)
+                .toolChoice(ChatCompletionToolChoiceOption.Auto.AUTO).maxCompletionTokens(20).temperature(0.0).build());
+        ChatCompletion.Choice choice = whole.choices().getFirst();
+        assertThat(choice.finishReason()).as("%s", choice.message())
+                .isIn(ChatCompletion.Choice.FinishReason.STOP, ChatCompletion.Choice.FinishReason.LENGTH);
+        assertThat(choice.message().toolCalls()).as("the starter never opens a call").isEmpty();
+        assertThat(choice.message().content()).isPresent().get().asString().isNotEmpty().doesNotContain("<tool_call>");
+    }
+
+    @Test
+    void shouldTurnWhatFollowsAnOpenedCallIntoACallOfTheToolUnderAuto() {
+        ChatCompletionCreateParams.Builder ask = ChatCompletionCreateParams.builder().model(ToolOpeningModel.NAME)
+                .addUserMessage("Pick a mood.").addTool(Pick.class).maxCompletionTokens(100).temperature(0.0);
+        ChatCompletion unguarded = openAi.chat().completions().create(ask.toolChoice(ChatCompletionToolChoiceOption.Auto.NONE).build());
+        assertThat(unguarded.choices().getFirst().message().content()).as("what the model writes by itself")
+                .contains(ToolOpeningModel.OUTPUT);
+
+        ChatCompletion guarded = openAi.chat().completions().create(ask.toolChoice(ChatCompletionToolChoiceOption.Auto.AUTO).build());
+        ChatCompletion.Choice choice = guarded.choices().getFirst();
+        List<ChatCompletionMessageFunctionToolCall> calls = choice.message().toolCalls().orElseThrow().stream()
+                .map(c -> c.function().orElseThrow()).toList();
+        assertThat(calls).as("%s", choice.message()).isNotEmpty();
+        assertThat(calls.getFirst().function().name()).isEqualTo("Pick");
+        assertThat(calls.getFirst().function().arguments(Pick.class).mood()).as(calls.getFirst().function().arguments())
+                .isNotNull();
+        assertThat(choice.finishReason()).isIn(ChatCompletion.Choice.FinishReason.TOOL_CALLS,
+                ChatCompletion.Choice.FinishReason.LENGTH);
     }
 
     @Test

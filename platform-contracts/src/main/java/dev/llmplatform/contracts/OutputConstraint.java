@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * @param kind    which constraint
  * @param value   the JSON schema as JSON text ({@link Kind#JSON_SCHEMA}) or the regular expression
- *                ({@link Kind#REGEX}), or the JSON array of a tool call's alternatives ({@link Kind#TOOL_CALL}); null
- *                otherwise
+ *                ({@link Kind#REGEX}), or the JSON array of a tool call's alternatives ({@link Kind#TOOL_CALL}), or
+ *                the JSON object of {@link Kind#TOOL_CALLS_OR_TEXT}; null otherwise
  * @param choices the allowed outputs ({@link Kind#CHOICE}); empty otherwise
  */
 public record OutputConstraint(Kind kind, String value, List<String> choices) {
@@ -28,13 +28,19 @@ public record OutputConstraint(Kind kind, String value, List<String> choices) {
          * One function call in a tool-call parser's format: one of the alternatives, each a literal text before and
          * after a JSON value valid against a schema ({@link #toolCall(String)}).
          */
-        TOOL_CALL
+        TOOL_CALL,
+        /**
+         * Text in which any call that starts is held to the tools' schemas ({@code tool_choice: auto}):
+         * {@link #toolCallsOrText(String)}.
+         */
+        TOOL_CALLS_OR_TEXT
     }
 
     public OutputConstraint {
         Objects.requireNonNull(kind, "kind");
         choices = choices == null ? List.of() : List.copyOf(choices);
-        if ((kind == Kind.JSON_SCHEMA || kind == Kind.REGEX || kind == Kind.TOOL_CALL) && value == null) {
+        if ((kind == Kind.JSON_SCHEMA || kind == Kind.REGEX || kind == Kind.TOOL_CALL
+                || kind == Kind.TOOL_CALLS_OR_TEXT) && value == null) {
             throw new IllegalArgumentException(kind + " needs a value");
         }
     }
@@ -61,5 +67,14 @@ public record OutputConstraint(Kind kind, String value, List<String> choices) {
      */
     public static OutputConstraint toolCall(String alternativesJson) {
         return new OutputConstraint(Kind.TOOL_CALL, alternativesJson, null);
+    }
+
+    /**
+     * @param json {@code {"open": text, "alternatives": […]}}: any text without {@code open}, except that from each
+     *             {@code open} on the output is one of the alternatives (as in {@link #toolCall}, each {@code before}
+     *             starting with {@code open}), then text again
+     */
+    public static OutputConstraint toolCallsOrText(String json) {
+        return new OutputConstraint(Kind.TOOL_CALLS_OR_TEXT, json, null);
     }
 }

@@ -16,6 +16,9 @@ class OutputConstraintMessagesTest {
         assertThat(read.constraint()).isEqualTo(params.constraint());
         SamplingParams choice = SamplingParams.greedy().withConstraint(OutputConstraint.choice(List.of("yes", "no")));
         assertThat(Messages.fromJson(Messages.toJson(choice), SamplingParams.class)).isEqualTo(choice);
+        SamplingParams guard = SamplingParams.greedy().withConstraint(OutputConstraint.toolCallsOrText(
+                "{\"open\":\"<tool_call>\",\"alternatives\":[]}"));
+        assertThat(Messages.fromJson(Messages.toJson(guard), SamplingParams.class)).isEqualTo(guard);
     }
 
     @Test

@@ -81,6 +81,35 @@ public final class Constraints {
         return options.size() == 1 ? options.getFirst() : new Regex.Alt(options);
     }
 
+    /**
+     * Text in which any number of tool calls may start, each constrained once it does ({@code tool_choice: auto}): a
+     * JSON object {@code {"open": text, "alternatives": […]}}, the alternatives as in {@link #toolCall} and each
+     * {@code before} starting with {@code open}. Outside calls any text goes except {@code open} itself; the moment
+     * {@code open} is complete the output is inside a call and must be one of the alternatives; after the call, text
+     * again. An answer without {@code open} is plain text, unconstrained but for that.
+     */
+    public static Regex toolCallsOrText(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw new ConstraintException("a tool-calls-or-text constraint must be a JSON object: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject() || !root.path("open").isString() || !root.path("alternatives").isArray()) {
+            throw new ConstraintException("a tool-calls-or-text constraint needs open (text) and alternatives (a list)");
+        }
+        String open = root.get("open").asString();
+        for (JsonNode alternative : root.get("alternatives")) {
+            if (!alternative.path("before").asString("").startsWith(open)) {
+                throw new ConstraintException("each alternative's before must start with the opening text '" + open + "'");
+            }
+        }
+        Regex text = new Regex.Avoiding(open);
+        Regex call = toolCall(root.get("alternatives").toString());
+        return new Regex.Seq(List.of(new Regex.Repeat(new Regex.Seq(List.of(text, call)), 0, Regex.Repeat.UNBOUNDED),
+                text));
+    }
+
     /** The lazily built byte automaton of a regex. */
     public static ByteDfa compile(Regex regex) {
         return new ByteDfa(Nfa.of(regex));

@@ -146,7 +146,57 @@ public final class Nfa {
             case Regex.Repeat rep -> repeat(rep, from, to);
             case Regex.Separated list -> separated(list, from, to);
             case Regex.Members m -> members(m, from, to);
+            case Regex.Avoiding a -> avoiding(a.literal(), from, to);
         }
+    }
+
+    /** Non-ASCII characters: they never match a byte of an ASCII literal, so each one resets its automaton. */
+    private static final Regex NON_ASCII = new Regex.Chars(CodePoints.range(0x80, CodePoints.MAX));
+
+    /**
+     * State {@code i} has read text whose longest suffix that begins the literal is {@code i} bytes long; every state
+     * may end the text; the byte that would complete the literal has no transition.
+     */
+    private void avoiding(String literal, int from, int to) {
+        byte[] w = literal.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int[] q = new int[w.length];
+        for (int i = 0; i < w.length; i++) {
+            q[i] = newState();
+            epsilon(q[i], to);
+        }
+        epsilon(from, q[0]);
+        for (int i = 0; i < w.length; i++) {
+            int lo = 0;
+            int target = matched(w, i, 0);
+            for (int b = 1; b <= 0x80; b++) {
+                int t = b < 0x80 ? matched(w, i, b) : -1;
+                if (t != target) {
+                    if (target < w.length) {
+                        edge(q[i], lo, b - 1, q[target]);
+                    }
+                    lo = b;
+                    target = t;
+                }
+            }
+            build(NON_ASCII, q[i], q[0]);
+        }
+    }
+
+    /** How much of the literal is matched after reading byte {@code b} with {@code i} bytes of it matched. */
+    private static int matched(byte[] w, int i, int b) {
+        for (int k = Math.min(i + 1, w.length); k > 0; k--) {
+            if (w[k - 1] != b) {
+                continue;
+            }
+            boolean suffix = true;   // w[0..k-1) must end the text read so far, w[0..i)
+            for (int j = 0; j < k - 1 && suffix; j++) {
+                suffix = w[j] == w[i - (k - 1) + j];
+            }
+            if (suffix) {
+                return k;
+            }
+        }
+        return 0;
     }
 
     /** Items with separators; an unbounded list loops back over its last item, so it holds max(min, 1) copies. */

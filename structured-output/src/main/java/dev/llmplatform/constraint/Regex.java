@@ -36,5 +36,24 @@ public sealed interface Regex {
     record Members(List<Regex> members, List<Boolean> required) implements Regex {
     }
 
+    /**
+     * Any text (valid UTF-8, any length) in which the ASCII {@code literal} does not occur: the free text of an
+     * answer that may open a tool call with {@code literal}. Built as the literal's Knuth–Morris–Pratt automaton, so
+     * once the literal is complete this part is over and only what follows it stays alive (a regex would need a
+     * complement operator).
+     */
+    record Avoiding(String literal) implements Regex {
+        /** Longest literal: the automaton holds one state per character of it. */
+        public static final int MAX_LENGTH = 64;
+
+        public Avoiding {
+            if (literal == null || literal.isEmpty() || literal.length() > MAX_LENGTH
+                    || !literal.chars().allMatch(c -> c < 0x80)) {
+                throw new ConstraintException("a trigger must be 1 to " + MAX_LENGTH + " ASCII characters, got '"
+                        + literal + "'");
+            }
+        }
+    }
+
     Regex EMPTY = new Seq(List.of());
 }

@@ -45,6 +45,9 @@ final class ChatRequestValidator {
         ToolCalling tools = ToolCalling.of(request.tools(), request.toolChoice(), request.parallelToolCalls());
         RegisteredModel model = sampling.validate(request);
         OutputConstraint enforced = tools.constraint(model.toolCallParser());
+        if (tools.mode() == ToolCalling.Mode.AUTO && request.structuredOutput() != null) {
+            enforced = null;   // auto guards calls only; the requested format is what the output must be
+        }
         if (enforced != null && request.structuredOutput() != null) {
             throw ApiException.invalid("tool_choice", "tool_choice " + tools.mode().name().toLowerCase(Locale.ROOT)
                     + " enforces a tool call, which cannot be combined with " + request.structuredOutput().param());

@@ -86,6 +86,7 @@ public final class StructuredOutputs {
                 case REGEX -> Constraints.regex(c.value());
                 case CHOICE -> Constraints.choice(c.choices());
                 case TOOL_CALL -> Constraints.toolCall(c.value());
+                case TOOL_CALLS_OR_TEXT -> Constraints.toolCallsOrText(c.value());
             };
             Constraints.compile(regex);
         } catch (ConstraintException e) {

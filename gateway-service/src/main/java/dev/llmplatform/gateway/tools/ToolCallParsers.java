@@ -33,16 +33,20 @@ public final class ToolCallParsers {
      * @param argumentsKey    the key the arguments are written under when a call is enforced
      * @param before          what an enforced call's text starts with, up to its name
      * @param after           what an enforced call's text ends with, after its arguments
+     * @param guardsAuto      under {@code tool_choice: auto} a call that starts is held to the tools' schemas: only
+     *                        where {@code open} is plain text, which a constraint can follow; Llama 3's
+     *                        {@code <|python_tag|>} and Mistral's {@code [TOOL_CALLS]} are special tokens in those
+     *                        models' vocabularies, which a constraint never allows, so guarding would forbid calls
      */
     public record Format(String open, boolean bareJsonAtStart, List<String> markers, String separators,
-                         String argumentsKey, String before, String after) {
+                         String argumentsKey, String before, String after, boolean guardsAuto) {
     }
 
     private static final Format HERMES_FORMAT = new Format("<tool_call>", false,
-            List.of("<tool_call>", "</tool_call>"), "", "arguments", "<tool_call>", "}</tool_call>");
-    private static final Format LLAMA3_FORMAT = new Format("<|python_tag|>", true, List.of(), ";", "parameters", "", "}");
+            List.of("<tool_call>", "</tool_call>"), "", "arguments", "<tool_call>", "}</tool_call>", true);
+    private static final Format LLAMA3_FORMAT = new Format("<|python_tag|>", true, List.of(), ";", "parameters", "", "}", false);
     private static final Format MISTRAL_FORMAT = new Format("[TOOL_CALLS]", false, List.of(), "[],", "arguments",
-            "[TOOL_CALLS][", "}]");
+            "[TOOL_CALLS][", "}]", false);
 
     private ToolCallParsers() {
     }

@@ -18,10 +18,15 @@ import java.util.regex.Pattern;
 /**
  * A chat request's {@code tools}, {@code tool_choice} and {@code parallel_tool_calls}, checked (a 400 naming the
  * parameter), and what follows from them: the tools the chat template lists, whether the output is read for calls,
- * and for {@code required} or a named function the constraint that makes the output one valid call.
+ * and the constraint: for {@code required} or a named function one valid call, for {@code auto} valid calls once
+ * they start.
  *
  * <p>{@code none}: the tools are not given to the template and the output is not read for calls (plain text).
- * {@code auto} (the default with tools): listed, the output read for calls, nothing enforced. {@code required}: one
+ * {@code auto} (the default with tools): listed, the output read for calls; the model chooses between text and calls,
+ * but a call that starts (its parser's opening text written) must be one of the tools' with valid arguments (for
+ * parsers whose calls open with plain text, see {@link ToolCallParsers.Format#guardsAuto}; a tool whose schema the
+ * compiler refuses gets any JSON object there, as {@code auto} promised no more; a {@code response_format} beside
+ * {@code auto} is enforced instead). {@code required}: one
  * call of any of the tools, its arguments valid against that tool's schema; a named function: one call of it. An
  * enforced answer holds exactly one call, whatever {@code parallel_tool_calls} says.
  *
@@ -94,12 +99,26 @@ public record ToolCalling(List<Map<String, Object>> tools, Mode mode, String fun
         return mode == Mode.NONE || tools.isEmpty() ? null : tools;
     }
 
-    /** For {@code required} or a named function, the constraint of one call in the parser's format; else null. */
+    /**
+     * For {@code required} or a named function, the constraint of one call in the parser's format; for {@code auto},
+     * text in which each call that starts is one of the tools' (where the parser {@linkplain
+     * ToolCallParsers.Format#guardsAuto allows it}); else null.
+     */
     public OutputConstraint constraint(String parser) {
+        ToolCallParsers.Format format = ToolCallParsers.format(parser);
+        if (mode == Mode.AUTO && format.guardsAuto()) {
+            ObjectNode guarded = JSON.createObjectNode().put("open", format.open());
+            guarded.set("alternatives", alternatives(format, true));
+            return OutputConstraint.toolCallsOrText(guarded.toString());
+        }
         if (mode != Mode.REQUIRED && mode != Mode.NAMED) {
             return null;
         }
-        ToolCallParsers.Format format = ToolCallParsers.format(parser);
+        return OutputConstraint.toolCall(alternatives(format, false).toString());
+    }
+
+    /** One alternative per callable tool; {@code lenient}: a schema the compiler refuses becomes any object. */
+    private ArrayNode alternatives(ToolCallParsers.Format format, boolean lenient) {
         ArrayNode alternatives = JSON.createArrayNode();
         for (Map<String, Object> tool : tools) {
             JsonNode fn = JSON.valueToTree(tool).path("function");
@@ -107,12 +126,25 @@ public record ToolCalling(List<Map<String, Object>> tools, Mode mode, String fun
             if (mode == Mode.NAMED && !name.equals(function)) {
                 continue;
             }
+            JsonNode schema = parameters(fn);
+            if (lenient && !compiles(schema)) {
+                schema = JSON.createObjectNode().put("type", "object");
+            }
             ObjectNode alternative = alternatives.addObject();
             alternative.put("before", format.before() + "{\"name\":\"" + name + "\",\"" + format.argumentsKey() + "\":");
-            alternative.set("schema", parameters(fn));
+            alternative.set("schema", schema);
             alternative.put("after", format.after());
         }
-        return OutputConstraint.toolCall(alternatives.toString());
+        return alternatives;
+    }
+
+    private static boolean compiles(JsonNode schema) {
+        try {
+            Constraints.compile(Constraints.jsonSchema(schema.toString()));
+            return true;
+        } catch (ConstraintException e) {
+            return false;
+        }
     }
 
     private static JsonNode function(JsonNode tool, String path, List<JsonNode> before) {

@@ -2,6 +2,7 @@
 // token by token. Asks for logprobs (top 5) and, if the server refuses them, asks again without.
 
 import { ApiError, describeError, isMissingEndpoint, request } from '../api.js';
+import { ToolCalls, showJson, structuredFields } from '../chat-tools.js';
 import { el, showMessage } from '../dom.js';
 import { fillModelSelect, generates, listModels } from '../models.js';
 import { sseData } from '../sse.js';
@@ -49,10 +50,11 @@ function newChat() {
   showError(null);
 }
 
-function requestBody(messages, withLogprobs) {
+function requestBody(messages, withLogprobs, structured) {
   const settings = $('#chat-settings').elements;
   const system = settings.system.value.trim();
   const body = {
+    ...structured,
     model: $('#chat-model').value,
     messages: system ? [{ role: 'system', content: system }, ...messages] : messages,
     max_tokens: Number(settings.max_tokens.value),
@@ -75,6 +77,13 @@ async function send(form) {
   if (!text || running) {
     return;
   }
+  let structured;
+  try {
+    structured = structuredFields($('#chat-settings').elements);
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
   form.elements.message.value = '';
   showError(null);
   const conversation = turns;
@@ -82,7 +91,10 @@ async function send(form) {
   const log = $('#chat-log');
   const userBubble = bubble('user', text);
   const output = el('div', { className: 'content output' });
-  const replyBubble = el('div', { className: 'msg assistant' }, el('div', { className: 'role', textContent: 'assistant' }), output);
+  const callsBox = el('div', { className: 'tool-calls' });
+  const replyBubble = el('div', { className: 'msg assistant' }, el('div', { className: 'role', textContent: 'assistant' }),
+    output, callsBox);
+  const calls = new ToolCalls(callsBox);
   log.append(userBubble, replyBubble);
 
   const controller = new AbortController();
@@ -97,7 +109,7 @@ async function send(form) {
   });
   let reply = '';
   try {
-    const response = await open(conversation, controller.signal);
+    const response = await open(conversation, controller.signal, structured);
     for await (const data of sseData(response.body)) {
       if (data === '[DONE]') {
         break;
@@ -111,12 +123,18 @@ async function send(form) {
       if (choice) {
         reply += choice.delta?.content ?? '';
         aligner.push(chatChunk(choice));
+        if (choice.delta?.tool_calls) {
+          calls.push(choice.delta.tool_calls);
+        }
         stats.finish = choice.finish_reason ?? stats.finish;
       }
       stats.usage = chunk.usage ?? stats.usage;
       $('#chat-stats').textContent = stats.describe(view.count);
     }
     aligner.finish();
+    if (structured.response_format) {
+      showJson(replyBubble, reply);
+    }
   } catch (e) {
     if (e.name === 'AbortError') {
       stats.finish = 'stopped';
@@ -131,7 +149,7 @@ async function send(form) {
   if (conversation !== turns) {
     return; // "New chat" was pressed meanwhile
   }
-  if (reply === '' && view.count === 0) {
+  if (reply === '' && view.count === 0 && calls.count === 0) {
     // Nothing came back: take the turn out again so the user can edit and resend it.
     conversation.pop();
     userBubble.remove();
@@ -144,17 +162,17 @@ async function send(form) {
 }
 
 /** Starts the stream; a 400 about logprobs means this server has none for chat, so ask without them. */
-async function open(messages, signal) {
+async function open(messages, signal, structured) {
   const wantLogprobs = $('#chat-settings').elements.logprobs.checked && !logprobsRefused;
   try {
-    return await request('/v1/chat/completions', { method: 'POST', body: requestBody(messages, wantLogprobs), signal });
+    return await request('/v1/chat/completions', { method: 'POST', body: requestBody(messages, wantLogprobs, structured), signal });
   } catch (e) {
     if (!(wantLogprobs && e instanceof ApiError && e.status === 400 && /logprobs/.test(`${e.param} ${e.message}`))) {
       throw e;
     }
     logprobsRefused = true;
     $('#chat-logprobs-note').hidden = false;
-    return request('/v1/chat/completions', { method: 'POST', body: requestBody(messages, false), signal });
+    return request('/v1/chat/completions', { method: 'POST', body: requestBody(messages, false, structured), signal });
   }
 }
 

@@ -99,7 +99,8 @@ class ChatToolsTest {
         assertThat(request.tools()).hasSize(2);
         assertThat(request.messages().get(1).toolCalls().getFirst().name()).isEqualTo("get_time");
         assertThat(request.messages().get(2).toolCallId()).isEqualTo("call_1");
-        assertThat(request.sampling().constraint()).as("auto enforces nothing").isNull();
+        assertThat(request.sampling().constraint().kind()).as("auto forces no call, it guards the ones that start")
+                .isEqualTo(OutputConstraint.Kind.TOOL_CALLS_OR_TEXT);
     }
 
     @Test
@@ -115,6 +116,20 @@ class ChatToolsTest {
                 .isEqualTo("<tool_call>{\"name\":\"get_weather\",\"arguments\":");
         assertThat(alternatives.get(0).get("after").asString()).isEqualTo("}</tool_call>");
         assertThat(alternatives.get(0).get("schema").get("required").get(0).asString()).isEqualTo("city");
+    }
+
+    @Test
+    void shouldGuardCallsUnderAutoUnlessAResponseFormatIsWhatTheOutputMustBe() throws Exception {
+        post("{" + HI + "," + TOOLS + "}").expectStatus().isOk();
+        OutputConstraint auto = backend.requests().getFirst().sampling().constraint();
+        assertThat(auto.kind()).isEqualTo(OutputConstraint.Kind.TOOL_CALLS_OR_TEXT);
+        assertThat(json.readTree(auto.value()).get("open").asString()).isEqualTo("<tool_call>");
+        assertThat(json.readTree(auto.value()).get("alternatives")).hasSize(2);
+
+        backend.clear();
+        post("{" + HI + "," + TOOLS + ",\"tool_choice\":\"auto\",\"response_format\":{\"type\":\"json_object\"}}")
+                .expectStatus().isOk();
+        assertThat(backend.requests().getFirst().sampling().constraint().kind()).isEqualTo(OutputConstraint.Kind.JSON_OBJECT);
     }
 
     @Test

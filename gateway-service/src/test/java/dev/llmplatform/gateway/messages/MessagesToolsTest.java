@@ -101,7 +101,7 @@ class MessagesToolsTest {
     }
 
     @Test
-    void shouldPublishAnthropicsToolsAsChatsFunctionToolsWithNothingEnforcedForAuto() {
+    void shouldPublishAnthropicsToolsAsChatsFunctionToolsWithCallsGuardedForAuto() {
         post("{" + HI + "," + TOOLS + ",\"tool_choice\":{\"type\":\"auto\",\"disable_parallel_tool_use\":true}}")
                 .expectStatus().isOk();
 
@@ -112,7 +112,8 @@ class MessagesToolsTest {
         assertThat(first.at("/function/name").asString()).isEqualTo("get_weather");
         assertThat(first.at("/function/description").asString()).isEqualTo("Weather in a city");
         assertThat(first.at("/function/parameters/required/0").asString()).isEqualTo("city");
-        assertThat(request.sampling().constraint()).isNull();
+        assertThat(request.sampling().constraint().kind()).as("text, or calls held to their schemas once they start")
+                .isEqualTo(OutputConstraint.Kind.TOOL_CALLS_OR_TEXT);
     }
 
     @Test

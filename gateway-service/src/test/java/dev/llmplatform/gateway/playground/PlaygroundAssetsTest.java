@@ -61,7 +61,7 @@ class PlaygroundAssetsTest {
             }
         }
         assertThat(seen).contains("/css/app.css", "/js/main.js", "/js/api.js", "/js/sse.js", "/js/tokens.js",
-                "/js/token-align.js", "/js/token-details.js", "/js/views/playground.js", "/js/views/chat.js",
+                "/js/token-align.js", "/js/token-details.js", "/js/views/playground.js", "/js/views/chat.js", "/js/chat-tools.js",
                 "/js/views/attention.js", "/js/attention/lines.js", "/js/attention/heatmap.js",
                 "/js/views/training.js", "/js/training/chart.js");
     }

@@ -45,16 +45,52 @@ class ToolCallingTest {
     }
 
     @Test
-    void shouldOfferEveryToolWhenACallIsRequiredAndNothingForAutoOrNone() {
+    void shouldOfferEveryToolWhenACallIsRequiredAndNothingForNone() {
         assertThat(JSON.readTree(ToolCalling.of(TOOLS, JSON.readTree("\"required\""), true)
                 .constraint(ToolCallParsers.HERMES).value())).hasSize(2);
         ToolCalling auto = ToolCalling.of(TOOLS, null, null);
-        assertThat(auto.constraint(ToolCallParsers.HERMES)).isNull();
         assertThat(auto.templateTools()).hasSize(2);
         assertThat(auto.parsesCalls()).isTrue();
         ToolCalling none = ToolCalling.of(TOOLS, JSON.readTree("\"none\""), null);
+        assertThat(none.constraint(ToolCallParsers.HERMES)).isNull();
         assertThat(none.templateTools()).isNull();
         assertThat(none.parsesCalls()).isFalse();
+    }
+
+    @Test
+    void shouldLetAutoAnswerInTextButHoldACallThatStartsToItsToolsSchema() {
+        OutputConstraint constraint = ToolCalling.of(TOOLS, JSON.readTree("\"auto\""), null).constraint(ToolCallParsers.HERMES);
+        assertThat(constraint.kind()).isEqualTo(OutputConstraint.Kind.TOOL_CALLS_OR_TEXT);
+        var dfa = Constraints.compile(Constraints.toolCallsOrText(constraint.value()));
+        String call = "<tool_call>{\"name\":\"weather\",\"arguments\":{\"city\":\"Oslo\"}}</tool_call>";
+
+        assertThat(dfa.matches("It is sunny.".getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(dfa.matches(("Let me check. " + call).getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(dfa.matches(call.replace("Oslo", "Rome").getBytes(StandardCharsets.UTF_8))).isFalse();
+        ToolCallSplitter splitter = ToolCallParsers.splitter(ToolCallParsers.HERMES);
+        List<Event> events = new ArrayList<>(splitter.accept("Let me check. " + call));
+        events.addAll(splitter.finish());
+        assertThat(events).as("what the constraint lets through reads back as the call")
+                .containsExactly(new ToolCallSplitter.Content("Let me check. "), new CallStart(0, "weather"),
+                        new Arguments(0, "{\"city\":\"Oslo\"}"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {ToolCallParsers.LLAMA3_JSON, ToolCallParsers.MISTRAL})
+    void shouldLeaveAutoUnguardedWhereCallsOpenWithASpecialToken(String parser) {
+        assertThat(ToolCalling.of(TOOLS, null, null).constraint(parser)).isNull();
+    }
+
+    @Test
+    void shouldGiveAToolWhoseSchemaCannotBeCompiledAnyObjectUnderAutoRatherThanA400() {
+        JsonNode tools = JSON.readTree("""
+                [{"type":"function","function":{"name":"tag","parameters":{"type":"object",
+                  "properties":{"tags":{"type":"array","uniqueItems":true}}}}}]""");
+        assertThatThrownBy(() -> ToolCalling.of(tools, JSON.readTree("\"required\""), null))
+                .isInstanceOf(ApiException.class).hasMessageContaining("uniqueItems");
+        OutputConstraint auto = ToolCalling.of(tools, null, null).constraint(ToolCallParsers.HERMES);
+        JsonNode alternative = JSON.readTree(auto.value()).get("alternatives").get(0);
+        assertThat(alternative.get("schema")).isEqualTo(JSON.readTree("{\"type\":\"object\"}"));
     }
 
     @Test

@@ -86,6 +86,35 @@ class ConstrainedDecodingTest {
         assertThat(masks.dfa().walk(0, out)).as("a prefix of a valid output").isNotNegative();
     }
 
+    @Property(tries = 12, seed = "20261206")
+    void shouldHoldACallThatStartsUnderAutoToItsToolsSchemaWhateverTheDecoderPrefers(@ForAll long seed,
+                                                                                     @ForAll boolean greedy) {
+        String arguments = """
+                {"type":"object","properties":{"city":{"enum":["Oslo","名前"]},"days":{"type":"integer","minimum":1,
+                 "maximum":7},"metric":{"type":"boolean"}},"required":["city","days","metric"],"additionalProperties":false}""";
+        OutputConstraint auto = OutputConstraint.toolCallsOrText("""
+                {"open":"<tool_call>","alternatives":[{"before":"<tool_call>{\\"name\\":\\"weather\\",\\"arguments\\":",
+                 "schema":%s,"after":"}</tool_call>"}]}""".formatted(arguments));
+        TokenMasks masks = masks(auto);
+        String script = "Sure, <tool_call>";
+        RecordingSink sink = new RecordingSink();
+        InferenceEngine engine = new InferenceEngine("adversary", new AdversarialDecoder(masks, PROMPT.length,
+                script.getBytes(StandardCharsets.UTF_8), EOS), new EngineSettings(4, 1 << 24, 8, 0), sink);
+        engine.submit(request("r", masks, seed, greedy, 120));
+        while (!sink.finished("r")) {
+            engine.runStep();
+        }
+        String text = new String(bytes(sink.tokens("r")), StandardCharsets.UTF_8);
+
+        assertThat(text).startsWith(script);
+        java.util.regex.Matcher call = java.util.regex.Pattern.compile(
+                "\\{\"name\":\"weather\",\"arguments\":(\\{[^}]*})}</tool_call>").matcher(text.substring(script.length()));
+        assertThat(call.lookingAt()).as("the call that started is one whole call: %s", text).isTrue();
+        assertThat(REGISTRY.getSchema(JsonMapper.builder().build().readTree(arguments))
+                .validate(JsonMapper.builder().build().readTree(call.group(1)))).as(text).isEmpty();
+        assertThat(sink.finish("r").reason()).isIn(FinishReason.STOP, FinishReason.LENGTH);
+    }
+
     private static String generate(OutputConstraint constraint, long seed, boolean greedy, int maxTokens) {
         TokenMasks masks = masks(constraint);
         RecordingSink sink = new RecordingSink();

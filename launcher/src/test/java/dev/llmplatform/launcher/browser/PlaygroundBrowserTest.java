@@ -11,6 +11,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class PlaygroundBrowserTest {
 
     private static final String MODEL = DefaultModels.DEFAULT_MODEL;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private PlatformTestAccess platform;
     private HeadlessChromium chromium;
@@ -121,6 +125,41 @@ class PlaygroundBrowserTest {
         assertThat(page.all(".msg.user")).hasSize(1);
         assertThat(page.text("#chat-error")).isEmpty();
         page.screenshot("chat-reply");
+    }
+
+    @Test
+    void shouldShowAToolCallWithItsArgumentsAndAJsonReplyPrettyPrintedBesideItsTokens() {
+        page.open("chat");
+        page.choose("#chat-model", MODEL);
+        page.type("#chat-settings [name=system]", " ");   // the starter's 128 tokens: no system prompt
+        page.type("#chat-settings [name=max_tokens]", "60");
+        page.type("#chat-settings [name=temperature]", "0");
+        page.first("#chat-structured summary").click();
+        page.type("#chat-settings [name=tools]", """
+                [{"type":"function","function":{"name":"pick","parameters":{"type":"object",
+                "properties":{"mood":{"enum":["happy","sad"]}},"required":["mood"],"additionalProperties":false}}}]""");
+        page.choose("#chat-settings [name=tool_choice]", "required");
+        page.type("#chat-form [name=message]", "Set the mood." + Keys.ENTER);
+
+        page.await("the call shown", () -> !page.all(".msg.assistant .tool-call[data-name='pick']").isEmpty()
+                && page.first("#chat-send").isEnabled() && page.text("#chat-stats").contains("finish: "));
+        assertThat(page.text("#chat-error")).isEmpty();
+        JsonNode arguments = JSON.readTree(page.text(".msg.assistant .tool-call .tool-arguments"));
+        assertThat(arguments.get("mood").asString()).isIn("happy", "sad");
+        assertThat(page.text(".msg.assistant .tool-call .tool-arguments")).as("pretty-printed").contains("\n");
+        page.screenshot("chat-tool-call");
+
+        page.first("#chat-new").click();
+        page.type("#chat-settings [name=tools]", " ");
+        page.type("#chat-settings [name=json_schema]", """
+                {"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"],"additionalProperties":false}""");
+        page.type("#chat-form [name=message]", "All fine?" + Keys.ENTER);
+
+        page.await("the JSON reply shown", () -> !page.all(".msg.assistant .json-pretty").isEmpty()
+                && page.first("#chat-send").isEnabled());
+        assertThat(JSON.readTree(page.text(".msg.assistant .json-pretty")).get("ok").isBoolean()).isTrue();
+        assertThat(page.all(".msg.assistant .tok")).as("the token boxes, with their probabilities, stay").isNotEmpty();
+        page.screenshot("chat-json");
     }
 
     @Test

@@ -88,6 +88,7 @@ public final class ConstraintCompiler implements AutoCloseable {
             case REGEX -> Constraints.regex(constraint.value());
             case CHOICE -> Constraints.choice(constraint.choices());
             case TOOL_CALL -> Constraints.toolCall(constraint.value());
+            case TOOL_CALLS_OR_TEXT -> Constraints.toolCallsOrText(constraint.value());
         };
         return Constraints.compile(regex);
     }
