@@ -38,7 +38,7 @@ final class LlamaGraphOps {
     private final ModelConfig config;
     private final DecoderTensors tensors;
     private final WeightQuantization quantization;
-    private final String eps;
+    private String eps;
 
     LlamaGraphOps(OnnxGraphBuilder g, DecoderSpec spec, DecoderTensors tensors, WeightQuantization quantization) {
         this.g = g;
@@ -46,7 +46,6 @@ final class LlamaGraphOps {
         this.config = spec.config();
         this.tensors = tensors;
         this.quantization = quantization;
-        this.eps = g.floatScalar("const.rms_norm_eps", (float) (double) config.rmsNormEps());
     }
 
     /** The block's normalisation of the last axis (RMSNorm, or LayerNorm with bias for GPT-2). */
@@ -57,6 +56,9 @@ final class LlamaGraphOps {
     /** x / sqrt(mean(x², last axis) + eps) * weight, in the pattern ONNX Runtime fuses into one kernel. */
     String rmsNorm(String prefix, String x, int width) {
         String w = g.floatInitializer(prefix + ".weight", tensors.get(prefix + ".weight", width), width);
+        if (eps == null) {   // defined on first use: the fused form has no RMSNorm of its own
+            eps = g.floatScalar("const.rms_norm_eps", (float) (double) config.rmsNormEps());
+        }
         String two = g.isDefined("const.two") ? "const.two" : g.floatScalar("const.two", 2f);
         String squared = op("Pow", prefix + "/Pow", x, two);
         String mean = g.node("ReduceMean", prefix + "/ReduceMean", List.of(squared), attrInts("axes", -1), attr("keepdims", 1));
