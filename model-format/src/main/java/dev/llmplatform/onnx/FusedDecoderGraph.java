@@ -25,7 +25,9 @@ import static dev.llmplatform.onnx.OnnxGraphBuilder.attr;
  *       {@code total_sequence_length}: int32 scalar, the longest row's past + S;</li>
  *   <li>{@code past_key_values.{i}.key|value}: float [B, kvHeads, M, headDim], each row's past at positions
  *       {@code [0, past)} (right-padded), keys after rotation;</li>
- *   <li>{@code logits}: float [B, S, vocab]; {@code present.{i}.key|value}: float [B, kvHeads, M, headDim].
+ *   <li>{@code num_logits_to_keep}: int64 scalar K, 1..S: logits only for the last K positions (a prompt
+ *       needs only its last; the LM head over every prompt position is about a third of a prefill's work);</li>
+ *   <li>{@code logits}: float [B, K, vocab]; {@code present.{i}.key|value}: float [B, kvHeads, M, headDim].
  *       Bound to the same memory as the past, the kernel writes each row's S new positions at
  *       {@code [past, past + S)} in place and copies nothing else.</li>
  * </ul>
@@ -36,6 +38,7 @@ final class FusedDecoderGraph {
 
     static final String SEQLENS_K = "seqlens_k";
     static final String TOTAL_SEQUENCE_LENGTH = "total_sequence_length";
+    static final String NUM_LOGITS_TO_KEEP = "num_logits_to_keep";
 
     private FusedDecoderGraph() {
     }
@@ -60,6 +63,7 @@ final class FusedDecoderGraph {
         String positionIds = gpt2 ? g.input("position_ids", DataType.INT64, batch, seq) : null;
         g.input(SEQLENS_K, DataType.INT32, batch);
         g.input(TOTAL_SEQUENCE_LENGTH, DataType.INT32);
+        String keep = g.input(NUM_LOGITS_TO_KEEP, DataType.INT64);
         for (int i = 0; i < c.layers(); i++) {
             g.input("past_key_values." + i + ".key", DataType.FLOAT, batch, kvHeads, maxSeq, headDim);
             g.input("past_key_values." + i + ".value", DataType.FLOAT, batch, kvHeads, maxSeq, headDim);
@@ -96,9 +100,9 @@ final class FusedDecoderGraph {
             residual = next[1];
             last = next[0];
         }
-        LlamaOnnxWriter.lmHead(g, ops, c, tensors, options.weights(), embedding, last);
+        LlamaOnnxWriter.lmHead(g, ops, c, tensors, options.weights(), embedding, lastPositions(g, last, keep));
 
-        g.output("logits", DataType.FLOAT, batch, seq, Dim.of(c.vocabSize()));
+        g.output("logits", DataType.FLOAT, batch, Dim.named("logits_to_keep"), Dim.of(c.vocabSize()));
         for (int i = 0; i < c.layers(); i++) {
             g.output("present." + i + ".key", DataType.FLOAT, batch, kvHeads, maxSeq, headDim);
             g.output("present." + i + ".value", DataType.FLOAT, batch, kvHeads, maxSeq, headDim);
@@ -107,6 +111,15 @@ final class FusedDecoderGraph {
                 new OnnxGraphBuilder.Opset(LlamaGraphOps.MS_DOMAIN, LlamaOnnxWriter.MS_OPSET));
         Map<String, String> metadata = LlamaOnnxWriter.metadata(c, options);
         return g.build(LlamaOnnxWriter.PRODUCER, LlamaOnnxWriter.PRODUCER_VERSION, opsets, metadata);
+    }
+
+    /** hidden[:, S - keep:, :] */
+    private static String lastPositions(OnnxGraphBuilder g, String hidden, String keep) {
+        String p = "model.logits_to_keep";
+        String start = g.node("Unsqueeze", p + "/start", List.of(g.node("Neg", p + "/Neg", List.of(keep)),
+                g.int64s(p + ".axes_0", 0)));
+        return g.node("Slice", p + "/Slice", List.of(hidden, start, g.int64s(p + ".end", Long.MAX_VALUE),
+                g.int64s(p + ".axes_seq", 1)));
     }
 
     /** The fused form's own nodes: norms, attention and the rotary tables. */

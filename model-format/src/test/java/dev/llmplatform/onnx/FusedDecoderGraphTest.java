@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -146,6 +147,7 @@ class FusedDecoderGraphTest {
                     inputs.put("position_ids", OnnxTensor.createTensor(env, new long[][]{positions}));
                 }
                 inputs.put("seqlens_k", OnnxTensor.createTensor(env, IntBuffer.wrap(new int[]{length + s - 1}), new long[]{1}));
+                inputs.put("num_logits_to_keep", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[]{s}), new long[]{}));
                 inputs.put("total_sequence_length", OnnxTensor.createTensor(env, IntBuffer.wrap(new int[]{length + s}), new long[]{}));
                 long[] shape = {1, c.kvHeads(), BUFFER, c.headDim()};
                 for (int l = 0; l < c.layers(); l++) {

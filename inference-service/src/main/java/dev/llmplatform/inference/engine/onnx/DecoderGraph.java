@@ -18,14 +18,17 @@ import java.util.Map;
  * @param hasUseCacheBranch Optimum's merged decoders take a {@code use_cache_branch} flag
  * @param fused             the fused form ({@code seqlens_k}, {@code total_sequence_length}, one KV buffer
  *                          shared by past and present: {@code dev.llmplatform.onnx.GraphForm#FUSED})
+ * @param hasLogitsToKeep   the graph takes {@code num_logits_to_keep} (the fused form): logits for the last positions only
  * @param hasPositionIds    the graph takes {@code position_ids} (always in the plain form; in the fused form
  *                          only for learned positions)
  */
 public record DecoderGraph(int layers, int kvHeads, int headDim, int vocabSize, int contextLength,
-                           boolean hasUseCacheBranch, boolean fused, boolean hasPositionIds) {
+                           boolean hasUseCacheBranch, boolean fused, boolean hasPositionIds,
+                           boolean hasLogitsToKeep) {
 
     public static final String SEQLENS_K = "seqlens_k";
     public static final String TOTAL_SEQUENCE_LENGTH = "total_sequence_length";
+    public static final String NUM_LOGITS_TO_KEEP = "num_logits_to_keep";
 
     public static final String INPUT_IDS = "input_ids";
     public static final String ATTENTION_MASK = "attention_mask";
@@ -80,7 +83,8 @@ public record DecoderGraph(int layers, int kvHeads, int headDim, int vocabSize, 
                     "graph has no present." + l + " outputs");
         }
         return new DecoderGraph(layers, kvHeads, headDim, vocab, config.contextLength(),
-                inputs.containsKey(USE_CACHE_BRANCH), fused, inputs.containsKey(POSITION_IDS));
+                inputs.containsKey(USE_CACHE_BRANCH), fused, inputs.containsKey(POSITION_IDS),
+                inputs.containsKey(NUM_LOGITS_TO_KEEP));
     }
 
     private static TensorInfo tensor(NodeInfo node, String name) {

@@ -91,6 +91,11 @@ final class FusedStep {
             inputs.put(DecoderGraph.SEQLENS_K, OnnxTensor.createTensor(env, seqlens, new long[]{batch}));
             IntBuffer totalLength = buffers.ints(DecoderGraph.TOTAL_SEQUENCE_LENGTH, 1).put(0, total);
             inputs.put(DecoderGraph.TOTAL_SEQUENCE_LENGTH, OnnxTensor.createTensor(env, totalLength, new long[]{}));
+            int kept = allPositions || !graph.hasLogitsToKeep() ? chunk : 1;
+            if (graph.hasLogitsToKeep()) {
+                LongBuffer keep = buffers.longs(DecoderGraph.NUM_LOGITS_TO_KEEP, 1).put(0, kept);
+                inputs.put(DecoderGraph.NUM_LOGITS_TO_KEEP, OnnxTensor.createTensor(env, keep, new long[]{}));
+            }
             long[] shape = {batch, graph.kvHeads(), kv.rowLength(), graph.headDim()};
             for (int l = 0; l < graph.layers(); l++) {
                 // The same memory in and out: the kernel sees past == present and writes in place.
@@ -101,24 +106,24 @@ final class FusedStep {
                 outputs.put(DecoderGraph.presentKey(l), OnnxTensor.createTensor(env, keys, shape));
                 outputs.put(DecoderGraph.presentValue(l), OnnxTensor.createTensor(env, values, shape));
             }
-            FloatBuffer logits = buffers.floats(DecoderGraph.LOGITS, batch * chunk * graph.vocabSize());
-            outputs.put(DecoderGraph.LOGITS, OnnxTensor.createTensor(env, logits, new long[]{batch, chunk, graph.vocabSize()}));
+            FloatBuffer logits = buffers.floats(DecoderGraph.LOGITS, batch * kept * graph.vocabSize());
+            outputs.put(DecoderGraph.LOGITS, OnnxTensor.createTensor(env, logits, new long[]{batch, kept, graph.vocabSize()}));
             session.run(inputs, outputs).close();
             caches.forEach(c -> c.advance(chunk));
-            return readLogits(logits, order, chunk, allPositions);
+            return readLogits(logits, order, kept, allPositions ? 0 : kept - 1);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
             outputs.values().forEach(OnnxTensor::close);
         }
     }
 
-    private float[][][] readLogits(FloatBuffer logits, int[] order, int chunk, boolean allPositions) {
+    /** Rows {@code [from, kept)} of each sequence's {@code kept} logits rows, in the caller's order. */
+    private float[][][] readLogits(FloatBuffer logits, int[] order, int kept, int from) {
         int vocab = graph.vocabSize();
-        int from = allPositions ? 0 : chunk - 1;
-        float[][][] out = new float[order.length][chunk - from][vocab];
+        float[][][] out = new float[order.length][kept - from][vocab];
         for (int r = 0; r < order.length; r++) {
-            for (int j = from; j < chunk; j++) {
-                logits.get((r * chunk + j) * vocab, out[order[r]][j - from], 0, vocab);
+            for (int j = from; j < kept; j++) {
+                logits.get((r * kept + j) * vocab, out[order[r]][j - from], 0, vocab);
             }
         }
         return out;
