@@ -27,6 +27,9 @@ import java.util.SplittableRandom;
  */
 public final class FormBench {
 
+    /** Prefills timed per level at least, however few the streams (the extra sequences are dropped at once). */
+    private static final int PREFILLS = 16;
+
     private FormBench() {
     }
 
@@ -51,7 +54,7 @@ public final class FormBench {
                 Roofline roofline = Roofline.of(plainModel.config(), q);
                 run(forms, 2, prompt, 4, 0);   // warm-up: lazy initialisation and the JIT
                 for (int streams : levels) {
-                    double[][] prefillMs = new double[2][streams];
+                    double[][] prefillMs = new double[2][Math.max(streams, PREFILLS)];
                     double[][] stepMs = new double[2][steps];
                     runInto(forms, streams, prompt, steps, prefillMs, stepMs);
                     double past = prompt + (steps - 1) / 2.0;
@@ -75,7 +78,7 @@ public final class FormBench {
     }
 
     private static void run(OnnxDecoder[] forms, int streams, int prompt, int steps, long seed) {
-        runInto(forms, streams, prompt, steps, new double[2][streams], new double[2][steps]);
+        runInto(forms, streams, prompt, steps, new double[2][Math.max(streams, PREFILLS)], new double[2][steps]);
     }
 
     /** Prefills {@code streams} prompts one by one, then decodes them together; each run timed in both forms, paired. */
@@ -83,15 +86,19 @@ public final class FormBench {
         SplittableRandom random = new SplittableRandom(20261206L);
         int vocab = forms[0].vocabSize();
         List<List<KvCache>> caches = List.of(new ArrayList<>(), new ArrayList<>());
-        for (int s = 0; s < streams; s++) {
+        for (int s = 0; s < prefillMs[0].length; s++) {
             int[] tokens = random.ints(prompt, 3, vocab).toArray();
             for (int k = 0; k < 2; k++) {
                 int form = (s + k) % 2;   // alternate which form goes first
                 KvCache cache = forms[form].newCache(prompt + steps);
-                caches.get(form).add(cache);
                 long t0 = System.nanoTime();
                 forms[form].step(List.of(cache), List.of(tokens), false);
                 prefillMs[form][s] = (System.nanoTime() - t0) / 1e6;
+                if (s < streams) {
+                    caches.get(form).add(cache);
+                } else {
+                    cache.release();
+                }
             }
         }
         for (int i = 0; i < steps; i++) {

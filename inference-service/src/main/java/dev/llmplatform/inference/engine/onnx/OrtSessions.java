@@ -70,6 +70,15 @@ public final class OrtSessions {
         }
     }
 
+    /** Whether this ONNX Runtime build has the CUDA provider at all (the CPU artifact does not). */
+    public static boolean cudaAvailable() {
+        try {
+            return OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA);
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
     private static String firstLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int newline = message.indexOf('\n');
