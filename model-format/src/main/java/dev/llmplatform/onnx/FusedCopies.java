@@ -25,12 +25,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The {@link GraphForm#FUSED} copy of a plain float32 graph this platform's writer made (a trained package's
- * {@code model.onnx}, a checkpoint converted to fp32), written once into
+ * The {@link GraphForm#FUSED} copy of a plain graph this platform's writer made (a trained package's
+ * {@code model.onnx}, a converted checkpoint in any weight format), written once into
  * {@code <version>/.llm-platform/fused/<graph>/model.onnx} and rewritten when the source changes. The copy is
  * the same writer run again over the source's own initializers (read by name, inline or external data), so
- * its weights are the source's bit for bit. Graphs of other producers, quantized graphs (their float weights
- * are gone) and heads the fused kernel cannot take stay plain.
+ * its weights are the source's bit for bit (block-quantized MatMulNBits weights are taken over as they are, with
+ * the source's block size, zero points and accuracy level). Graphs of other producers and head dimensions the
+ * fused kernel cannot take stay plain.
  */
 public final class FusedCopies {
 
@@ -96,9 +97,6 @@ public final class FusedCopies {
         if (!GraphForm.PLAIN.label().equals(meta.getOrDefault(GraphForm.METADATA_KEY, GraphForm.PLAIN.label()))) {
             return Optional.of("already " + meta.get(GraphForm.METADATA_KEY));
         }
-        if (!"fp32".equals(meta.getOrDefault("weight_format", "fp32"))) {
-            return Optional.of("quantized (" + meta.get("weight_format") + "): the float weights a fused copy needs are gone");
-        }
         boolean gpt2 = plain.getGraph().getInitializerList().stream()
                 .anyMatch(t -> t.getName().equals("model.embed_positions.weight"));
         if (c.headDim() % (gpt2 ? 8 : 16) != 0) {
@@ -112,11 +110,24 @@ public final class FusedCopies {
     static void write(OnnxMl.ModelProto plain, Path graph, ModelConfig c, Path file) throws IOException {
         Map<String, TensorProto> init = new HashMap<>();
         plain.getGraph().getInitializerList().forEach(t -> init.put(t.getName(), t));
+        Map<String, String> meta = new HashMap<>();
+        plain.getMetadataPropsList().forEach(p -> meta.put(p.getKey(), p.getValue()));
+        WeightQuantization q = quantization(meta);
         try (ExternalReader external = new ExternalReader(graph.getParent())) {
-            DecoderTensors tensors = (name, shape) -> floats(init, external, name, shape);
-            DecoderSpec spec = spec(init, external, c);
+            DecoderTensors tensors = new DecoderTensors() {
+                @Override
+                public float[] get(String name, long... shape) {
+                    return floats(init, external, name, shape);
+                }
+
+                @Override
+                public BlockQuantizedMatrix quantized(String prefix, int k, int n) {
+                    return FusedCopies.quantized(init, external, q, prefix, k, n);
+                }
+            };
+            DecoderSpec spec = spec(init, external, c, q);
             OnnxMl.ModelProto fused = LlamaOnnxWriter.model(spec, tensors,
-                    new LlamaOnnxWriter.Options(false, WeightQuantization.NONE, GraphForm.FUSED), null);
+                    new LlamaOnnxWriter.Options(false, q, GraphForm.FUSED), null);
             try (OutputStream out = Files.newOutputStream(file)) {
                 fused.writeTo(out);
             }
@@ -124,9 +135,12 @@ public final class FusedCopies {
     }
 
     /** The block and its optional parts, from which initializers the plain graph has. */
-    private static DecoderSpec spec(Map<String, TensorProto> init, ExternalReader external, ModelConfig c) {
+    private static DecoderSpec spec(Map<String, TensorProto> init, ExternalReader external, ModelConfig c,
+                                    WeightQuantization q) {
         String p = "model.layers.0.";
-        int intermediate = (int) init.get(p + "mlp.up_proj.weight").getDims(1);
+        TensorProto up = init.get(p + "mlp.up_proj.weight");
+        int intermediate = up != null ? (int) up.getDims(1)
+                : (int) init.get(p + "mlp.up_proj.weight_Q" + q.format().bits()).getDims(0);
         if (init.containsKey("model.embed_positions.weight")) {
             return new DecoderSpec(c, DecoderSpec.Block.GPT2, intermediate, true, true, true, false, null);
         }
@@ -134,6 +148,41 @@ public final class FusedCopies {
         return new DecoderSpec(c, DecoderSpec.Block.LLAMA, intermediate, init.containsKey(p + "self_attn.q_proj.bias"),
                 init.containsKey(p + "self_attn.o_proj.bias"), init.containsKey(p + "mlp.down_proj.bias"),
                 init.containsKey(p + "self_attn.q_norm.weight"), invFreq);
+    }
+
+    /** The source's own settings of its MatMulNBits weights, from the metadata the writer records. */
+    private static WeightQuantization quantization(Map<String, String> meta) {
+        String format = meta.getOrDefault("weight_format", "fp32");
+        if (format.equals("fp32")) {
+            return WeightQuantization.NONE;
+        }
+        return new WeightQuantization(WeightQuantization.Format.valueOf(format.toUpperCase(java.util.Locale.ROOT)),
+                Integer.parseInt(meta.get("quant_block_size")), Boolean.parseBoolean(meta.get("quant_symmetric")),
+                Boolean.parseBoolean(meta.get("quant_lm_head")), Integer.parseInt(meta.get("quant_accuracy_level")));
+    }
+
+    /** A MatMulNBits weight of the source ({@code <prefix>.weight_Q<bits>}, scales, zero points) as it is; null if none. */
+    private static BlockQuantizedMatrix quantized(Map<String, TensorProto> init, ExternalReader external,
+                                                  WeightQuantization q, String prefix, int k, int n) {
+        String base = prefix + ".weight_Q" + q.format().bits();
+        if (!q.quantized() || !init.containsKey(base)) {
+            return null;
+        }
+        byte[] packed = bytes(init.get(base), external);
+        float[] scales = floats(init, external, base + "_scales", init.get(base + "_scales").getDims(0));
+        byte[] zeroPoints = init.containsKey(base + "_zero_points") ? bytes(init.get(base + "_zero_points"), external) : null;
+        return new BlockQuantizedMatrix(k, n, q.format().bits(), q.blockSize(), packed, scales, zeroPoints);
+    }
+
+    private static byte[] bytes(TensorProto t, ExternalReader external) {
+        if (t.getDataType() != TensorProto.DataType.UINT8.getNumber()) {
+            throw new IllegalArgumentException(t.getName() + " is not uint8");
+        }
+        ByteBuffer data = t.getDataLocation() == TensorProto.DataLocation.EXTERNAL ? external.read(t)
+                : t.getRawData().asReadOnlyByteBuffer();
+        byte[] out = new byte[data.remaining()];
+        data.get(out);
+        return out;
     }
 
     private static float[] floats(Map<String, TensorProto> init, ExternalReader external, String name, long... shape) {

@@ -80,14 +80,16 @@ final class LlamaGraphOps {
      * when the options say so. The bias {@code prefix.bias} [out] is added when {@code bias} is set.
      */
     String linear(String prefix, String x, int in, int out, boolean bias) {
-        float[] weight = tensors.get(prefix + ".weight", in, out);
         String y;
         if (quantization.quantized()) {
-            BlockQuantizedMatrix q = BlockQuantizedMatrix.quantizeInOut(weight, in, out, quantization.format().bits(),
-                    quantization.blockSize(), quantization.symmetric());
-            weight = null;
+            BlockQuantizedMatrix q = tensors.quantized(prefix, in, out);
+            if (q == null) {
+                q = BlockQuantizedMatrix.quantizeInOut(tensors.get(prefix + ".weight", in, out), in, out,
+                        quantization.format().bits(), quantization.blockSize(), quantization.symmetric());
+            }
             y = matMulNBits(prefix + "/MatMulNBits", prefix, x, q);
         } else {
+            float[] weight = tensors.get(prefix + ".weight", in, out);
             y = op("MatMul", prefix + "/MatMul", x, g.floatInitializer(prefix + ".weight", weight, in, out));
         }
         if (!bias) {

@@ -216,7 +216,8 @@ public final class LlamaOnnxWriter {
         if (q.quantized() && q.quantizeLmHead()) {
             // The embedding [vocab, hidden] is already MatMulNBits' [N, K]; a tied model gets a quantized copy
             // (fetched again rather than kept, so a streaming source holds one tensor at a time).
-            BlockQuantizedMatrix head = tied
+            BlockQuantizedMatrix head = tensors.quantized("lm_head", h, c.vocabSize());
+            head = head != null ? head : tied
                     ? BlockQuantizedMatrix.quantizeOutIn(tensors.get("model.embed_tokens.weight", c.vocabSize(), h), h,
                     c.vocabSize(), q.format().bits(), q.blockSize(), q.symmetric())
                     : BlockQuantizedMatrix.quantizeInOut(tensors.get("lm_head.weight", h, c.vocabSize()), h,
