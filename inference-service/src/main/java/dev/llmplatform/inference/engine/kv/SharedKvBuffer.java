@@ -18,7 +18,9 @@ import java.util.Map;
  * a batch runs over rows {@code [0, batch)}, so {@link #arrange} first swaps rows until the batch's sequences
  * hold them: the only copies, one sequence's used positions each, and only when the batch's make-up changed.
  * A finished sequence's row is filled with the last row (one sequence copied), keeping rows dense. Rows and
- * row length grow by doubling when a step needs more (every live row is copied then, amortised).
+ * row length grow by doubling when a step needs more (every live row is copied then, amortised) and halve
+ * when a quarter is in use. Memory is rows × the longest row, not the sum of the sequences' lengths: one long
+ * sequence beside many short ones costs more here than in heap caches (the engine's KV budget counts the sum).
  *
  * <p>Used by the engine thread only.
  */
@@ -175,6 +177,23 @@ public final class SharedKvBuffer {
         }
         rows.remove(last);
         row.released = true;
+        shrinkIfIdle();
+    }
+
+    /**
+     * Halves the rows or the row length once a quarter of them is used, so that a burst of streams or one
+     * long sequence does not keep its memory after it ended (growing back costs one copy of the live rows).
+     */
+    private void shrinkIfIdle() {
+        int longest = 0;
+        for (Row r : rows) {
+            longest = Math.max(longest, r.length);
+        }
+        int capacity = rowCapacity > INITIAL_ROWS && rows.size() * 4 <= rowCapacity ? rowCapacity / 2 : rowCapacity;
+        int length = rowLength > INITIAL_ROW_LENGTH && longest * 4 <= rowLength ? rowLength / 2 : rowLength;
+        if (capacity != rowCapacity || length != rowLength) {
+            reallocate(capacity, length);
+        }
     }
 
     private void copyRow(FloatBuffer all, int from, int length, float[] into) {
