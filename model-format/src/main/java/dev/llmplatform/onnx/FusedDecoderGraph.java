@@ -15,8 +15,10 @@ import static dev.llmplatform.onnx.OnnxGraphBuilder.attr;
  * The {@link GraphForm#FUSED} decoder graph, laid out as ONNX Runtime GenAI's model builder writes it for
  * CPU: per layer one {@code com.microsoft::GroupQueryAttention} (rotary inside for Llama blocks) and the
  * residual adds folded into {@code SkipSimplifiedLayerNormalization} (RMSNorm) or
- * {@code SkipLayerNormalization} (GPT-2). Linear layers, MLPs and quantized weights are the plain form's
- * ({@link LlamaGraphOps}), with the same initializer names.
+ * {@code SkipLayerNormalization} (GPT-2). q, k and v are one MatMul (packed into the kernel's query input),
+ * and so are SwiGLU's gate and up ({@code qkv_proj}, {@code gate_up_proj}: the source's matrices side by side,
+ * quantized ones byte for byte), as the builder packs them; the other linear layers, GPT-2's MLP and the
+ * quantization are the plain form's ({@link LlamaGraphOps}).
  *
  * <p>Inputs and outputs (B = batch_size, S = sequence_length, M = max_sequence_length, the KV buffer's length):
  * <ul>
@@ -92,7 +94,7 @@ final class FusedDecoderGraph {
             String p = "model.layers." + i;
             String attention = layers.attention(i, p + ".self_attn", normed);
             String[] post = layers.skipNorm(p + ".post_attention_layernorm", attention, residual, true);
-            String mlp = ops.mlp(p + ".mlp", post[0]);
+            String mlp = layers.mlp(p + ".mlp", post[0]);
             boolean lastLayer = i == c.layers() - 1;
             String[] next = layers.skipNorm(lastLayer ? "model.norm" : "model.layers." + (i + 1) + ".input_layernorm",
                     mlp, post[1], !lastLayer);
@@ -205,12 +207,20 @@ final class FusedDecoderGraph {
          */
         String attention(int layer, String prefix, String x) {
             int h = config.hidden();
-            String q = ops.linear(prefix + ".q_proj", x, h, spec.qDim(), spec.qkvBias());
-            String k = ops.linear(prefix + ".k_proj", x, h, spec.kvDim(), spec.qkvBias());
-            String v = ops.linear(prefix + ".v_proj", x, h, spec.kvDim(), spec.qkvBias());
+            String qkv = ops.linearConcat(prefix + ".qkv_proj",
+                    List.of(prefix + ".q_proj", prefix + ".k_proj", prefix + ".v_proj"), x, h,
+                    new int[]{spec.qDim(), spec.kvDim(), spec.kvDim()}, spec.qkvBias());
+            // Packed q|k|v goes to the kernel as one input; Qwen3's q/k norm needs them apart first.
+            String q = qkv;
+            String k = "";
+            String v = "";
             if (spec.qkNorm()) {
-                q = headNorm(prefix + ".q_norm", q, config.heads(), spec.qDim());
-                k = headNorm(prefix + ".k_norm", k, config.kvHeads(), spec.kvDim());
+                List<String> split = g.node("", "Split", List.of(prefix + "/q", prefix + "/k", prefix + "/v"),
+                        List.of(qkv, g.int64s(prefix + ".qkv_split", spec.qDim(), spec.kvDim(), spec.kvDim())),
+                        attr("axis", -1));
+                q = headNorm(prefix + ".q_norm", split.get(0), config.heads(), spec.qDim());
+                k = headNorm(prefix + ".k_norm", split.get(1), config.kvHeads(), spec.kvDim());
+                v = split.get(2);
             }
             boolean rotary = !gpt2();
             List<String> inputs = new ArrayList<>(List.of(q, k, v, "past_key_values." + layer + ".key",
@@ -225,6 +235,23 @@ final class FusedDecoderGraph {
                     attr("do_rotary", rotary ? 1 : 0), attr("rotary_interleaved", 0),
                     attr("scale", (float) (1.0 / Math.sqrt(config.headDim())))).getFirst();
             return ops.linear(prefix + ".o_proj", context, spec.qDim(), h, spec.outputBias());
+        }
+
+        /** GPT-2's MLP as in the plain form; SwiGLU with gate and up in one MatMul, split after it. */
+        String mlp(String prefix, String x) {
+            if (gpt2()) {
+                return ops.mlp(prefix, x);
+            }
+            int h = config.hidden();
+            int inter = spec.intermediate();
+            String gateUp = ops.linearConcat(prefix + ".gate_up_proj", List.of(prefix + ".gate_proj", prefix + ".up_proj"),
+                    x, h, new int[]{inter, inter}, spec.mlpBias());
+            List<String> halves = g.node("", "Split", List.of(prefix + "/gate", prefix + "/up"),
+                    List.of(gateUp, g.int64s(prefix + ".gate_up_split", inter, inter)), attr("axis", -1));
+            String gate = halves.get(0);
+            String silu = g.node("Mul", prefix + "/silu", List.of(gate, g.node("Sigmoid", prefix + "/Sigmoid", List.of(gate))));
+            String gated = g.node("Mul", prefix + "/gated", List.of(silu, halves.get(1)));
+            return ops.linear(prefix + ".down_proj", gated, inter, h, spec.mlpBias());
         }
 
         private String headNorm(String prefix, String x, int heads, int width) {

@@ -100,6 +100,49 @@ final class LlamaGraphOps {
     }
 
     /**
+     * One MatMul over several linear layers of the same input side by side ({@code parts}, each [in, outs[i]]),
+     * as initializer {@code name.weight}: the weights are read once per step instead of once per layer, and a
+     * quantized kernel quantizes the activations once. The caller splits the output.
+     */
+    String linearConcat(String name, List<String> parts, String x, int in, int[] outs, boolean bias) {
+        int total = 0;
+        for (int out : outs) {
+            total += out;
+        }
+        String y;
+        if (quantization.quantized()) {
+            List<BlockQuantizedMatrix> blocks = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                BlockQuantizedMatrix q = tensors.quantized(parts.get(i), in, outs[i]);
+                blocks.add(q != null ? q : BlockQuantizedMatrix.quantizeInOut(tensors.get(parts.get(i) + ".weight", in, outs[i]),
+                        in, outs[i], quantization.format().bits(), quantization.blockSize(), quantization.symmetric()));
+            }
+            y = matMulNBits(name + "/MatMulNBits", name, x, BlockQuantizedMatrix.concatColumns(blocks));
+        } else {
+            float[] w = new float[in * total];
+            int column = 0;
+            for (int i = 0; i < parts.size(); i++) {
+                float[] part = tensors.get(parts.get(i) + ".weight", in, outs[i]);
+                for (int row = 0; row < in; row++) {
+                    System.arraycopy(part, row * outs[i], w, row * total + column, outs[i]);
+                }
+                column += outs[i];
+            }
+            y = op("MatMul", name + "/MatMul", x, g.floatInitializer(name + ".weight", w, in, total));
+        }
+        if (!bias) {
+            return y;
+        }
+        float[] b = new float[total];
+        int at = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            System.arraycopy(tensors.get(parts.get(i) + ".bias", outs[i]), 0, b, at, outs[i]);
+            at += outs[i];
+        }
+        return op("Add", name + "/Add_bias", y, g.floatInitializer(name + ".bias", b, total));
+    }
+
+    /**
      * y = x · dequantize(q) as one {@code com.microsoft::MatMulNBits} node; initializers are named
      * like ONNX Runtime's own quantizer names them ({@code <module>.weight_Q4}, {@code _scales}, {@code _zero_points}).
      */
