@@ -24,6 +24,8 @@ import java.util.SplittableRandom;
  * Reported per format and stream count: prefill of one {@code --prompt}-token prompt (ms, the engine's
  * time to first token without queueing), decode step (ms) and tokens/s (streams / step), the weight and
  * KV bytes a token reads (Roofline) and the GB/s that makes; {@code --threads=2} intra-op threads.
+ * {@code --profile=DIR} instead runs ONNX Runtime's profiler over one stream's decode steps in each form
+ * ({@link FormProfile}): time per step by operator type.
  */
 public final class FormBench {
 
@@ -43,6 +45,11 @@ public final class FormBench {
         System.out.println(Args.machineLine());
         BenchModels.Source source = BenchModels.load(args.string("model", "gpt2"), args.integer("intermediate", 2048));
         Path dir = BenchModels.tempDir("llm-formbench-");
+        if (args.string("profile", null) != null) {
+            FormProfile.run(source, formats, dir, Path.of(args.string("profile", null)), prompt, steps, threads,
+                    args.integer("accuracy-level", WeightQuantization.ACCURACY_INT8));
+            return;
+        }
         List<String> rows = new ArrayList<>();
         for (String f : formats) {
             WeightQuantization q = BenchModels.quantization(f, args.integer("accuracy-level", WeightQuantization.ACCURACY_INT8));

@@ -268,6 +268,15 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
         return out;
     }
 
+    /** Ends ONNX Runtime's profiling (when its options turned it on) and returns the trace file it wrote. */
+    public String endProfiling() {
+        try {
+            return session.endProfiling();
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot end profiling", e);
+        }
+    }
+
     @Override
     public void close() {
         try {
