@@ -8,7 +8,6 @@ import dev.llmplatform.model.ModelLayout;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -126,11 +125,8 @@ public final class FusedCopies {
                 }
             };
             DecoderSpec spec = spec(init, external, c, q);
-            OnnxMl.ModelProto fused = LlamaOnnxWriter.model(spec, tensors,
-                    new LlamaOnnxWriter.Options(false, q, GraphForm.FUSED), null);
-            try (OutputStream out = Files.newOutputStream(file)) {
-                fused.writeTo(out);
-            }
+            // Weights streamed into model.onnx.data as they are written: a model of any size, one tensor in memory.
+            LlamaOnnxWriter.writeExternal(spec, tensors, file, new LlamaOnnxWriter.Options(false, q, GraphForm.FUSED));
         }
     }
 
