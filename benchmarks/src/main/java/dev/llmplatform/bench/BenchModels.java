@@ -4,6 +4,7 @@ import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.model.llama.LlamaWeights;
 import dev.llmplatform.model.llama.RandomLlama;
+import dev.llmplatform.onnx.GraphForm;
 import dev.llmplatform.onnx.LlamaOnnxWriter;
 import dev.llmplatform.onnx.OnnxWeights;
 import dev.llmplatform.onnx.WeightQuantization;
@@ -27,7 +28,11 @@ final class BenchModels {
     static final long SEED = 20261129L;
 
     /** A model as the engine gets it: one ONNX file and its config. */
-    record OnnxModel(String name, ModelConfig config, Path onnx, WeightQuantization quantization) {
+    record OnnxModel(String name, ModelConfig config, Path onnx, WeightQuantization quantization, GraphForm form) {
+        /** e.g. {@code INT8 fused}. */
+        String label() {
+            return quantization.format() + " " + form.label();
+        }
     }
 
     private BenchModels() {
@@ -87,16 +92,21 @@ final class BenchModels {
 
     /** Writes the weights as an ONNX decoder in the given format into {@code dir}. */
     static OnnxModel write(String name, LlamaWeights weights, WeightQuantization q, Path dir) {
-        Path file = dir.resolve(name + "-" + q.format().name().toLowerCase(Locale.ROOT) + ".onnx");
+        return write(name, weights, q, GraphForm.PLAIN, dir);
+    }
+
+    /** Writes the weights as an ONNX decoder in the given format and graph form into {@code dir}. */
+    static OnnxModel write(String name, LlamaWeights weights, WeightQuantization q, GraphForm form, Path dir) {
+        Path file = dir.resolve(name + "-" + q.format().name().toLowerCase(Locale.ROOT) + "-" + form.label() + ".onnx");
         long t0 = System.nanoTime();
-        LlamaOnnxWriter.write(weights, file, LlamaOnnxWriter.Options.quantized(q));
+        LlamaOnnxWriter.write(weights, file, LlamaOnnxWriter.Options.quantized(q).withForm(form));
         try {
             System.out.printf("wrote %s (%d MB) in %.1f s%n", file.getFileName(), Files.size(file) >> 20,
                     (System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return new OnnxModel(name, weights.config(), file, q);
+        return new OnnxModel(name, weights.config(), file, q, form);
     }
 
     /** A temporary folder removed when the JVM exits: a GPT-2-sized run leaves about 1 GB of files. */

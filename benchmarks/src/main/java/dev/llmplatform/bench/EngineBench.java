@@ -6,6 +6,7 @@ import dev.llmplatform.inference.engine.InferenceEngine;
 import dev.llmplatform.inference.engine.onnx.DecoderOptions;
 import dev.llmplatform.inference.engine.onnx.ExecutionDevice;
 import dev.llmplatform.inference.engine.onnx.OnnxDecoder;
+import dev.llmplatform.onnx.GraphForm;
 import dev.llmplatform.onnx.WeightQuantization;
 
 import java.nio.file.Files;
@@ -28,7 +29,9 @@ import java.util.SplittableRandom;
  * Options: {@code --device=cpu|cuda|auto} (default: system property {@code llm.inference.device}, else cpu),
  * {@code --threads=2} (ONNX Runtime intra-op threads), {@code --repeat=2} (runs per level; the median
  * decode rate is reported), {@code --bandwidth-gbs=N} (skip the bandwidth probe), {@code --eval-tokens=96},
- * {@code --accuracy-level=4} (MatMulNBits accuracy_level of the quantized graphs; 0 = float activations), {@code --intermediate=2048}.
+ * {@code --accuracy-level=4} (MatMulNBits accuracy_level of the quantized graphs; 0 = float activations), {@code --intermediate=2048},
+ * {@code --forms=plain,fused} (graph forms to compare, each format written in each; default plain). The repeats run in
+ * alternating rounds over all models (decode-rate median per model and level).
  */
 public final class EngineBench {
 
@@ -55,53 +58,78 @@ public final class EngineBench {
         Path dir = BenchModels.tempDir("llm-bench-");
         List<BenchModels.OnnxModel> models = models(args, model, formats, dir);
 
+        // Every model's session stays open; the levels run in rounds that alternate the models, so a neighbour's
+        // build slowing the machine hits each model alike. The median round per model and level is reported.
         EvalLoss.Reference reference = null;
-        List<String> rows = new ArrayList<>();
         List<String> evals = new ArrayList<>();
         double firstLoss = 0;
-        for (BenchModels.OnnxModel m : models) {
-            long t0 = System.nanoTime();
-            try (OnnxDecoder decoder = OnnxDecoder.open(m.onnx(), m.config(),
-                    new DecoderOptions(device, threads, args.integer("cuda-device", 0)))) {
-                System.out.printf("%s %s: session open in %.1f s on %s%n", m.name(), m.quantization().format(),
+        List<OnnxDecoder> decoders = new ArrayList<>();
+        try {
+            for (BenchModels.OnnxModel m : models) {
+                long t0 = System.nanoTime();
+                OnnxDecoder decoder = OnnxDecoder.open(m.onnx(), m.config(),
+                        new DecoderOptions(device, threads, args.integer("cuda-device", 0)));
+                decoders.add(decoder);
+                System.out.printf("%s %s: session open in %.1f s on %s%n", m.name(), m.label(),
                         (System.nanoTime() - t0) / 1e9, decoder.device());
                 EvalLoss.Result loss = EvalLoss.measure(decoder, m.config().bosTokenId(), args.integer("eval-tokens", 96), reference);
                 if (reference == null) {
                     reference = loss.reference();
                 }
-                System.out.printf("  eval: loss %.4f nats/token on %d tokens sampled from fp32, top-1 agreement with fp32 %.1f%%%n",
+                System.out.printf("  eval: loss %.4f nats/token on %d tokens sampled from the first, top-1 agreement with it %.1f%%%n",
                         loss.loss(), loss.reference().text().length - 1, 100 * loss.agreement());
-                evals.add(String.format("| %s | %.4f | %+.4f | %.1f%% |", m.quantization().format(), loss.loss(),
+                evals.add(String.format("| %s | %.4f | %+.4f | %.1f%% |", m.label(), loss.loss(),
                         loss.loss() - (evals.isEmpty() ? loss.loss() : firstLoss), 100 * loss.agreement()));
                 if (evals.size() == 1) {
                     firstLoss = loss.loss();
                 }
                 warmUp(decoder, prompt);
+            }
+            List<List<List<StreamRecorder.Summary>>> runs = new ArrayList<>();
+            models.forEach(m -> {
+                List<List<StreamRecorder.Summary>> perLevel = new ArrayList<>();
+                levels.forEach(l -> perLevel.add(new ArrayList<>()));
+                runs.add(perLevel);
+            });
+            for (int r = 0; r < repeat; r++) {
+                for (int li = 0; li < levels.size(); li++) {
+                    for (int mi = 0; mi < models.size(); mi++) {
+                        StreamRecorder.Summary s = run(decoders.get(mi), levels.get(li), prompt, newTokens, 100 + r);
+                        runs.get(mi).get(li).add(s);
+                        System.out.printf("round %d %s %d streams: decode %.1f tok/s, TTFT p50 %.0f ms (load %s)%n", r + 1,
+                                models.get(mi).label(), levels.get(li), s.decodeTps(), s.ttftP50(), Args.loadAverage());
+                    }
+                }
+            }
+            List<String> rows = new ArrayList<>();
+            for (int mi = 0; mi < models.size(); mi++) {
+                BenchModels.OnnxModel m = models.get(mi);
                 Roofline roofline = Roofline.of(m.config(), m.quantization());
-                for (int streams : levels) {
-                    StreamRecorder.Summary s = median(decoder, streams, prompt, newTokens, repeat);
+                for (int li = 0; li < levels.size(); li++) {
+                    int streams = levels.get(li);
+                    StreamRecorder.Summary s = median(runs.get(mi).get(li));
                     double past = prompt + (newTokens - 1) / 2.0;
                     double bytes = roofline.bytesPerToken(streams, past);
                     double bound = roofline.tokensPerSecond(gbs, streams, past);
-                    String row = String.format("| %s | %d | %d | %.1f | %.1f | %.0f / %.0f | %.1f / %.1f | %.2f | %.0f | %.0f%% |",
-                            m.quantization().format(), streams, s.tokens(), s.aggregateTps(), s.decodeTps(),
-                            s.ttftP50(), s.ttftP99(), s.itlP50(), s.itlP99(), bytes / 1e6, bound, 100 * s.decodeTps() / bound);
-                    System.out.println(row);
-                    rows.add(row);
+                    rows.add(String.format("| %s | %d | %d | %.1f | %.1f | %.0f / %.0f | %.1f / %.1f | %.2f | %.0f | %.0f%% |",
+                            m.label(), streams, s.tokens(), s.aggregateTps(), s.decodeTps(),
+                            s.ttftP50(), s.ttftP99(), s.itlP50(), s.itlP99(), bytes / 1e6, bound, 100 * s.decodeTps() / bound));
                 }
             }
+            System.out.printf("%n%s, prompt %d + %d new tokens, greedy, %s, ONNX Runtime intra-op threads %d, roofline at %.1f GB/s, "
+                    + "median of %d alternating rounds%n", models.getFirst().name(), prompt, newTokens, device, threads, gbs, repeat);
+            System.out.println("| weights | streams | tokens | aggregate tok/s | decode tok/s | TTFT p50 / p99 ms | ITL p50 / p99 ms "
+                    + "| MB read / token | roofline tok/s | of roofline |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            rows.forEach(System.out::println);
+            System.out.println();
+            System.out.println("| weights | eval loss (nats/token) | vs first | top-1 agreement with first |");
+            System.out.println("|---|---|---|---|");
+            evals.forEach(System.out::println);
+            System.out.println("# load average at the end: " + Args.loadAverage());
+        } finally {
+            decoders.forEach(OnnxDecoder::close);
         }
-        System.out.printf("%n%s, prompt %d + %d new tokens, greedy, %s, ONNX Runtime intra-op threads %d, roofline at %.1f GB/s%n",
-                models.getFirst().name(), prompt, newTokens, device, threads, gbs);
-        System.out.println("| weights | streams | tokens | aggregate tok/s | decode tok/s | TTFT p50 / p99 ms | ITL p50 / p99 ms "
-                + "| MB read / token | roofline tok/s | of roofline |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-        rows.forEach(System.out::println);
-        System.out.println();
-        System.out.println("| weights | eval loss (nats/token) | vs first | top-1 agreement with first |");
-        System.out.println("|---|---|---|---|");
-        evals.forEach(System.out::println);
-        System.out.println("# load average at the end: " + Args.loadAverage());
     }
 
     private static List<BenchModels.OnnxModel> models(Args args, String model, List<String> formats, Path dir)
@@ -112,7 +140,9 @@ public final class EngineBench {
         List<BenchModels.OnnxModel> out = new ArrayList<>();
         for (String f : formats) {
             WeightQuantization q = BenchModels.quantization(f, args.integer("accuracy-level", WeightQuantization.ACCURACY_INT8));
-            out.add(BenchModels.write(source.name(), source.weights(), q, dir));
+            for (String form : args.strings("forms", "plain")) {
+                out.add(BenchModels.write(source.name(), source.weights(), q, GraphForm.parse(form), dir));
+            }
         }
         return out;
     }
@@ -122,14 +152,10 @@ public final class EngineBench {
         run(decoder, 2, prompt, 4, 1);
     }
 
-    private static StreamRecorder.Summary median(OnnxDecoder decoder, int streams, int prompt, int newTokens, int repeat)
-            throws InterruptedException {
-        List<StreamRecorder.Summary> runs = new ArrayList<>();
-        for (int r = 0; r < repeat; r++) {
-            runs.add(run(decoder, streams, prompt, newTokens, 100 + r));
-        }
-        runs.sort(Comparator.comparingDouble(StreamRecorder.Summary::decodeTps));
-        return runs.get(runs.size() / 2);
+    private static StreamRecorder.Summary median(List<StreamRecorder.Summary> runs) {
+        List<StreamRecorder.Summary> sorted = new ArrayList<>(runs);
+        sorted.sort(Comparator.comparingDouble(StreamRecorder.Summary::decodeTps));
+        return sorted.get(sorted.size() / 2);
     }
 
     /** Submits {@code streams} greedy requests at once to a fresh engine and waits for all of them. */

@@ -23,22 +23,42 @@ import java.util.Set;
  *                 answer, by vLLM's parser names ({@code deepseek_r1}, {@code qwen3}); null for none
  * @param toolCallParser how the gateway reads the model's tool calls from its output, by vLLM's parser names
  *                 ({@code hermes}, {@code llama3_json}, {@code mistral}); null for the gateway's default
+ * @param graphForm which decoder graph form the engine runs on CPU: {@code fused} (ONNX Runtime's
+ *                 GroupQueryAttention, the KV cache written in place; a copy the platform writes of its own
+ *                 float32 graphs) or {@code plain} (the graph as it is); null for the default, fused where the
+ *                 graph allows it ({@code dev.llmplatform.onnx.FusedCopies})
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSettings(@JsonProperty("weights") String weights, @JsonProperty("onnx_file") String onnxFile,
                             @JsonProperty("reasoning_parser") String reasoningParser,
-                            @JsonProperty("tool_call_parser") String toolCallParser) {
+                            @JsonProperty("tool_call_parser") String toolCallParser,
+                            @JsonProperty("graph_form") String graphForm) {
 
     /** Weight format of a converted checkpoint when the user names none: int8 runs well on CPUs. */
     public static final String DEFAULT_WEIGHTS = "int8";
     public static final Set<String> WEIGHT_FORMATS = Set.of("fp32", "int8", "int4");
-    public static final ModelSettings NONE = new ModelSettings(null, null, null, null);
+    public static final Set<String> GRAPH_FORMS = Set.of("plain", "fused");
+    public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null);
 
     public ModelSettings {
         if (weights != null && !WEIGHT_FORMATS.contains(weights)) {
             throw new IllegalArgumentException(ModelLayout.SETTINGS + ": weights '" + weights
                     + "' is not one of fp32, int8, int4");
         }
+        if (graphForm != null && !GRAPH_FORMS.contains(graphForm)) {
+            throw new IllegalArgumentException(ModelLayout.SETTINGS + ": graph_form '" + graphForm
+                    + "' is not one of plain, fused");
+        }
+    }
+
+    /** Settings with the default graph form. */
+    public ModelSettings(String weights, String onnxFile, String reasoningParser, String toolCallParser) {
+        this(weights, onnxFile, reasoningParser, toolCallParser, null);
+    }
+
+    /** False only when the user pinned the plain graph form. */
+    public boolean fusedAllowed() {
+        return !"plain".equals(graphForm);
     }
 
     /** Settings without a reasoning parser. */

@@ -120,6 +120,31 @@ public record BlockQuantizedMatrix(int k, int n, int bits, int blockSize, byte[]
         return w;
     }
 
+    /** The matrices side by side along N (same K, bits and block size): every array of this layout is N-major. */
+    static BlockQuantizedMatrix concatColumns(java.util.List<BlockQuantizedMatrix> parts) {
+        BlockQuantizedMatrix first = parts.getFirst();
+        int n = 0;
+        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream zeros = first.zeroPoints() == null ? null : new java.io.ByteArrayOutputStream();
+        float[] scales = new float[parts.stream().mapToInt(m -> m.scales().length).sum()];
+        int at = 0;
+        for (BlockQuantizedMatrix m : parts) {
+            if (m.k() != first.k() || m.bits() != first.bits() || m.blockSize() != first.blockSize()
+                    || (m.zeroPoints() == null) != (zeros == null)) {
+                throw new IllegalArgumentException("matrices of different K, bits, block size or zero points");
+            }
+            n += m.n();
+            packed.writeBytes(m.packed());
+            if (zeros != null) {
+                zeros.writeBytes(m.zeroPoints());
+            }
+            System.arraycopy(m.scales(), 0, scales, at, m.scales().length);
+            at += m.scales().length;
+        }
+        return new BlockQuantizedMatrix(first.k(), n, first.bits(), first.blockSize(), packed.toByteArray(), scales,
+                zeros == null ? null : zeros.toByteArray());
+    }
+
     static int zeroPointBlobSize(int kBlocks, int bits) {
         return (kBlocks * bits + 7) / 8;
     }

@@ -32,6 +32,15 @@ public interface DecoderTensors {
     /** The tensor's values, row-major in {@code shape}; an exception naming the tensor when it cannot. */
     float[] get(String name, long... shape);
 
+    /**
+     * The linear layer {@code prefix} ({@code [k in, n out]}, or {@code lm_head}) already block-quantized for
+     * MatMulNBits, when the source holds it so (a quantized graph being rewritten); null to quantize
+     * {@code get(prefix + ".weight")} as usual.
+     */
+    default BlockQuantizedMatrix quantized(String prefix, int k, int n) {
+        return null;
+    }
+
     /** The tensors of {@link LlamaWeights} (already in memory) under the graph's names. */
     static DecoderTensors of(LlamaWeights w) {
         Map<String, float[]> byName = new HashMap<>();

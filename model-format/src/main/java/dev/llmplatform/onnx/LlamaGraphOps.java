@@ -38,7 +38,7 @@ final class LlamaGraphOps {
     private final ModelConfig config;
     private final DecoderTensors tensors;
     private final WeightQuantization quantization;
-    private final String eps;
+    private String eps;
 
     LlamaGraphOps(OnnxGraphBuilder g, DecoderSpec spec, DecoderTensors tensors, WeightQuantization quantization) {
         this.g = g;
@@ -46,7 +46,6 @@ final class LlamaGraphOps {
         this.config = spec.config();
         this.tensors = tensors;
         this.quantization = quantization;
-        this.eps = g.floatScalar("const.rms_norm_eps", (float) (double) config.rmsNormEps());
     }
 
     /** The block's normalisation of the last axis (RMSNorm, or LayerNorm with bias for GPT-2). */
@@ -57,6 +56,9 @@ final class LlamaGraphOps {
     /** x / sqrt(mean(x², last axis) + eps) * weight, in the pattern ONNX Runtime fuses into one kernel. */
     String rmsNorm(String prefix, String x, int width) {
         String w = g.floatInitializer(prefix + ".weight", tensors.get(prefix + ".weight", width), width);
+        if (eps == null) {   // defined on first use: the fused form has no RMSNorm of its own
+            eps = g.floatScalar("const.rms_norm_eps", (float) (double) config.rmsNormEps());
+        }
         String two = g.isDefined("const.two") ? "const.two" : g.floatScalar("const.two", 2f);
         String squared = op("Pow", prefix + "/Pow", x, two);
         String mean = g.node("ReduceMean", prefix + "/ReduceMean", List.of(squared), attrInts("axes", -1), attr("keepdims", 1));
@@ -78,14 +80,16 @@ final class LlamaGraphOps {
      * when the options say so. The bias {@code prefix.bias} [out] is added when {@code bias} is set.
      */
     String linear(String prefix, String x, int in, int out, boolean bias) {
-        float[] weight = tensors.get(prefix + ".weight", in, out);
         String y;
         if (quantization.quantized()) {
-            BlockQuantizedMatrix q = BlockQuantizedMatrix.quantizeInOut(weight, in, out, quantization.format().bits(),
-                    quantization.blockSize(), quantization.symmetric());
-            weight = null;
+            BlockQuantizedMatrix q = tensors.quantized(prefix, in, out);
+            if (q == null) {
+                q = BlockQuantizedMatrix.quantizeInOut(tensors.get(prefix + ".weight", in, out), in, out,
+                        quantization.format().bits(), quantization.blockSize(), quantization.symmetric());
+            }
             y = matMulNBits(prefix + "/MatMulNBits", prefix, x, q);
         } else {
+            float[] weight = tensors.get(prefix + ".weight", in, out);
             y = op("MatMul", prefix + "/MatMul", x, g.floatInitializer(prefix + ".weight", weight, in, out));
         }
         if (!bias) {
@@ -93,6 +97,49 @@ final class LlamaGraphOps {
         }
         String b = g.floatInitializer(prefix + ".bias", tensors.get(prefix + ".bias", out), out);
         return op("Add", prefix + "/Add_bias", y, b);
+    }
+
+    /**
+     * One MatMul over several linear layers of the same input side by side ({@code parts}, each [in, outs[i]]),
+     * as initializer {@code name.weight}: the weights are read once per step instead of once per layer, and a
+     * quantized kernel quantizes the activations once. The caller splits the output.
+     */
+    String linearConcat(String name, List<String> parts, String x, int in, int[] outs, boolean bias) {
+        int total = 0;
+        for (int out : outs) {
+            total += out;
+        }
+        String y;
+        if (quantization.quantized()) {
+            List<BlockQuantizedMatrix> blocks = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                BlockQuantizedMatrix q = tensors.quantized(parts.get(i), in, outs[i]);
+                blocks.add(q != null ? q : BlockQuantizedMatrix.quantizeInOut(tensors.get(parts.get(i) + ".weight", in, outs[i]),
+                        in, outs[i], quantization.format().bits(), quantization.blockSize(), quantization.symmetric()));
+            }
+            y = matMulNBits(name + "/MatMulNBits", name, x, BlockQuantizedMatrix.concatColumns(blocks));
+        } else {
+            float[] w = new float[in * total];
+            int column = 0;
+            for (int i = 0; i < parts.size(); i++) {
+                float[] part = tensors.get(parts.get(i) + ".weight", in, outs[i]);
+                for (int row = 0; row < in; row++) {
+                    System.arraycopy(part, row * outs[i], w, row * total + column, outs[i]);
+                }
+                column += outs[i];
+            }
+            y = op("MatMul", name + "/MatMul", x, g.floatInitializer(name + ".weight", w, in, total));
+        }
+        if (!bias) {
+            return y;
+        }
+        float[] b = new float[total];
+        int at = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            System.arraycopy(tensors.get(parts.get(i) + ".bias", outs[i]), 0, b, at, outs[i]);
+            at += outs[i];
+        }
+        return op("Add", name + "/Add_bias", y, g.floatInitializer(name + ".bias", b, total));
     }
 
     /**

@@ -59,11 +59,19 @@ public final class LlamaOnnxWriter {
      * @param weights          float32 linear weights (default) or block-quantized int8/int4 ones
      *                         (ONNX Runtime's {@code MatMulNBits}: the graph then runs only in ONNX Runtime)
      */
-    public record Options(boolean attentionOutputs, WeightQuantization weights) {
+    public record Options(boolean attentionOutputs, WeightQuantization weights, GraphForm form) {
         public static final Options DEFAULT = new Options(false);
 
         public Options {
             weights = weights == null ? WeightQuantization.NONE : weights;
+            form = form == null ? GraphForm.PLAIN : form;
+            if (form == GraphForm.FUSED && attentionOutputs) {
+                throw new IllegalArgumentException("the fused graph form cannot output attention probabilities");
+            }
+        }
+
+        public Options(boolean attentionOutputs, WeightQuantization weights) {
+            this(attentionOutputs, weights, GraphForm.PLAIN);
         }
 
         public Options(boolean attentionOutputs) {
@@ -72,6 +80,11 @@ public final class LlamaOnnxWriter {
 
         public static Options quantized(WeightQuantization weights) {
             return new Options(false, weights);
+        }
+
+        /** The same weights in another graph form. */
+        public Options withForm(GraphForm form) {
+            return new Options(attentionOutputs, weights, form);
         }
     }
 
@@ -130,6 +143,9 @@ public final class LlamaOnnxWriter {
      * is not null (see {@link OnnxGraphBuilder#OnnxGraphBuilder(String, ExternalData)}).
      */
     public static OnnxMl.ModelProto model(DecoderSpec spec, DecoderTensors tensors, Options options, ExternalData external) {
+        if (options.form() == GraphForm.FUSED) {
+            return FusedDecoderGraph.model(spec, tensors, options, external);
+        }
         ModelConfig c = spec.config();
         Dim batch = Dim.named("batch_size");
         Dim seq = Dim.named("sequence_length");
@@ -174,22 +190,7 @@ public final class LlamaOnnxWriter {
         }
         String last = ops.norm("model.norm", hidden);
         WeightQuantization q = options.weights();
-        boolean tied = c.tieWordEmbeddings();
-        if (q.quantized() && q.quantizeLmHead()) {
-            // The embedding [vocab, hidden] is already MatMulNBits' [N, K]; a tied model gets a quantized copy
-            // (fetched again rather than kept, so a streaming source holds one tensor at a time).
-            BlockQuantizedMatrix head = tied
-                    ? BlockQuantizedMatrix.quantizeOutIn(tensors.get("model.embed_tokens.weight", c.vocabSize(), h), h,
-                    c.vocabSize(), q.format().bits(), q.blockSize(), q.symmetric())
-                    : BlockQuantizedMatrix.quantizeInOut(tensors.get("lm_head.weight", h, c.vocabSize()), h,
-                    c.vocabSize(), q.format().bits(), q.blockSize(), q.symmetric());
-            ops.matMulNBits("logits", "lm_head", last, head);
-        } else {
-            String head = tied
-                    ? g.node("Transpose", "lm_head.tied_weight", List.of(embedding), attrInts("perm", 1, 0))
-                    : g.floatInitializer("lm_head.weight", tensors.get("lm_head.weight", h, c.vocabSize()), h, c.vocabSize());
-            g.node("MatMul", "logits", List.of(last, head));
-        }
+        lmHead(g, ops, c, tensors, q, embedding, last);
 
         g.output("logits", DataType.FLOAT, batch, seq, Dim.of(c.vocabSize()));
         for (int i = 0; i < c.layers(); i++) {
@@ -207,12 +208,36 @@ public final class LlamaOnnxWriter {
         return g.build(PRODUCER, PRODUCER_VERSION, opsets, metadata(c, options));
     }
 
-    private static Map<String, String> metadata(ModelConfig c, Options options) {
+    /** logits = last · lm_head (the embedding's transpose when tied), block-quantized when the options say so. */
+    static void lmHead(OnnxGraphBuilder g, LlamaGraphOps ops, ModelConfig c, DecoderTensors tensors, WeightQuantization q,
+                       String embedding, String last) {
+        int h = c.hidden();
+        boolean tied = c.tieWordEmbeddings();
+        if (q.quantized() && q.quantizeLmHead()) {
+            // The embedding [vocab, hidden] is already MatMulNBits' [N, K]; a tied model gets a quantized copy
+            // (fetched again rather than kept, so a streaming source holds one tensor at a time).
+            BlockQuantizedMatrix head = tensors.quantized("lm_head", h, c.vocabSize());
+            head = head != null ? head : tied
+                    ? BlockQuantizedMatrix.quantizeOutIn(tensors.get("model.embed_tokens.weight", c.vocabSize(), h), h,
+                    c.vocabSize(), q.format().bits(), q.blockSize(), q.symmetric())
+                    : BlockQuantizedMatrix.quantizeInOut(tensors.get("lm_head.weight", h, c.vocabSize()), h,
+                    c.vocabSize(), q.format().bits(), q.blockSize(), q.symmetric());
+            ops.matMulNBits("logits", "lm_head", last, head);
+        } else {
+            String head = tied
+                    ? g.node("Transpose", "lm_head.tied_weight", List.of(embedding), attrInts("perm", 1, 0))
+                    : g.floatInitializer("lm_head.weight", tensors.get("lm_head.weight", h, c.vocabSize()), h, c.vocabSize());
+            g.node("MatMul", "logits", List.of(last, head));
+        }
+    }
+
+    static Map<String, String> metadata(ModelConfig c, Options options) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("producer", PRODUCER);
         m.put("model_type", c.modelType());
         m.put("architectures", String.join(",", c.architectures()));
         m.put("graph", "decoder-with-past");
+        m.put(GraphForm.METADATA_KEY, options.form().label());
         m.put("num_hidden_layers", Integer.toString(c.layers()));
         m.put("num_attention_heads", Integer.toString(c.heads()));
         m.put("num_key_value_heads", Integer.toString(c.kvHeads()));

@@ -157,7 +157,12 @@ public final class OnnxGraphBuilder {
                 throw new IllegalArgumentException(opType + " " + outputs + ": input " + in + " is not defined");
             }
         }
-        outputs.forEach(this::define);
+        // An empty output name (not the first) omits an optional output.
+        for (int i = 0; i < outputs.size(); i++) {
+            if (i == 0 || !outputs.get(i).isEmpty()) {
+                define(outputs.get(i));
+            }
+        }
         graph.addNode(OnnxMl.NodeProto.newBuilder()
                 .setName(outputs.getFirst())
                 .setOpType(opType)

@@ -105,6 +105,7 @@ public final class InferenceEngine implements AutoCloseable {
         KvCache cache = decoder.newCache(2);
         decoder.step(List.of(cache), List.of(new int[]{0}), false);
         decoder.step(List.of(cache), List.of(new int[]{0}), false);
+        cache.release();
     }
 
     public InferenceEngine start() {

@@ -204,6 +204,9 @@ final class Scheduler {
         }
         if (running.remove(sequence)) {
             budget.release(sequence.reservedTokens());
+            if (sequence.cache() != null) {
+                sequence.cache().release();
+            }
         } else {
             waiting.remove(sequence);
         }

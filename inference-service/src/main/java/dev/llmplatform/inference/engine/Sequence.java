@@ -131,6 +131,9 @@ final class Sequence {
      * reservation) and recomputed on readmission. A prompt being scored starts its scoring over.
      */
     void preempt() {
+        if (cache != null) {
+            cache.release();
+        }
         cache = null;
         context = null;
         prefilled = 0;

@@ -2,6 +2,7 @@ package dev.llmplatform.inference.engine;
 
 import dev.llmplatform.constraint.ByteDfa;
 import dev.llmplatform.constraint.TokenMasks;
+import dev.llmplatform.inference.engine.kv.HeapKvCache;
 import dev.llmplatform.inference.engine.kv.KvCache;
 
 import java.nio.FloatBuffer;
@@ -51,7 +52,7 @@ final class AdversarialDecoder implements Decoder {
 
     @Override
     public KvCache newCache(int maxTokens) {
-        return new KvCache(1, 1, 1, maxTokens);
+        return new HeapKvCache(1, 1, 1, maxTokens);
     }
 
     @Override

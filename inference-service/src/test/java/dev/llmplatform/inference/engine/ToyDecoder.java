@@ -1,5 +1,6 @@
 package dev.llmplatform.inference.engine;
 
+import dev.llmplatform.inference.engine.kv.HeapKvCache;
 import dev.llmplatform.inference.engine.kv.KvCache;
 
 import java.nio.FloatBuffer;
@@ -66,7 +67,7 @@ final class ToyDecoder implements Decoder {
 
     @Override
     public KvCache newCache(int maxTokens) {
-        return new KvCache(1, 1, 1, maxTokens);
+        return new HeapKvCache(1, 1, 1, maxTokens);
     }
 
     @Override

@@ -16,9 +16,19 @@ import java.util.Map;
  *
  * @param contextLength     most positions a sequence may hold (config's {@code max_position_embeddings})
  * @param hasUseCacheBranch Optimum's merged decoders take a {@code use_cache_branch} flag
+ * @param fused             the fused form ({@code seqlens_k}, {@code total_sequence_length}, one KV buffer
+ *                          shared by past and present: {@code dev.llmplatform.onnx.GraphForm#FUSED})
+ * @param hasLogitsToKeep   the graph takes {@code num_logits_to_keep} (the fused form): logits for the last positions only
+ * @param hasPositionIds    the graph takes {@code position_ids} (always in the plain form; in the fused form
+ *                          only for learned positions)
  */
 public record DecoderGraph(int layers, int kvHeads, int headDim, int vocabSize, int contextLength,
-                           boolean hasUseCacheBranch) {
+                           boolean hasUseCacheBranch, boolean fused, boolean hasPositionIds,
+                           boolean hasLogitsToKeep) {
+
+    public static final String SEQLENS_K = "seqlens_k";
+    public static final String TOTAL_SEQUENCE_LENGTH = "total_sequence_length";
+    public static final String NUM_LOGITS_TO_KEEP = "num_logits_to_keep";
 
     public static final String INPUT_IDS = "input_ids";
     public static final String ATTENTION_MASK = "attention_mask";
@@ -45,7 +55,10 @@ public record DecoderGraph(int layers, int kvHeads, int headDim, int vocabSize, 
     static DecoderGraph read(OrtSession session, ModelConfig config) throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         Map<String, NodeInfo> outputs = session.getOutputInfo();
-        for (String name : new String[]{INPUT_IDS, ATTENTION_MASK, POSITION_IDS}) {
+        boolean fused = inputs.containsKey(SEQLENS_K);
+        String[] required = fused ? new String[]{INPUT_IDS, SEQLENS_K, TOTAL_SEQUENCE_LENGTH}
+                : new String[]{INPUT_IDS, ATTENTION_MASK, POSITION_IDS};
+        for (String name : required) {
             require(inputs.containsKey(name), "graph has no input '" + name + "'");
         }
         require(outputs.containsKey(LOGITS), "graph has no output '" + LOGITS + "'");
@@ -70,7 +83,8 @@ public record DecoderGraph(int layers, int kvHeads, int headDim, int vocabSize, 
                     "graph has no present." + l + " outputs");
         }
         return new DecoderGraph(layers, kvHeads, headDim, vocab, config.contextLength(),
-                inputs.containsKey(USE_CACHE_BRANCH));
+                inputs.containsKey(USE_CACHE_BRANCH), fused, inputs.containsKey(POSITION_IDS),
+                inputs.containsKey(NUM_LOGITS_TO_KEEP));
     }
 
     private static TensorInfo tensor(NodeInfo node, String name) {

@@ -3,6 +3,7 @@ package dev.llmplatform.inference.engine.onnx;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,6 +18,10 @@ final class DirectBuffers {
 
     FloatBuffer floats(String name, int count) {
         return bytes(name, count * Float.BYTES).asFloatBuffer();
+    }
+
+    IntBuffer ints(String name, int count) {
+        return bytes(name, count * Integer.BYTES).asIntBuffer();
     }
 
     LongBuffer longs(String name, int count) {

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.llmplatform.inference.engine.Decoder;
+import dev.llmplatform.inference.engine.kv.HeapKvCache;
 import dev.llmplatform.inference.engine.kv.KvCache;
 import dev.llmplatform.inference.engine.kv.KvCacheBudget;
 import dev.llmplatform.model.ModelConfig;
@@ -23,6 +24,8 @@ import java.util.Map;
  * nothing. The new key/value columns are copied back into each sequence's own cache. A step over the
  * same batch as the step before takes that step's presents as its past without copying anything
  * ({@link ResidentPast}); the whole past is copied from the caches only when the batch changes.
+ * A fused-form graph runs through {@link FusedStep} instead: its caches are rows of one buffer that the
+ * runtime appends to in place.
  *
  * <p>{@link #step} is meant for one thread (the engine loop): it reuses its input buffers.
  */
@@ -34,6 +37,8 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
     private final ExecutionDevice device;
     private final DirectBuffers buffers = new DirectBuffers();
     private final ResidentPast resident;
+    /** Null for the plain form. */
+    private final FusedStep fused;
 
     private OnnxDecoder(OrtSessions.ModelSource source, ModelConfig config, DecoderOptions options) {
         try {
@@ -43,6 +48,7 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
             try {
                 this.graph = DecoderGraph.read(session, config);
                 this.resident = new ResidentPast(graph.layers());
+                this.fused = graph.fused() ? new FusedStep(env, session, graph) : null;
             } catch (RuntimeException e) {
                 session.close();
                 throw e;
@@ -85,6 +91,11 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
         return device;
     }
 
+    /** Sequences the fused form's shared KV buffer has copied between rows (batch changes, departures); 0 for plain. */
+    long kvRowsMoved() {
+        return fused == null ? 0 : fused.buffer().rowsMoved();
+    }
+
     /** Steps that took the previous step's presents as their past, and steps that copied it from the caches. */
     long[] pastReuse() {
         return new long[]{resident.reusedSteps(), resident.rebuiltSteps()};
@@ -108,7 +119,10 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
     /** An empty cache shaped for this graph, holding at most {@code maxTokens} positions. */
     @Override
     public KvCache newCache(int maxTokens) {
-        return new KvCache(graph.layers(), graph.kvHeads(), graph.headDim(), maxTokens);
+        if (fused != null) {
+            return fused.newCache(maxTokens);
+        }
+        return new HeapKvCache(graph.layers(), graph.kvHeads(), graph.headDim(), maxTokens);
     }
 
     /**
@@ -133,6 +147,13 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
                 throw new IllegalStateException("sequence " + b + " would exceed its KV cache of " + cache.maxTokens());
             }
             maxPast = Math.max(maxPast, cache.length());
+        }
+        if (fused != null) {
+            try {
+                return fused.step(caches, chunks, allPositions);
+            } catch (OrtException e) {
+                throw new IllegalStateException("decoder step failed: " + e.getMessage(), e);
+            }
         }
         Map<String, OnnxTensor> inputs = new HashMap<>();
         Map<String, OnnxTensor> outputs = new HashMap<>();
@@ -217,7 +238,7 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
             FloatBuffer values = kv.pastValue(l, size);
             if (!kv.reused()) {
                 for (int b = 0; b < batch; b++) {
-                    caches.get(b).copyPastInto(l, keys, values, b, maxPast);
+                    ((HeapKvCache) caches.get(b)).copyPastInto(l, keys, values, b, maxPast);
                 }
             }
             inputs.put(DecoderGraph.pastKey(l), OnnxTensor.createTensor(env, keys, shape));
@@ -245,6 +266,15 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Ends ONNX Runtime's profiling (when its options turned it on) and returns the trace file it wrote. */
+    public String endProfiling() {
+        try {
+            return session.endProfiling();
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot end profiling", e);
+        }
     }
 
     @Override

@@ -63,10 +63,22 @@ public final class OrtSessions {
             so.addConfigEntry("session.inter_op.allow_spinning", "0");
             // Memory patterns stay on (the default) although shapes change every step: turning them off
             // made a 16-sequence step of the 124M model 30-50% slower (docs/benchmarks.md).
+            if (options.profilePrefix() != null) {
+                so.enableProfiling(options.profilePrefix());
+            }
             if (cuda) {
                 so.addCUDA(options.cudaDeviceId());
             }
             return source.open(env, so);
+        }
+    }
+
+    /** Whether this ONNX Runtime build has the CUDA provider at all (the CPU artifact does not). */
+    public static boolean cudaAvailable() {
+        try {
+            return OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA);
+        } catch (RuntimeException | LinkageError e) {
+            return false;
         }
     }
 

@@ -3,10 +3,13 @@ package dev.llmplatform.inference.engine.onnx;
 import dev.llmplatform.model.Float32Copies;
 import dev.llmplatform.model.ModelNotReadyException;
 import dev.llmplatform.model.ModelPackage;
+import dev.llmplatform.onnx.FusedCopies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Opens the decoder a model version serves, whatever the folder holds: the platform's graph, the
@@ -45,11 +48,42 @@ public final class ServedDecoders {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("cannot serve " + file + " of " + name + ": " + e.getMessage(), e);
         }
+        Path run = fusedOrSame(pkg, served.graph(), options, name, file);
         try {
-            return OnnxDecoder.open(served.graph(), pkg.decoderConfig(), options);
+            return OnnxDecoder.open(run, pkg.decoderConfig(), options);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("cannot serve " + file + " of " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * On CPU (asked for, or {@code auto} where this ONNX Runtime has no CUDA provider: its GroupQueryAttention
+     * takes float16 only on CUDA), the fused form of the graph (a copy in {@code .llm-platform/fused/}) unless the package pins
+     * {@code graph_form: plain}: measured faster in every format and batch size (docs/benchmarks.md, issue 16).
+     * A graph that cannot be fused, or a copy that fails, is served as it is.
+     */
+    private static Path fusedOrSame(ModelPackage pkg, Path graph, DecoderOptions options, String name, String file) {
+        boolean cpu = options.device() == ExecutionDevice.CPU
+                || options.device() == ExecutionDevice.AUTO && !OrtSessions.cudaAvailable();
+        if (!cpu || !pkg.layout().settings().fusedAllowed()) {
+            return graph;
+        }
+        StringBuilder why = new StringBuilder();
+        try {
+            long start = System.nanoTime();
+            boolean existed = Files.isDirectory(FusedCopies.copyDir(pkg.layout(), graph));
+            Optional<Path> fused = FusedCopies.servable(pkg.layout(), graph, pkg.decoderConfig(), why);
+            if (fused.isPresent()) {
+                LOG.info("model {}: {} runs in the fused graph form ({}, {})", name, file,
+                        pkg.dir().relativize(fused.get().getParent()),
+                        existed ? "made before" : "made now in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                return fused.get();
+            }
+            LOG.info("model {}: {} runs in the plain graph form: {}", name, file, why);
+        } catch (RuntimeException e) {
+            LOG.warn("model {}: no fused copy of {} ({}); it runs in the plain graph form", name, file, e.getMessage());
+        }
+        return graph;
     }
 
     private static String megabytes(long bytes) {

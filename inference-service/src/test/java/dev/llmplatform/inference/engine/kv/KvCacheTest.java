@@ -24,7 +24,7 @@ class KvCacheTest {
 
     @Test
     void shouldKeepAppendedColumnsAcrossGrowthAndCopyThemLeftPadded() {
-        KvCache cache = new KvCache(1, 2, 3, 40);
+        HeapKvCache cache = new HeapKvCache(1, 2, 3, 40);
         for (int p = 0; p < 20; p++) {
             FloatBuffer present = present(2, p + 1, 3);
             cache.appendFrom(0, present, present, 0, p + 1, p, 1);
@@ -47,7 +47,7 @@ class KvCacheTest {
 
     @Test
     void shouldRefuseToGrowPastItsMaximum() {
-        KvCache cache = new KvCache(1, 1, 1, 2);
+        HeapKvCache cache = new HeapKvCache(1, 1, 1, 2);
         FloatBuffer present = present(1, 3, 1);
         assertThatThrownBy(() -> cache.appendFrom(0, present, present, 0, 3, 0, 3)).isInstanceOf(IllegalStateException.class);
     }

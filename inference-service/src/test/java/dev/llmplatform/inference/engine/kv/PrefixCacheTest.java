@@ -15,7 +15,7 @@ class PrefixCacheTest {
 
     /** A cache holding the prompt's own ids as keys and values. */
     private static KvCache cacheOf(int[] prompt) {
-        KvCache cache = new KvCache(1, 1, 1, 64);
+        KvCache cache = new HeapKvCache(1, 1, 1, 64);
         FloatBuffer ids = FloatBuffer.allocate(prompt.length);
         for (int t : prompt) {
             ids.put(t);
@@ -45,7 +45,7 @@ class PrefixCacheTest {
         second[10] = 90;
         PrefixCache.Match match = cache.lookup(second);
         assertThat(match.tokens()).isEqualTo(8);
-        KvCache target = new KvCache(1, 1, 1, 64);
+        KvCache target = new HeapKvCache(1, 1, 1, 64);
         assertThat(match.copyInto(target)).isEqualTo(8);
         for (int p = 0; p < 8; p++) {
             assertThat(target.key(0, 0, p)[0]).isEqualTo(second[p]);
