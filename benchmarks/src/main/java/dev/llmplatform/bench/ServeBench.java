@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  * {@code --warmups=8} (requests before each side's runs, not measured; vLLM sends one test prompt),
  * {@code --fixed-length=ignore_eos|min_tokens|none}, {@code --temperature=0|server} (greedy by default;
  * {@code server} leaves it to the server as vLLM does), {@code --sweep-start=4 --sweep-max=1024
- * --sweep-steps=4 --goodput-ratio=0.9}, and with {@code --platform}: {@code --threads=2},
+ * --sweep-steps=4 --goodput-ratio=0.9 --sweep-seconds=8 --sweep-num-prompts=32 --sweep-max-concurrency=none}, and with {@code --platform}: {@code --threads=2},
  * {@code --max-batch=64}, {@code --platform-args=k=v;k=v}.
  */
 public final class ServeBench {
@@ -111,7 +111,7 @@ public final class ServeBench {
             List<ServeLoad.Request> requests = requests(new SseLoad(p.baseUrl(), model.name()), args, true);
             ServeHttpTarget http = target(args, p.baseUrl(), model.name());
             double temperature = temperature(args) == null ? 1.0 : temperature(args);
-            int maxWaiting = requests.size() + args.integer("warmups", 8) + 1;
+            int maxWaiting = 1 << 20;  // never refuse: the platform queues in Kafka instead (its consumer pauses)
             run(args, p.baseUrl(), model.name(), requests, List.of(
                     new Side("platform", () -> http),
                     new Side("engine", () -> new ServeEngineTarget(decoder, maxBatch, kvBytes, maxWaiting, temperature,
@@ -182,7 +182,7 @@ public final class ServeBench {
         result.put("num_prompts", requests.size());
         result.put("input_len", args.integer("input-len", 32));
         result.put("output_len", args.integer("output-len", 64));
-        result.put("burstiness", burstiness);
+        result.put("burstiness", rateText(burstiness));
         result.put("seed", seed);
         result.put("goodput", slos.millis());
         List<Map<String, Object>> runs = new ArrayList<>();
@@ -198,12 +198,15 @@ public final class ServeBench {
                 sides.forEach(s -> columns.put(s.name(), measured.get(s.name()).metrics()));
                 List<String> setting = new ArrayList<>();
                 setting.add(String.format("%-40s %s", "Maximum request concurrency:", cap == 0 ? "none" : cap));
-                setting.add(String.format("%-40s %s", "Request rate configured (RPS):", r));
+                setting.add(String.format("%-40s %s", "Request rate configured (RPS):", rateText(r)));
                 setting.add(String.format("%-40s %s (%s)", "Burstiness factor:", burstiness, burstiness == 1 ? "Poisson process" : "Gamma distribution"));
                 if (!slos.isEmpty()) {
                     setting.add(String.format("%-40s %s", "Goodput objectives (ms):", slos));
                 }
                 System.out.print(ServeReport.table(columns, setting));
+                StringBuilder perChunk = new StringBuilder(String.format("%-40s", "Tokens per chunk (not vLLM's):"));
+                sides.forEach(s -> perChunk.append(String.format(" %12.2f", tokensPerChunk(measured.get(s.name()).outputs()))));
+                System.out.println(perChunk);
                 if (inProcess) {
                     StringBuilder cpu = new StringBuilder(String.format("%-40s", "Process CPU per output token (ms):"));
                     sides.forEach(s -> cpu.append(String.format(" %12.3f", measured.get(s.name()).cpuMsPerToken())));
@@ -211,12 +214,25 @@ public final class ServeBench {
                 }
                 printFailures(measured);
                 markdown.append(String.format("%nmax concurrency %s, request rate %s, load average %s%n%n",
-                        cap == 0 ? "none" : cap, r, Args.loadAverage())).append(ServeReport.markdown(columns));
+                        cap == 0 ? "none" : cap, rateText(r), Args.loadAverage())).append(ServeReport.markdown(columns));
+                StringBuilder extra = new StringBuilder("| Tokens per chunk (not vLLM's) |");
+                sides.forEach(s -> extra.append(String.format(" %.2f |", tokensPerChunk(measured.get(s.name()).outputs()))));
+                markdown.append(extra).append(sides.size() == 2 ? " " + ServeReport.ratioText(
+                        tokensPerChunk(measured.get(sides.get(0).name()).outputs()),
+                        tokensPerChunk(measured.get(sides.get(1).name()).outputs())) + " |\n" : "\n");
+                if (inProcess) {
+                    StringBuilder cpu = new StringBuilder("| Process CPU per output token (ms, not vLLM's) |");
+                    sides.forEach(s -> cpu.append(String.format(" %.3f |", measured.get(s.name()).cpuMsPerToken())));
+                    markdown.append(cpu).append(sides.size() == 2 ? " " + ServeReport.ratioText(
+                            measured.get(sides.get(0).name()).cpuMsPerToken(),
+                            measured.get(sides.get(1).name()).cpuMsPerToken()) + " |\n" : "\n");
+                }
                 Map<String, Object> run = new LinkedHashMap<>();
                 run.put("max_concurrency", cap == 0 ? null : cap);
                 run.put("request_rate", Double.isInfinite(r) ? "inf" : r);
                 measured.forEach((name, m) -> {
                     Map<String, Object> j = ServeReport.json(m.metrics(), m.outputs());
+                    j.put("tokens_per_chunk", tokensPerChunk(m.outputs()));
                     if (inProcess) {
                         j.put("process_cpu_ms_per_output_token", m.cpuMsPerToken());
                     }
@@ -232,7 +248,9 @@ public final class ServeBench {
         result.put("runs", runs);
         System.out.println(markdown);
         if (args.string("sweep", "false").equals("true")) {
-            result.put("sweep", sweep(args, sides, requests, burstiness, seed, slos, caps.getFirst()));
+            String sweepCap = args.string("sweep-max-concurrency", "none");
+            result.put("sweep", sweep(args, sides, requests, burstiness, seed, slos,
+                    sweepCap.equals("none") ? 0 : Integer.parseInt(sweepCap)));
         }
         String file = args.string("result-file", null);
         if (file != null) {
@@ -248,18 +266,23 @@ public final class ServeBench {
             throw new IllegalArgumentException("--sweep needs --goodput objectives");
         }
         double goodRatio = args.decimal("goodput-ratio", 0.9);
+        double seconds = args.decimal("sweep-seconds", 8);
+        int minPrompts = args.integer("sweep-num-prompts", 32);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("goodput_ratio", goodRatio);
         out.put("max_concurrency", cap == 0 ? null : cap);
+        out.put("probe_seconds", seconds);
         StringBuilder table = new StringBuilder(String.format(
-                "%nSweep: highest request rate with at least %.0f%% of requests within %s (burstiness %s, concurrency %s)%n"
+                "%nSweep: highest request rate with at least %.0f%% of requests within %s, each probe %.0f s of arrivals (at least %d requests; burstiness %s, concurrency %s)%n"
                         + "| side | rate req/s | achieved req/s | goodput req/s | good / all | TTFT p99 ms | TPOT p99 ms | passed |%n|---|---|---|---|---|---|---|---|%n",
-                100 * goodRatio, slos, burstiness, cap == 0 ? "none" : cap));
+                100 * goodRatio, slos, seconds, minPrompts, burstiness, cap == 0 ? "none" : cap));
         Map<String, Double> best = new LinkedHashMap<>();
         for (int i = sides.size() - 1; i >= 0; i--) {
             Side side = sides.get(i);
-            ServeSweep.Result r = ServeSweep.search(rate -> measure(side, requests,
-                            ServeArrivals.offsets(requests.size(), rate, burstiness, seed), cap, slos).metrics(),
+            ServeSweep.Result r = ServeSweep.search(rate -> {
+                        List<ServeLoad.Request> probe = sustained(requests, rate, seconds, minPrompts);
+                        return measure(side, probe, ServeArrivals.offsets(probe.size(), rate, burstiness, seed), cap, slos).metrics();
+                    },
                     args.decimal("sweep-start", 4), args.decimal("sweep-max", 1024), args.integer("sweep-steps", 4), goodRatio);
             List<Map<String, Object>> probes = new ArrayList<>();
             for (ServeSweep.Probe p : r.probes()) {
@@ -325,6 +348,37 @@ public final class ServeBench {
     private static void printFailures(Map<String, Measured> measured) {
         measured.forEach((name, m) -> m.outputs().stream().filter(o -> !o.success()).limit(10)
                 .forEach(o -> System.out.println("failed on " + name + ": " + o.error())));
+    }
+
+    /**
+     * A probe's workload: {@code rate · seconds} requests (at least {@code min}), the prompts reused in turn.
+     * A fixed count would let a high rate pass as a short burst the server absorbs; a fixed time of
+     * arrivals makes a rate the server cannot sustain build a queue, and the objectives catch it.
+     */
+    private static List<ServeLoad.Request> sustained(List<ServeLoad.Request> prompts, double rate, double seconds, int min) {
+        int n = (int) Math.max(min, Math.ceil(rate * seconds));
+        List<ServeLoad.Request> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(prompts.get(i % prompts.size()));
+        }
+        return out;
+    }
+
+    /** Output tokens per chunk with choices, over the completed requests: how much the server coalesced. */
+    private static double tokensPerChunk(List<ServeOutput> outputs) {
+        long tokens = 0;
+        long chunks = 0;
+        for (ServeOutput o : outputs) {
+            if (o.success()) {
+                tokens += o.outputTokens();
+                chunks += o.itl().length + 1;
+            }
+        }
+        return chunks == 0 ? Double.NaN : (double) tokens / chunks;
+    }
+
+    private static String rateText(double rate) {
+        return Double.isInfinite(rate) ? "inf" : String.valueOf(rate);
     }
 
     private static double rate(String text) {
