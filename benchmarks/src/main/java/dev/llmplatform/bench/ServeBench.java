@@ -186,7 +186,9 @@ public final class ServeBench {
         result.put("seed", seed);
         result.put("goodput", slos.millis());
         List<Map<String, Object>> runs = new ArrayList<>();
-        StringBuilder markdown = new StringBuilder();
+        List<String> titles = new ArrayList<>();
+        List<Map<String, Metrics>> columnsPerRun = new ArrayList<>();
+        Map<String, List<Map<String, Double>>> extras = new LinkedHashMap<>();
         for (int cap : caps) {
             for (double r : rates) {
                 double[] arrivals = ServeArrivals.offsets(requests.size(), r, burstiness, seed);
@@ -213,19 +215,17 @@ public final class ServeBench {
                     System.out.println(cpu);
                 }
                 printFailures(measured);
-                markdown.append(String.format("%nmax concurrency %s, request rate %s, load average %s%n%n",
-                        cap == 0 ? "none" : cap, rateText(r), Args.loadAverage())).append(ServeReport.markdown(columns));
-                StringBuilder extra = new StringBuilder("| Tokens per chunk (not vLLM's) |");
-                sides.forEach(s -> extra.append(String.format(" %.2f |", tokensPerChunk(measured.get(s.name()).outputs()))));
-                markdown.append(extra).append(sides.size() == 2 ? " " + ServeReport.ratioText(
-                        tokensPerChunk(measured.get(sides.get(0).name()).outputs()),
-                        tokensPerChunk(measured.get(sides.get(1).name()).outputs())) + " |\n" : "\n");
+                titles.add("c=" + (cap == 0 ? "none" : cap) + (Double.isInfinite(r) ? "" : " rate " + rateText(r)));
+                columnsPerRun.add(columns);
+                Map<String, Double> chunking = new LinkedHashMap<>();
+                Map<String, Double> cpu = new LinkedHashMap<>();
+                sides.forEach(s -> {
+                    chunking.put(s.name(), tokensPerChunk(measured.get(s.name()).outputs()));
+                    cpu.put(s.name(), measured.get(s.name()).cpuMsPerToken());
+                });
+                extras.computeIfAbsent("Tokens per chunk (not vLLM's)", k -> new ArrayList<>()).add(chunking);
                 if (inProcess) {
-                    StringBuilder cpu = new StringBuilder("| Process CPU per output token (ms, not vLLM's) |");
-                    sides.forEach(s -> cpu.append(String.format(" %.3f |", measured.get(s.name()).cpuMsPerToken())));
-                    markdown.append(cpu).append(sides.size() == 2 ? " " + ServeReport.ratioText(
-                            measured.get(sides.get(0).name()).cpuMsPerToken(),
-                            measured.get(sides.get(1).name()).cpuMsPerToken()) + " |\n" : "\n");
+                    extras.computeIfAbsent("Process CPU ms per output token (not vLLM's)", k -> new ArrayList<>()).add(cpu);
                 }
                 Map<String, Object> run = new LinkedHashMap<>();
                 run.put("max_concurrency", cap == 0 ? null : cap);
@@ -246,7 +246,9 @@ public final class ServeBench {
             }
         }
         result.put("runs", runs);
-        System.out.println(markdown);
+        System.out.printf("%n%d prompts of %d tokens, %d output tokens each, burstiness %s, objectives %s, load average %s%n%n%s%n",
+                requests.size(), args.integer("input-len", 32), args.integer("output-len", 64), rateText(burstiness),
+                slos.isEmpty() ? "none" : slos, Args.loadAverage(), ServeReport.markdown(titles, columnsPerRun, extras));
         if (args.string("sweep", "false").equals("true")) {
             String sweepCap = args.string("sweep-max-concurrency", "none");
             result.put("sweep", sweep(args, sides, requests, burstiness, seed, slos,

@@ -82,26 +82,54 @@ final class ServeReport {
         return out.toString();
     }
 
-    /** The same rows as a markdown table. */
-    static String markdown(Map<String, Metrics> sides) {
-        List<String> names = new ArrayList<>(sides.keySet());
-        List<Metrics> ms = new ArrayList<>(sides.values());
-        boolean ratio = ms.size() == 2;
+    /**
+     * Several runs side by side as one markdown table: per run a column per side and, with two sides,
+     * their ratio; then the extra rows (not vLLM's), each with one value per run and side.
+     *
+     * @param extras row label → per run, side name → value
+     */
+    static String markdown(List<String> titles, List<Map<String, Metrics>> runs, Map<String, List<Map<String, Double>>> extras) {
         StringBuilder out = new StringBuilder("| metric |");
-        names.forEach(n -> out.append(' ').append(n).append(" |"));
-        out.append(ratio ? " " + names.get(0) + " / " + names.get(1) + " |" : "").append("\n|---|");
-        out.append("---|".repeat(names.size() + (ratio ? 1 : 0))).append('\n');
+        int columns = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            List<String> names = new ArrayList<>(runs.get(i).keySet());
+            for (int k = 0; k < names.size(); k++) {
+                out.append(' ').append(k == 0 ? titles.get(i) + " " : "").append(names.get(k)).append(" |");
+            }
+            out.append(names.size() == 2 ? " " + names.get(0) + " / " + names.get(1) + " |" : "");
+            columns += names.size() + (names.size() == 2 ? 1 : 0);
+        }
+        out.append("\n|---|").append("---|".repeat(columns)).append('\n');
         for (Object o : LAYOUT) {
             if (o instanceof Row r) {
                 out.append("| ").append(r.label().replace(":", "")).append(" |");
-                ms.forEach(m -> out.append(' ').append(format(r, m)).append(" |"));
-                if (ratio) {
-                    out.append(' ').append(ratioText(r.value().applyAsDouble(ms.get(0)), r.value().applyAsDouble(ms.get(1)))).append(" |");
+                for (Map<String, Metrics> run : runs) {
+                    List<Metrics> ms = new ArrayList<>(run.values());
+                    ms.forEach(m -> out.append(' ').append(format(r, m)).append(" |"));
+                    if (ms.size() == 2) {
+                        out.append(' ').append(ratioText(r.value().applyAsDouble(ms.get(0)), r.value().applyAsDouble(ms.get(1)))).append(" |");
+                    }
                 }
                 out.append('\n');
             }
         }
+        extras.forEach((label, perRun) -> {
+            out.append("| ").append(label).append(" |");
+            for (Map<String, Double> run : perRun) {
+                List<Double> vs = new ArrayList<>(run.values());
+                vs.forEach(v -> out.append(String.format(" %.2f |", v)));
+                if (vs.size() == 2) {
+                    out.append(' ').append(ratioText(vs.get(0), vs.get(1))).append(" |");
+                }
+            }
+            out.append('\n');
+        });
         return out.toString();
+    }
+
+    /** One run's rows as a markdown table. */
+    static String markdown(Map<String, Metrics> sides) {
+        return markdown(List.of(""), List.of(sides), Map.of()).replace("|  ", "| ");
     }
 
     private static String format(Row r, Metrics m) {

@@ -37,6 +37,27 @@ class ServeReportTest {
     }
 
     @Test
+    void shouldPutSeveralRunsSideBySideWithTheirExtraRows() {
+        Map<String, Metrics> one = new LinkedHashMap<>();
+        one.put("platform", metrics(40));
+        one.put("engine", metrics(10));
+        Map<String, Metrics> sixteen = new LinkedHashMap<>();
+        sixteen.put("platform", metrics(90));
+        sixteen.put("engine", metrics(30));
+        Map<String, Double> cpu1 = new LinkedHashMap<>();
+        cpu1.put("platform", 2.0);
+        cpu1.put("engine", 0.5);
+
+        String md = ServeReport.markdown(List.of("c=1", "c=16"), List.of(one, sixteen),
+                Map.of("CPU ms", List.of(cpu1, cpu1)));
+
+        assertThat(md.lines().findFirst().orElseThrow())
+                .isEqualTo("| metric | c=1 platform | engine | platform / engine | c=16 platform | engine | platform / engine |");
+        assertThat(md).contains("| Mean TTFT (ms) | 40.00 | 10.00 | 4.00 | 90.00 | 30.00 | 3.00 |")
+                .contains("| CPU ms | 2.00 | 0.50 | 4.00 | 2.00 | 0.50 | 4.00 |");
+    }
+
+    @Test
     void shouldWriteVllmsResultKeys() {
         Map<String, Object> a = ServeReport.json(metrics(40), null);
         Map<String, Object> b = ServeReport.json(metrics(10), null);
