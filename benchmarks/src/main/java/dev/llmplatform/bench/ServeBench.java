@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +37,7 @@ import java.util.function.Supplier;
  *     --max-concurrency=1,16 --goodput=ttft:200,tpot:20 --sweep=true
  * </pre>
  * Other options: {@code --request-rate=inf|N[,N…]}, {@code --burstiness=1}, {@code --seed=0},
+ * {@code --request-timeout=60} (seconds from a request's send to its end; later it fails),
  * {@code --warmups=8} (requests before each side's runs, not measured; vLLM sends one test prompt),
  * {@code --fixed-length=ignore_eos|min_tokens|none}, {@code --temperature=0|server} (greedy by default;
  * {@code server} leaves it to the server as vLLM does), {@code --sweep-start=4 --sweep-max=1024
@@ -169,6 +171,7 @@ public final class ServeBench {
                             boolean inProcess) throws Exception {
         double burstiness = rate(args.string("burstiness", "1"));
         long seed = args.integer("seed", 0);
+        long timeout = timeoutNanos(args);
         ServeSlos slos = ServeSlos.parse(args.string("goodput", ""));
         List<Integer> caps = args.strings("max-concurrency", "none").stream()
                 .map(c -> c.equals("none") ? 0 : Integer.parseInt(c)).toList();
@@ -194,7 +197,7 @@ public final class ServeBench {
                 double[] arrivals = ServeArrivals.offsets(requests.size(), r, burstiness, seed);
                 Map<String, Measured> measured = new LinkedHashMap<>();
                 for (int i = sides.size() - 1; i >= 0; i--) {  // the engine first, as PlatformBench does
-                    measured.put(sides.get(i).name(), measure(sides.get(i), requests, arrivals, cap, slos));
+                    measured.put(sides.get(i).name(), measure(sides.get(i), requests, arrivals, cap, slos, timeout));
                 }
                 Map<String, Metrics> columns = new LinkedHashMap<>();
                 sides.forEach(s -> columns.put(s.name(), measured.get(s.name()).metrics()));
@@ -268,6 +271,7 @@ public final class ServeBench {
             throw new IllegalArgumentException("--sweep needs --goodput objectives");
         }
         double goodRatio = args.decimal("goodput-ratio", 0.9);
+        long timeout = timeoutNanos(args);
         double seconds = args.decimal("sweep-seconds", 8);
         int minPrompts = args.integer("sweep-num-prompts", 32);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -283,7 +287,7 @@ public final class ServeBench {
             Side side = sides.get(i);
             ServeSweep.Result r = ServeSweep.search(rate -> {
                         List<ServeLoad.Request> probe = sustained(requests, rate, seconds, minPrompts);
-                        return measure(side, probe, ServeArrivals.offsets(probe.size(), rate, burstiness, seed), cap, slos).metrics();
+                        return measure(side, probe, ServeArrivals.offsets(probe.size(), rate, burstiness, seed), cap, slos, timeout).metrics();
                     },
                     args.decimal("sweep-start", 4), args.decimal("sweep-max", 1024), args.integer("sweep-steps", 4), goodRatio);
             List<Map<String, Object>> probes = new ArrayList<>();
@@ -312,12 +316,12 @@ public final class ServeBench {
         return out;
     }
 
-    private static Measured measure(Side side, List<ServeLoad.Request> requests, double[] arrivals, int cap, ServeSlos slos)
-            throws Exception {
+    private static Measured measure(Side side, List<ServeLoad.Request> requests, double[] arrivals, int cap, ServeSlos slos,
+                                    long timeoutNanos) throws Exception {
         ServeLoad.Target target = side.open().get();
         try {
             long cpu0 = cpuNanos();
-            ServeLoad.Run run = ServeLoad.run(target, requests, arrivals, cap);
+            ServeLoad.Run run = ServeLoad.run(target, requests, arrivals, cap, timeoutNanos);
             long cpu = cpuNanos() - cpu0;
             Metrics m = ServeMetrics.calculate(run.outputs(), run.duration(), slos);
             return new Measured(m, run.outputs(), cpu / 1e6 / Math.max(1, m.totalOutput()));
@@ -339,7 +343,7 @@ public final class ServeBench {
             few.add(new ServeLoad.Request(r.text(), r.ids(), r.promptLen(), Math.min(8, r.outputLen())));
         }
         for (Side side : sides) {
-            Measured m = measure(side, few, new double[count], 0, ServeSlos.NONE);
+            Measured m = measure(side, few, new double[count], 0, ServeSlos.NONE, TimeUnit.MINUTES.toNanos(10));
             if (m.metrics().failed() > 0) {
                 throw new IllegalStateException("warm-up requests failed on " + side.name() + ": "
                         + m.outputs().stream().filter(o -> !o.success()).findFirst().orElseThrow().error());
@@ -377,6 +381,10 @@ public final class ServeBench {
             }
         }
         return chunks == 0 ? Double.NaN : (double) tokens / chunks;
+    }
+
+    private static long timeoutNanos(Args args) {
+        return (long) (args.decimal("request-timeout", 60) * 1e9);
     }
 
     private static String rateText(double rate) {

@@ -57,7 +57,12 @@ final class ServeEngineTarget implements ServeLoad.Target, TokenSink, AutoClosea
         pending.put(id, p);
         trace.start();
         engine.submit(new EngineRequest(id, request.ids(), request.outputLen(), sampling, new int[]{eosTokenId}, 0));
-        p.done().get();
+        try {
+            p.done().get();
+        } catch (InterruptedException e) {
+            engine.cancel(id);  // timed out: free its batch slot
+            throw e;
+        }
     }
 
     @Override

@@ -52,6 +52,14 @@ final class ServeTrace {
         usagePrompt = promptTokens;
     }
 
+    int chunks() {
+        return count;
+    }
+
+    int tokens() {
+        return tokens;
+    }
+
     void fail(String message) {
         if (error == null) {
             error = message;

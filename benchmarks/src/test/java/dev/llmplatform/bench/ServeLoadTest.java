@@ -64,6 +64,49 @@ class ServeLoadTest {
         assertThat(run.outputs().getFirst().error()).contains("refused");
     }
 
+    @Test
+    void shouldFailARequestThatDoesNotEndInTime() throws Exception {
+        ServeLoad.Target stuck = (request, trace) -> {
+            trace.start();
+            trace.chunk(1);
+            Thread.sleep(60_000);
+        };
+
+        ServeLoad.Run run = ServeLoad.run(stuck, requests(2), new double[2], 1, 100_000_000L);
+
+        assertThat(run.outputs()).noneMatch(ServeOutput::success);
+        assertThat(run.outputs().getFirst().error()).contains("no end within 0 s").contains("1 chunks");
+        assertThat(run.duration()).isLessThan(10.0);
+    }
+
+    @Test
+    void shouldGiveUpOnAStreamThatStalls() throws Exception {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/v1/completions", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("data: {\"choices\":[{\"text\":\"a\"}]}\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.start();
+
+        ServeOutput o = ServeLoad.run(new ServeHttpTarget(url(), "m", ServeHttpTarget.FixedLength.NONE, null),
+                requests(1), new double[1], 0, 300_000_000L).outputs().getFirst();
+        never.countDown();
+
+        assertThat(o.success()).isFalse();
+        assertThat(o.error()).contains("no end within").contains("1 chunks");
+    }
+
     /** Chunks as this gateway and vLLM send them: text chunks, a usage-only chunk (empty choices), [DONE]. */
     @Test
     void shouldReadAStreamAsVllmsCompletionsClientDoes() throws Exception {
