@@ -282,14 +282,30 @@ public final class ServeBench {
                 "%nSweep: highest request rate with at least %.0f%% of requests within %s, each probe %.0f s of arrivals (at least %d requests; burstiness %s, concurrency %s)%n"
                         + "| side | rate req/s | achieved req/s | goodput req/s | good / all | TTFT p99 ms | TPOT p99 ms | passed |%n|---|---|---|---|---|---|---|---|%n",
                 100 * goodRatio, slos, seconds, minPrompts, burstiness, cap == 0 ? "none" : cap));
+        // The sides take turns probe by probe (engine first), so a swing in the machine's load hits both.
+        Map<String, ServeSweep.Search> searches = new LinkedHashMap<>();
+        for (int i = sides.size() - 1; i >= 0; i--) {
+            searches.put(sides.get(i).name(), new ServeSweep.Search(args.decimal("sweep-start", 4),
+                    args.decimal("sweep-max", 1024), args.integer("sweep-steps", 4), goodRatio));
+        }
+        while (searches.values().stream().anyMatch(x -> !x.done())) {
+            for (int i = sides.size() - 1; i >= 0; i--) {
+                String name = sides.get(i).name();
+                ServeSweep.Search search = searches.get(name);
+                if (!search.done()) {
+                    List<ServeLoad.Request> probe = sustained(requests, search.next(), seconds, minPrompts);
+                    Measured m = measure(sides.get(i), probe, ServeArrivals.offsets(probe.size(), search.next(), burstiness, seed),
+                            cap, slos, timeout);
+                    m.outputs().stream().filter(o -> !o.success()).limit(3).forEach(o -> System.out.printf(
+                            "failed on %s at %.2f req/s: %s%n", name, search.next(), o.error()));
+                    search.record(m.metrics());
+                }
+            }
+        }
         Map<String, Double> best = new LinkedHashMap<>();
         for (int i = sides.size() - 1; i >= 0; i--) {
             Side side = sides.get(i);
-            ServeSweep.Result r = ServeSweep.search(rate -> {
-                        List<ServeLoad.Request> probe = sustained(requests, rate, seconds, minPrompts);
-                        return measure(side, probe, ServeArrivals.offsets(probe.size(), rate, burstiness, seed), cap, slos, timeout).metrics();
-                    },
-                    args.decimal("sweep-start", 4), args.decimal("sweep-max", 1024), args.integer("sweep-steps", 4), goodRatio);
+            ServeSweep.Result r = searches.get(side.name()).result();
             List<Map<String, Object>> probes = new ArrayList<>();
             for (ServeSweep.Probe p : r.probes()) {
                 Metrics m = p.metrics();
