@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -46,9 +45,6 @@ import java.util.function.Supplier;
  */
 public final class ServeBench {
 
-    private static final String[] WORDS = {"the", "cat", "dog", "sat", "on", "a", "mat", "near", "Tom", "and", "Anna",
-            "because", "it", "was", "too", "big", "small", "river", "horse", "key", "found", "her", "book", "lamp", "box"};
-
     /** One column of the report: where the requests go. */
     private record Side(String name, Supplier<ServeLoad.Target> open) {
     }
@@ -75,7 +71,7 @@ public final class ServeBench {
             if (model == null) {
                 model = ServeHttpTarget.firstModel(baseUrl);
             }
-            List<ServeLoad.Request> requests = requests(new SseLoad(baseUrl, model), args, false);
+            List<ServeLoad.Request> requests = ServePrompts.requests(new SseLoad(baseUrl, model), args, false);
             ServeHttpTarget http = target(args, baseUrl, model);
             run(args, baseUrl, model, requests, List.of(new Side("server", () -> http)), false);
         }
@@ -110,7 +106,7 @@ public final class ServeBench {
             System.out.printf("platform up in %.1f s at %s, model %s (%,d parameters); engine: the same model.onnx in this JVM, "
                             + "batch %d, whole-prompt prefill, no prefix cache, %d intra-op threads%n",
                     (System.nanoTime() - t0) / 1e9, p.baseUrl(), model.name(), config.parameterCount(), maxBatch, threads);
-            List<ServeLoad.Request> requests = requests(new SseLoad(p.baseUrl(), model.name()), args, true);
+            List<ServeLoad.Request> requests = ServePrompts.requests(new SseLoad(p.baseUrl(), model.name()), args, true);
             ServeHttpTarget http = target(args, p.baseUrl(), model.name());
             double temperature = temperature(args) == null ? 1.0 : temperature(args);
             int maxWaiting = 1 << 20;  // never refuse: the platform queues in Kafka instead (its consumer pauses)
@@ -130,41 +126,6 @@ public final class ServeBench {
     private static Double temperature(Args args) {
         String t = args.string("temperature", "0");
         return t.equals("server") ? null : Double.parseDouble(t);
-    }
-
-    /**
-     * vLLM's random dataset in spirit: a different prompt of exactly {@code --input-len} tokens per request
-     * (seeded words, cut with the server's own tokenizer). A server without this platform's
-     * {@code /v1/tokenize} gets prompts of that many words instead, and the input lengths come from its usage.
-     */
-    private static List<ServeLoad.Request> requests(SseLoad tokenizer, Args args, boolean needIds) throws Exception {
-        int n = args.integer("num-prompts", 128);
-        int inputLen = args.integer("input-len", 32);
-        int outputLen = args.integer("output-len", 64);
-        long seed = args.integer("seed", 0);
-        List<ServeLoad.Request> requests = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int promptSeed = (int) (seed * 100_003 + i);
-            try {
-                String text = PlatformBench.promptOf(tokenizer, inputLen, promptSeed);
-                int[] ids = tokenizer.tokenize(text).stream().mapToInt(Integer::intValue).toArray();
-                requests.add(new ServeLoad.Request(text, ids, ids.length, outputLen));
-            } catch (RuntimeException | java.io.IOException e) {
-                if (needIds) {
-                    throw e;
-                }
-                if (i == 0) {
-                    System.out.println("no /v1/tokenize (" + e.getMessage() + "): prompts of " + inputLen + " words");
-                }
-                SplittableRandom random = new SplittableRandom(promptSeed);
-                StringBuilder text = new StringBuilder();
-                for (int w = 0; w < inputLen; w++) {
-                    text.append(w == 0 ? "" : " ").append(WORDS[random.nextInt(WORDS.length)]);
-                }
-                requests.add(new ServeLoad.Request(text.toString(), null, inputLen, outputLen));
-            }
-        }
-        return requests;
     }
 
     private static void run(Args args, String baseUrl, String model, List<ServeLoad.Request> requests, List<Side> sides,

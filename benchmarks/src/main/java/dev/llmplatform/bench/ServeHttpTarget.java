@@ -67,6 +67,7 @@ final class ServeHttpTarget implements ServeLoad.Target {
                 JsonNode choices = message.path("choices");
                 if (choices.isArray() && !choices.isEmpty()) {
                     trace.chunk(now, 1);
+                    trace.responseId(message.path("id").asString(null));
                 } else if (message.hasNonNull("usage")) {
                     JsonNode usage = message.get("usage");
                     trace.usage(usage.path("completion_tokens").asInt(-1), usage.path("prompt_tokens").asInt(-1));

@@ -96,8 +96,8 @@ final class ServeLoad {
             }
         } catch (Exception e) {
             trace.fail(timedOut.get()
-                    ? String.format("no end within %.0f s of the send (%d chunks, %d tokens by then)", timeoutNanos / 1e9,
-                    trace.chunks(), trace.tokens())
+                    ? String.format("no end within %.0f s of the send (%d chunks, %d tokens by then; response id %s)",
+                    timeoutNanos / 1e9, trace.chunks(), trace.tokens(), trace.responseId())
                     : String.valueOf(e));
         }
         return trace.toOutput(origin);

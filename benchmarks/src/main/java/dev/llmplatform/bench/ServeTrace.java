@@ -17,6 +17,7 @@ final class ServeTrace {
     private int usageTokens = -1;
     private int usagePrompt = -1;
     private String error;
+    private String responseId;
 
     ServeTrace(long arrivalNanos, int promptLen) {
         this.arrivalNanos = arrivalNanos;
@@ -50,6 +51,17 @@ final class ServeTrace {
     void usage(int completionTokens, int promptTokens) {
         usageTokens = completionTokens;
         usagePrompt = promptTokens;
+    }
+
+    /** The server's id of the response (its chunks' {@code id}), so a failed request can be looked up there. */
+    void responseId(String id) {
+        if (responseId == null) {
+            responseId = id;
+        }
+    }
+
+    String responseId() {
+        return responseId;
     }
 
     int chunks() {

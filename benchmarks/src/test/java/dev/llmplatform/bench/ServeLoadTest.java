@@ -88,7 +88,7 @@ class ServeLoadTest {
             exchange.getRequestBody().readAllBytes();
             exchange.sendResponseHeaders(200, 0);
             OutputStream out = exchange.getResponseBody();
-            out.write("data: {\"choices\":[{\"text\":\"a\"}]}\n\n".getBytes(StandardCharsets.UTF_8));
+            out.write("data: {\"id\":\"cmpl-7\",\"choices\":[{\"text\":\"a\"}]}\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
             try {
                 never.await();
@@ -104,7 +104,7 @@ class ServeLoadTest {
         never.countDown();
 
         assertThat(o.success()).isFalse();
-        assertThat(o.error()).contains("no end within").contains("1 chunks");
+        assertThat(o.error()).contains("no end within").contains("1 chunks").contains("response id cmpl-7");
     }
 
     /** Chunks as this gateway and vLLM send them: text chunks, a usage-only chunk (empty choices), [DONE]. */
