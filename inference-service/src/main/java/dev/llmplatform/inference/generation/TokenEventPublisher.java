@@ -6,12 +6,14 @@ import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.Timings;
 import dev.llmplatform.contracts.TokenEvent;
 import dev.llmplatform.contracts.TokenLogprob;
+import dev.llmplatform.contracts.TokenStep;
 import dev.llmplatform.contracts.Usage;
 import dev.llmplatform.inference.engine.TokenSink;
 import dev.llmplatform.kafka.TraceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,33 +22,48 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The engines' {@link TokenSink}: it never blocks the engine thread. Each request's tokens go into
- * a small buffer; one publisher thread takes buffers that have something new, in the order they
- * became ready, and sends all their pending tokens as one {@link TokenEvent}. When the engine runs
- * ahead of the producer, tokens coalesce; events of one request leave in order from one thread.
- * A non-streamed request ({@code decode.stream == false}) leaves as one event when it finishes.
- * Every event goes with the trace context its request was opened with, and the publisher's log lines
- * carry that trace id.
+ * a small buffer; what one engine step reports (between {@link #beginStep} and {@link #endStep}) is
+ * handed to the one publisher thread at the step's end, in one hand-off, and leaves as one
+ * {@link TokenStep} holding every request of the step. When the engine runs ahead of the producer,
+ * steps pile up and leave together, each request's tokens coalesced into one event. Reports outside a
+ * step (a refusal on the listener's thread) leave at once. Events of one request leave in order from
+ * one thread. A non-streamed request ({@code decode.stream == false}) leaves as one event when it
+ * finishes. Every event goes with the trace context its request was opened with, and the publisher's
+ * log lines carry that trace id.
  */
 public final class TokenEventPublisher implements TokenSink, AutoCloseable {
 
-    /** Sends one event (to Kafka in the service) with its request's trace; called from the publisher thread only. */
+    /** Sends one step record (to Kafka in the service); called from the publisher thread only. */
+    @FunctionalInterface
+    public interface StepSender {
+        void send(TokenStep step);
+    }
+
+    /** Sends one event with its request's trace: the step's items one by one (tests and tools). */
     @FunctionalInterface
     public interface Sender {
         void send(TokenEvent event, TraceHeaders trace);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenEventPublisher.class);
-    private static final TokenStream STOP = new TokenStream("", null, TraceHeaders.NONE, 1);
+    private static final List<TokenStream> STOP = List.of(new TokenStream("", null, TraceHeaders.NONE, 1));
 
-    private final Sender sender;
+    private final StepSender sender;
     private final int streamInterval;
     private final Map<String, TokenStream> streams = new ConcurrentHashMap<>();
-    private final LinkedBlockingQueue<TokenStream> ready = new LinkedBlockingQueue<>();
+    /** Hand-offs to the publisher: a step's streams, or one stream reported outside a step. */
+    private final LinkedBlockingQueue<List<TokenStream>> ready = new LinkedBlockingQueue<>();
+    /** The streams of the step running on this thread; null outside a step. */
+    private final ThreadLocal<List<TokenStream>> step = new ThreadLocal<>();
     private final Thread thread;
 
     /** Streams every token as soon as the publisher gets to it. */
     public TokenEventPublisher(Sender sender) {
         this(sender, 1);
+    }
+
+    public TokenEventPublisher(Sender sender, int streamInterval) {
+        this(perEvent(sender), streamInterval);
     }
 
     /**
@@ -55,13 +72,24 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
      *                       records, less CPU per token on the Kafka path and burstier streams. A stream's
      *                       first token and its last ones leave at once whatever the interval.
      */
-    public TokenEventPublisher(Sender sender, int streamInterval) {
+    public TokenEventPublisher(StepSender sender, int streamInterval) {
         if (streamInterval < 1) {
             throw new IllegalArgumentException("streamInterval must be >= 1, got " + streamInterval);
         }
         this.sender = sender;
         this.streamInterval = streamInterval;
         this.thread = Thread.ofPlatform().name("token-event-publisher").daemon().start(this::run);
+    }
+
+    private static StepSender perEvent(Sender sender) {
+        return step -> {
+            for (TokenStep.Item item : step.items()) {
+                TraceHeaders trace = new TraceHeaders(item.traceparent(), item.tracestate());
+                try (TraceHeaders.MdcScope ignored = trace.inMdc()) {
+                    sender.send(item.event(), trace);
+                }
+            }
+        };
     }
 
     /**
@@ -88,6 +116,20 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     }
 
     @Override
+    public void beginStep() {
+        step.set(new ArrayList<>());
+    }
+
+    @Override
+    public void endStep() {
+        List<TokenStream> reported = step.get();
+        step.remove();
+        if (reported != null && !reported.isEmpty()) {
+            ready.add(reported);
+        }
+    }
+
+    @Override
     public void onTokens(String requestId, int offset, int[] tokenIds, List<TokenLogprob> logprobs) {
         TokenStream stream = streams.get(requestId);
         if (stream == null) {
@@ -95,7 +137,7 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
             return;
         }
         if (stream.addTokens(tokenIds, logprobs)) {
-            ready.add(stream);
+            handOver(stream);
         }
     }
 
@@ -116,39 +158,62 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
             return;
         }
         if (stream.finish(reason, usage, timings, error)) {
-            ready.add(stream);
+            handOver(stream);
+        }
+    }
+
+    private void handOver(TokenStream stream) {
+        List<TokenStream> current = step.get();
+        if (current != null) {
+            current.add(stream);
+        } else {
+            ready.add(List.of(stream));
         }
     }
 
     private void run() {
+        List<List<TokenStream>> handed = new ArrayList<>();
         while (true) {
-            TokenStream stream;
             try {
-                stream = ready.take();
+                handed.add(ready.take());
             } catch (InterruptedException e) {
                 return;
             }
-            if (stream == STOP) {
+            ready.drainTo(handed);
+            boolean stop = false;
+            List<TokenStep.Item> items = new ArrayList<>();
+            for (List<TokenStream> streamsOfStep : handed) {
+                if (streamsOfStep == STOP) {
+                    stop = true;
+                    continue;
+                }
+                for (TokenStream stream : streamsOfStep) {
+                    TokenEvent event = stream.drain();
+                    if (event == null) {
+                        continue;
+                    }
+                    if (event.isLast()) {
+                        streams.remove(stream.requestId());
+                    }
+                    items.add(new TokenStep.Item(event, stream.trace().traceparent(), stream.trace().tracestate()));
+                }
+            }
+            handed.clear();
+            if (!items.isEmpty()) {
+                send(TokenStep.of(items));
+            }
+            if (stop) {
                 return;
-            }
-            TokenEvent event = stream.drain();
-            if (event == null) {
-                continue;
-            }
-            if (event.isLast()) {
-                streams.remove(stream.requestId());
-            }
-            try (TraceHeaders.MdcScope ignored = stream.trace().inMdc()) {
-                send(stream, event);
             }
         }
     }
 
-    private void send(TokenStream stream, TokenEvent event) {
+    private void send(TokenStep tokens) {
         try {
-            sender.send(event, stream.trace());
+            sender.send(tokens);
         } catch (RuntimeException e) {
-            LOG.error("cannot publish tokens of request {}", stream.requestId(), e);
+            LOG.error("cannot publish the tokens of requests {}",
+                    tokens.items().stream().map(item -> item.event().requestId()).toList(), e);
         }
     }
 

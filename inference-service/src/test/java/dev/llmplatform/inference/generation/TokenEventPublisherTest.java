@@ -7,6 +7,7 @@ import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.contracts.Timings;
 import dev.llmplatform.contracts.TokenEvent;
 import dev.llmplatform.contracts.TokenLogprob;
+import dev.llmplatform.contracts.TokenStep;
 import dev.llmplatform.contracts.Usage;
 import dev.llmplatform.kafka.TraceHeaders;
 import org.junit.jupiter.api.Test;
@@ -207,6 +208,42 @@ class TokenEventPublisherTest {
         assertThat(traces.get("a")).isNotEmpty().containsOnly(traceA);
         assertThat(traces.get("b")).isNotEmpty().containsOnly(traceB);
         assertThat(mdcTraceIds).allMatch(s -> s.equals("a:" + traceA.traceId()) || s.equals("b:" + traceB.traceId()));
+    }
+
+    @Test
+    void shouldSendWhatOneEngineStepReportsAsOneStepRecordWhateverTheRepliesDestinations() {
+        DecodeContext elsewhere = new DecodeContext("tiny", "1", new ReplyTo("replies", 5), List.of(), true, 2, 3);
+        DecodeContext batch = new DecodeContext("tiny", "1", new ReplyTo("batch-results", 0), List.of(), false, 2, 3);
+        List<TokenStep> steps = new CopyOnWriteArrayList<>();
+        try (TokenEventPublisher publisher = new TokenEventPublisher((TokenEventPublisher.StepSender) steps::add, 1)) {
+            publisher.open("a", DECODE, TraceHeaders.NONE);
+            publisher.open("b", elsewhere, TraceHeaders.NONE);
+            publisher.open("c", batch, TraceHeaders.NONE);
+            for (int i = 0; i < 3; i++) {
+                int before = steps.size();
+                publisher.beginStep();
+                publisher.onTokens("a", i, new int[]{10 + i}, null);
+                publisher.onTokens("b", i, new int[]{20 + i}, null);
+                publisher.onTokens("c", i, new int[]{30 + i}, null);
+                if (i == 2) {
+                    publisher.onFinished("a", FinishReason.LENGTH, new Usage(3, 3), new Timings(0, 0, 0), null);
+                    publisher.onFinished("b", FinishReason.LENGTH, new Usage(3, 3), new Timings(0, 0, 0), null);
+                    publisher.onFinished("c", FinishReason.LENGTH, new Usage(3, 3), new Timings(0, 0, 0), null);
+                }
+                // Nothing leaves mid-step: the publisher thread is idle, yet waits for the step's end.
+                await().during(Duration.ofMillis(50)).atMost(Duration.ofSeconds(5)).until(() -> steps.size() == before);
+                publisher.endStep();
+                await().atMost(Duration.ofSeconds(5)).until(() -> steps.size() == before + 1);
+            }
+        }
+        // Streamed requests a and b, to different reply partitions, share each step's record; the whole request c
+        // is in the last one only.
+        assertThat(steps).hasSize(3);
+        assertThat(steps.get(0).items()).extracting(item -> item.event().requestId()).containsExactly("a", "b");
+        assertThat(steps.get(1).items()).extracting(item -> item.event().requestId()).containsExactly("a", "b");
+        assertThat(steps.get(2).items()).extracting(item -> item.event().requestId()).containsExactly("a", "b", "c");
+        assertThat(steps.get(2).items().get(2).event().tokenIds()).containsExactly(30, 31, 32);
+        assertThat(steps.get(1).items().get(1).event().decode().replyTo()).isEqualTo(new ReplyTo("replies", 5));
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -69,12 +69,12 @@ final class BinaryReader {
     }
 
     String readNullableString() {
-        int n = readCount(0);
+        int n = readVarInt();   // length + 1: utf8 checks the length against what is left
         return n == 0 ? null : utf8(n - 1);
     }
 
     private String utf8(int n) {
-        if (n > bytes.length - position) {
+        if (n < 0 || n > bytes.length - position) {
             throw new IllegalArgumentException("string of " + n + " bytes does not fit at byte " + position);
         }
         String s = new String(bytes, position, n, StandardCharsets.UTF_8);

@@ -40,8 +40,11 @@ class StepCodecTest {
         TokenEvent failed = new TokenEvent(1, "req-c", 0, List.of(), List.of(), null, FinishReason.ERROR,
                 new Usage(3, 0), new Timings(0, 0, 0), new ErrorInfo(404, "invalid_request_error", "no model ✗", "model", null),
                 streamed, null);
+        // The record ends with a nullable string (the error's code): its length must check against exactly what is left.
+        TokenEvent notFound = new TokenEvent(1, "req-d", 0, List.of(), List.of(), null, FinishReason.ERROR,
+                null, null, ErrorInfo.notFound("no such model", "model"), streamed, null);
         return TokenStep.of(List.of(new TokenStep.Item(first, TRACE, "k=v"), new TokenStep.Item(last, null, null),
-                new TokenStep.Item(failed, TRACE, null)));
+                new TokenStep.Item(failed, TRACE, null), new TokenStep.Item(notFound, null, null)));
     }
 
     static ReplyStep replyStep() {
@@ -90,7 +93,8 @@ class StepCodecTest {
         assertThat(StepCodec.names(truncated)).containsExactly(
                 new StepCodec.Named("req-a", new ReplyTo("llm.generation.events", 3)),
                 new StepCodec.Named("req-b", new ReplyTo("batch-results", 0)),
-                new StepCodec.Named("req-c", new ReplyTo("llm.generation.events", 3)));
+                new StepCodec.Named("req-c", new ReplyTo("llm.generation.events", 3)),
+                new StepCodec.Named("req-d", new ReplyTo("llm.generation.events", 3)));
         byte[] reply = StepCodec.encode(replyStep());
         reply[reply.length - 3] = (byte) 0xFF;
         assertThat(StepCodec.names(reply)).extracting(StepCodec.Named::requestId).containsExactly("a", "b", "c", "d");
@@ -102,7 +106,7 @@ class StepCodecTest {
         newer[2] = 2;
         assertThatThrownBy(() -> StepCodec.decodeTokenStep(newer)).isInstanceOf(PoisonMessageException.class)
                 .hasMessageContaining("schemaVersion 2");
-        assertThat(StepCodec.names(newer)).hasSize(3);
+        assertThat(StepCodec.names(newer)).hasSize(4);
         assertThatThrownBy(() -> StepCodec.decodeReplyStep(StepCodec.encode(tokenStep())))
                 .isInstanceOf(PoisonMessageException.class);
         byte[] huge = {0, 1, 1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07};
