@@ -1,6 +1,5 @@
 package dev.llmplatform.kafka;
 
-import dev.llmplatform.contracts.PoisonMessageException;
 import dev.llmplatform.topics.TopicSpec;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -16,7 +15,6 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.FixedBackOff;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -67,10 +65,7 @@ public class PlatformKafkaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
     public DefaultErrorHandler platformErrorHandler(KafkaOperations<?, ?> template) {
-        var handler = new DefaultErrorHandler(DeadLetters.recoverer(template), new FixedBackOff(1000L, 2));
-        handler.addNotRetryableExceptions(PoisonMessageException.class, IllegalArgumentException.class,
-                NullPointerException.class);
-        return handler;
+        return DeadLetters.errorHandler(template);
     }
 
     /**
