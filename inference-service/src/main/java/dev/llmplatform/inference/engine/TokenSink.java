@@ -45,7 +45,10 @@ public interface TokenSink {
     default void beginStep() {
     }
 
-    /** The step begun on this thread has reported everything; always called after {@link #beginStep}. */
+    /**
+     * The step begun on this thread has reported everything; always called after {@link #beginStep}. A sink
+     * may send the step from here (a producer's asynchronous send), sparing a thread hand-off per step.
+     */
     default void endStep() {
     }
 }

@@ -93,6 +93,15 @@ public class GenerationConfiguration {
                 .setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
     }
 
+    /**
+     * Fetches the token topic's metadata before the service reports ready, so that the engine thread's
+     * first send does not wait for it (the producer blocks its caller until it knows the partitions).
+     */
+    @Bean
+    public ApplicationRunner tokenTopicMetadata(BinaryKafka.Producer tokenStepProducer) {
+        return args -> tokenStepProducer.template().partitionsFor(Topics.INFERENCE_TOKENS.name());
+    }
+
     @Bean
     public ApplicationRunner preloadModels(InferenceProperties properties, ModelEngines engines) {
         return args -> {

@@ -21,13 +21,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The engines' {@link TokenSink}: it never blocks the engine thread. Each request's tokens go into
- * a small buffer; what one engine step reports (between {@link #beginStep} and {@link #endStep}) is
- * handed to the one publisher thread at the step's end, in one hand-off, and leaves as one
- * {@link TokenStep} holding every request of the step. When the engine runs ahead of the producer,
- * steps pile up and leave together, each request's tokens coalesced into one event. Reports outside a
- * step (a refusal on the listener's thread) leave at once. Events of one request leave in order from
- * one thread. A non-streamed request ({@code decode.stream == false}) leaves as one event when it
+ * The engines' {@link TokenSink}. Each request's tokens go into a small buffer; what one engine step
+ * reports (between {@link #beginStep} and {@link #endStep}) leaves at the step's end as one
+ * {@link TokenStep} holding every request of the step, sent by the engine thread itself (no thread
+ * hand-off before the producer; see {@link #endStep}). Reports outside a step (a refusal on the
+ * listener's thread) go to a publisher thread, which coalesces whatever piled up. Events of one
+ * request leave in order: drain and send happen under one lock. A non-streamed request ({@code decode.stream == false}) leaves as one event when it
  * finishes. Every event goes with the trace context its request was opened with, and the publisher's
  * log lines carry that trace id.
  */
@@ -55,6 +54,7 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     private final LinkedBlockingQueue<List<TokenStream>> ready = new LinkedBlockingQueue<>();
     /** The streams of the step running on this thread; null outside a step. */
     private final ThreadLocal<List<TokenStream>> step = new ThreadLocal<>();
+    private final Object sendLock = new Object();
     private final Thread thread;
 
     /** Streams every token as soon as the publisher gets to it. */
@@ -120,12 +120,17 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
         step.set(new ArrayList<>());
     }
 
+    /**
+     * Sends the step's record from the engine thread itself: no hand-off to another thread before the
+     * producer (whose {@code send} only appends to its buffer and wakes its I/O thread; it blocks only when
+     * that buffer is full, the broker long gone, and then holding the engine is the backpressure wanted).
+     */
     @Override
     public void endStep() {
         List<TokenStream> reported = step.get();
         step.remove();
         if (reported != null && !reported.isEmpty()) {
-            ready.add(reported);
+            publish(List.of(reported));
         }
     }
 
@@ -180,13 +185,23 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
                 return;
             }
             ready.drainTo(handed);
-            boolean stop = false;
+            boolean stop = handed.remove(STOP);
+            publish(handed);
+            handed.clear();
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Drains the streams into one step record and sends it. Engine threads and the publisher thread take
+     * turns (a lock, held through the send), so a request's events leave in the order they were drained.
+     */
+    private void publish(List<List<TokenStream>> handed) {
+        synchronized (sendLock) {
             List<TokenStep.Item> items = new ArrayList<>();
             for (List<TokenStream> streamsOfStep : handed) {
-                if (streamsOfStep == STOP) {
-                    stop = true;
-                    continue;
-                }
                 for (TokenStream stream : streamsOfStep) {
                     TokenEvent event = stream.drain();
                     if (event == null) {
@@ -198,12 +213,8 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
                     items.add(new TokenStep.Item(event, stream.trace().traceparent(), stream.trace().tracestate()));
                 }
             }
-            handed.clear();
             if (!items.isEmpty()) {
                 send(TokenStep.of(items));
-            }
-            if (stop) {
-                return;
             }
         }
     }

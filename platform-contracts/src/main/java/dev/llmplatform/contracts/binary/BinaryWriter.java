@@ -62,29 +62,12 @@ final class BinaryWriter {
     }
 
     private void writeUtf8(String value, int lengthBias) {
-        if (isAscii(value)) {   // the common case (ids, names, most text): no intermediate array
-            int n = value.length();
-            writeVarInt(n + lengthBias);
-            ensure(n);
-            for (int i = 0; i < n; i++) {
-                bytes[size++] = (byte) value.charAt(i);
-            }
-            return;
-        }
+        // getBytes is an intrinsic copy for an ASCII-only (Latin-1 compact) string, the common case.
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         writeVarInt(utf8.length + lengthBias);
         ensure(utf8.length);
         System.arraycopy(utf8, 0, bytes, size, utf8.length);
         size += utf8.length;
-    }
-
-    private static boolean isAscii(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     void writeInts(List<Integer> values) {
