@@ -11,6 +11,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -49,6 +50,16 @@ class GenerationConfiguration {
                                       GatewayProperties gateway) {
         ReplyTo replyTo = new ReplyTo(Topics.GENERATION_EVENTS.name(), gateway.replyPartition());
         return new KafkaGenerationClient(kafkaTemplate, router, replyTo, InstantSource.system());
+    }
+
+    /** Before the gateway reports ready: requests are then published from the event loop, no hand-off. */
+    @Bean
+    ApplicationRunner generationTopicsMetadata(GenerationClient client) {
+        return args -> {
+            if (client instanceof KafkaGenerationClient kafka) {
+                kafka.warmUp();
+            }
+        };
     }
 
     /** Boot's consumer settings without the group: the partition is assigned by hand and nothing is committed. */
