@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +25,9 @@ import java.util.concurrent.TimeUnit;
  * The engines' {@link TokenSink}. Each request's tokens go into a small buffer; what one engine step
  * reports (between {@link #beginStep} and {@link #endStep}) leaves at the step's end as one
  * {@link TokenStep} holding every request of the step, sent by the engine thread itself (no thread
- * hand-off before the producer; see {@link #endStep}). Reports outside a step (a refusal on the
- * listener's thread) go to a publisher thread, which coalesces whatever piled up. Events of one
- * request leave in order: drain and send happen under one lock. A non-streamed request ({@code decode.stream == false}) leaves as one event when it
+ * hand-off before the producer), at most one unacknowledged at a time (see {@link #endStep}). Reports
+ * outside a step (a refusal on the listener's thread) and steps held back go out from a publisher
+ * thread, coalesced. Events of one request leave in order: drain and send happen under one lock. A non-streamed request ({@code decode.stream == false}) leaves as one event when it
  * finishes. Every event goes with the trace context its request was opened with, and the publisher's
  * log lines carry that trace id.
  */
@@ -35,7 +36,8 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     /** Sends one step record (to Kafka in the service); called from the publisher thread only. */
     @FunctionalInterface
     public interface StepSender {
-        void send(TokenStep step);
+        /** @return completes once the record is acknowledged (or refused) */
+        CompletableFuture<?> send(TokenStep step);
     }
 
     /** Sends one event with its request's trace: the step's items one by one (tests and tools). */
@@ -45,16 +47,27 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenEventPublisher.class);
-    private static final List<TokenStream> STOP = List.of(new TokenStream("", null, TraceHeaders.NONE, 1));
+    private static final Handed STOP = new Handed(List.of(), false);
+    private static final Handed FLUSH = new Handed(List.of(), true);
 
     private final StepSender sender;
     private final int streamInterval;
     private final Map<String, TokenStream> streams = new ConcurrentHashMap<>();
-    /** Hand-offs to the publisher: a step's streams, or one stream reported outside a step. */
-    private final LinkedBlockingQueue<List<TokenStream>> ready = new LinkedBlockingQueue<>();
+    /** Hand-offs to the publisher thread: one stream reported outside a step, or steps held while one was in flight. */
+    private final LinkedBlockingQueue<Handed> ready = new LinkedBlockingQueue<>();
     /** The streams of the step running on this thread; null outside a step. */
     private final ThreadLocal<List<TokenStream>> step = new ThreadLocal<>();
     private final Object sendLock = new Object();
+    /** The last step record sent; until it is answered, ending steps are held (guarded by sendLock). */
+    private CompletableFuture<?> lastSent = CompletableFuture.completedFuture(null);
+    /** Streams of the steps that ended while a record was in flight (guarded by sendLock). */
+    private final List<TokenStream> held = new ArrayList<>();
+    /** The in-flight record's answer will wake the publisher thread to send what is held (guarded by sendLock). */
+    private boolean flushScheduled;
+
+    /** Streams for the publisher thread: reported outside a step, or a flush of what is held ({@link #FLUSH}). */
+    private record Handed(List<TokenStream> streams, boolean flush) {
+    }
     private final Thread thread;
 
     /** Streams every token as soon as the publisher gets to it. */
@@ -89,6 +102,7 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
                     sender.send(item.event(), trace);
                 }
             }
+            return CompletableFuture.completedFuture(null);
         };
     }
 
@@ -124,13 +138,39 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
      * Sends the step's record from the engine thread itself: no hand-off to another thread before the
      * producer (whose {@code send} only appends to its buffer and wakes its I/O thread; it blocks only when
      * that buffer is full, the broker long gone, and then holding the engine is the backpressure wanted).
+     * At most one step record is in flight (Nagle's rule): a step that ends before the previous record is
+     * acknowledged is held, its tokens coalescing with the next steps', and leaves when that acknowledgement
+     * comes. An idle platform sends every token at once; a busy one sends fewer, fuller records.
      */
     @Override
     public void endStep() {
         List<TokenStream> reported = step.get();
         step.remove();
-        if (reported != null && !reported.isEmpty()) {
-            publish(List.of(reported));
+        if (reported == null || reported.isEmpty()) {
+            return;
+        }
+        synchronized (sendLock) {
+            held.addAll(reported);
+            sendHeldOrWait();
+        }
+    }
+
+    /**
+     * Sends what is held when no record is in flight, else has the in-flight record's answer wake the publisher
+     * thread to do it. The answer comes on the producer's I/O thread, which only queues a wake-up: it must not
+     * take sendLock, which an engine thread may hold while the producer makes it wait for buffer space.
+     */
+    private void sendHeldOrWait() {
+        if (held.isEmpty()) {
+            return;
+        }
+        if (lastSent.isDone()) {
+            List<TokenStream> sending = List.copyOf(held);
+            held.clear();
+            lastSent = publish(sending);
+        } else if (!flushScheduled) {
+            flushScheduled = true;
+            lastSent.whenComplete((result, error) -> ready.add(FLUSH));
         }
     }
 
@@ -172,12 +212,12 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
         if (current != null) {
             current.add(stream);
         } else {
-            ready.add(List.of(stream));
+            ready.add(new Handed(List.of(stream), false));
         }
     }
 
     private void run() {
-        List<List<TokenStream>> handed = new ArrayList<>();
+        List<Handed> handed = new ArrayList<>();
         while (true) {
             try {
                 handed.add(ready.take());
@@ -186,8 +226,24 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
             }
             ready.drainTo(handed);
             boolean stop = handed.remove(STOP);
-            publish(handed);
+            boolean flush = handed.removeIf(h -> h == FLUSH);
+            List<TokenStream> reported = new ArrayList<>();
+            handed.forEach(h -> reported.addAll(h.streams()));
             handed.clear();
+            synchronized (sendLock) {
+                if (!reported.isEmpty()) {
+                    publish(reported);   // outside any step: at once, beside the in-flight record
+                }
+                if (flush) {
+                    flushScheduled = false;
+                    sendHeldOrWait();
+                }
+                if (stop && !held.isEmpty()) {
+                    List<TokenStream> rest = List.copyOf(held);
+                    held.clear();
+                    publish(rest);
+                }
+            }
             if (stop) {
                 return;
             }
@@ -195,36 +251,33 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     }
 
     /**
-     * Drains the streams into one step record and sends it. Engine threads and the publisher thread take
-     * turns (a lock, held through the send), so a request's events leave in the order they were drained.
+     * Drains the streams into one step record and sends it; called holding sendLock, so engine threads and
+     * the publisher thread take turns and a request's events leave in the order they were drained.
+     *
+     * @return completes once the record is answered (at once when there was nothing to send)
      */
-    private void publish(List<List<TokenStream>> handed) {
-        synchronized (sendLock) {
-            List<TokenStep.Item> items = new ArrayList<>();
-            for (List<TokenStream> streamsOfStep : handed) {
-                for (TokenStream stream : streamsOfStep) {
-                    TokenEvent event = stream.drain();
-                    if (event == null) {
-                        continue;
-                    }
-                    if (event.isLast()) {
-                        streams.remove(stream.requestId());
-                    }
-                    items.add(new TokenStep.Item(event, stream.trace().traceparent(), stream.trace().tracestate()));
-                }
+    private CompletableFuture<?> publish(List<TokenStream> handed) {
+        List<TokenStep.Item> items = new ArrayList<>();
+        for (TokenStream stream : handed) {
+            TokenEvent event = stream.drain();
+            if (event == null) {
+                continue;
             }
-            if (!items.isEmpty()) {
-                send(TokenStep.of(items));
+            if (event.isLast()) {
+                streams.remove(stream.requestId());
             }
+            items.add(new TokenStep.Item(event, stream.trace().traceparent(), stream.trace().tracestate()));
         }
+        return items.isEmpty() ? CompletableFuture.completedFuture(null) : send(TokenStep.of(items));
     }
 
-    private void send(TokenStep tokens) {
+    private CompletableFuture<?> send(TokenStep tokens) {
         try {
-            sender.send(tokens);
+            return sender.send(tokens);
         } catch (RuntimeException e) {
             LOG.error("cannot publish the tokens of requests {}",
                     tokens.items().stream().map(item -> item.event().requestId()).toList(), e);
+            return CompletableFuture.completedFuture(null);
         }
     }
 
