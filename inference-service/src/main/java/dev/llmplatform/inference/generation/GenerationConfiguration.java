@@ -19,8 +19,11 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Wires the Spring-free engine to Kafka: token events go to {@link Topics#INFERENCE_TOKENS} one step
@@ -31,6 +34,8 @@ import java.util.UUID;
 public class GenerationConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationConfiguration.class);
+    /** Below the producer's default {@code max.request.size} and the topic's {@code max.message.bytes} (1 MB). */
+    static final int MAX_STEP_RECORD_BYTES = 900 * 1024;
 
     /**
      * Step records of token events (binary, {@link StepCodec}) go out through a byte-array producer of their
@@ -46,13 +51,19 @@ public class GenerationConfiguration {
     public TokenEventPublisher tokenEventPublisher(BinaryKafka.Producer tokenStepProducer, InferenceProperties properties) {
         KafkaTemplate<String, byte[]> kafka = tokenStepProducer.template();
         String instance = "inference-" + UUID.randomUUID().toString().substring(0, 8);
-        return new TokenEventPublisher(step -> kafka.send(Topics.INFERENCE_TOKENS.name(), instance, StepCodec.encode(step))
-                .whenComplete((result, error) -> {
+        return new TokenEventPublisher(step -> {
+            // Normally one record; a step that would outgrow Kafka's default 1 MB request goes as several, in order.
+            List<CompletableFuture<?>> sent = new ArrayList<>(1);
+            for (byte[] record : StepCodec.encodeWithin(step, MAX_STEP_RECORD_BYTES)) {
+                sent.add(kafka.send(Topics.INFERENCE_TOKENS.name(), instance, record).whenComplete((result, error) -> {
                     if (error != null) {
-                        LOG.error("token step of requests {} not delivered",
-                                step.items().stream().map(item -> item.event().requestId()).toList(), error);
+                        LOG.error("token step of requests {} not delivered", StepCodec.names(record).stream()
+                                .map(StepCodec.Named::requestId).toList(), error);
                     }
-                }), properties.streamInterval());
+                }));
+            }
+            return sent.size() == 1 ? sent.getFirst() : CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+        }, properties.streamInterval());
     }
 
     @Bean

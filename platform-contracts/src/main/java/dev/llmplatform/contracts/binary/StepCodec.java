@@ -15,6 +15,7 @@ import dev.llmplatform.contracts.Usage;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The binary form of the two hot internal records, {@link TokenStep} and {@link ReplyStep}: a
@@ -91,6 +92,36 @@ public final class StepCodec {
             writeGenerationEvent(out, item);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The step as one record, or as several (items in order, halved until each fits) when it would exceed
+     * {@code maxBytes}: a step of many streams with long log-probability lists must not outgrow what the
+     * producer and the topic accept. An item that alone exceeds it stays one record (Kafka refuses it).
+     */
+    public static List<byte[]> encodeWithin(TokenStep step, int maxBytes) {
+        List<byte[]> out = new ArrayList<>(1);
+        split(step.items(), maxBytes, items -> encode(new TokenStep(step.schemaVersion(), items)), out);
+        return out;
+    }
+
+    /** {@link #encodeWithin(TokenStep, int)} for a reply step. */
+    public static List<byte[]> encodeWithin(ReplyStep step, int maxBytes) {
+        List<byte[]> out = new ArrayList<>(1);
+        split(step.items(), maxBytes, items -> encode(new ReplyStep(step.schemaVersion(), items)), out);
+        return out;
+    }
+
+    private static <T> void split(List<T> items, int maxBytes, Function<List<T>, byte[]> encode,
+                                  List<byte[]> out) {
+        byte[] whole = encode.apply(items);
+        if (whole.length <= maxBytes || items.size() == 1) {
+            out.add(whole);
+            return;
+        }
+        int half = items.size() / 2;
+        split(items.subList(0, half), maxBytes, encode, out);
+        split(items.subList(half, items.size()), maxBytes, encode, out);
     }
 
     public static TokenStep decodeTokenStep(byte[] record) {

@@ -121,4 +121,19 @@ class StepCodecTest {
                 new GenerationEvent.Detokenized(1, "x", "text"), null, null))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldSplitAStepThatWouldNotFitIntoRecordsThatDoInOrder() {
+        TokenStep step = tokenStep();
+        int whole = StepCodec.encode(step).length;
+        assertThat(StepCodec.encodeWithin(step, whole)).hasSize(1);
+        List<byte[]> parts = StepCodec.encodeWithin(step, whole - 1);
+        assertThat(parts).hasSizeGreaterThan(1).allSatisfy(part -> assertThat(part.length).isLessThan(whole));
+        assertThat(parts.stream().flatMap(part -> StepCodec.decodeTokenStep(part).items().stream()).toList())
+                .isEqualTo(step.items());
+        assertThat(StepCodec.encodeWithin(step, 1)).hasSize(step.items().size());
+        ReplyStep replies = replyStep();
+        assertThat(StepCodec.encodeWithin(replies, 1).stream()
+                .flatMap(part -> StepCodec.decodeReplyStep(part).items().stream()).toList()).isEqualTo(replies.items());
+    }
 }

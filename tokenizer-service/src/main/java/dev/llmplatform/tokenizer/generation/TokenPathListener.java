@@ -91,7 +91,7 @@ class TokenPathListener {
             });
             output.cancel().ifPresent(cancel -> out.add(TokenPathPublisher.control(cancel, trace)));
         }
-        steps.forEach((replyTo, stepItems) -> out.add(TokenPathPublisher.step(replyTo, key, ReplyStep.of(stepItems))));
+        steps.forEach((replyTo, stepItems) -> out.addAll(TokenPathPublisher.steps(replyTo, key, ReplyStep.of(stepItems))));
         // A record Kafka refuses even after the producer's own retries fails the streams it carried.
         return publisher.send(out, this::failRefused);
     }

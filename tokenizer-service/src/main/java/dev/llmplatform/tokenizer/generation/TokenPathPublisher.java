@@ -35,6 +35,9 @@ import java.util.function.BiConsumer;
 @Component
 public class TokenPathPublisher {
 
+    /** Below the producer's default {@code max.request.size} (1 MB). */
+    static final int MAX_STEP_RECORD_BYTES = 900 * 1024;
+
     private final KafkaTemplate<String, byte[]> template;
     private final Duration timeout;
 
@@ -61,9 +64,13 @@ public class TokenPathPublisher {
         return record;
     }
 
-    /** The events of several requests for one reply partition, in one binary record. */
-    public static ProducerRecord<String, byte[]> step(ReplyTo replyTo, String key, ReplyStep step) {
-        return new ProducerRecord<>(replyTo.topic(), replyTo.partition(), key, StepCodec.encode(step));
+    /**
+     * The events of several requests for one reply partition: one binary record, or several in order when
+     * it would outgrow the producer's default 1 MB request (long log-probability lists).
+     */
+    public static List<ProducerRecord<String, byte[]>> steps(ReplyTo replyTo, String key, ReplyStep step) {
+        return StepCodec.encodeWithin(step, MAX_STEP_RECORD_BYTES).stream()
+                .map(bytes -> new ProducerRecord<>(replyTo.topic(), replyTo.partition(), key, bytes)).toList();
     }
 
     public static ProducerRecord<String, byte[]> control(ControlMessage message, TraceHeaders trace) {
