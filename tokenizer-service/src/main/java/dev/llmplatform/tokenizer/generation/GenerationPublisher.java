@@ -1,6 +1,5 @@
 package dev.llmplatform.tokenizer.generation;
 
-import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.InferenceRequest;
 import dev.llmplatform.contracts.Messages;
@@ -46,10 +45,6 @@ public class GenerationPublisher {
 
     public static ProducerRecord<String, String> inference(InferenceRequest request) {
         return new ProducerRecord<>(Topics.INFERENCE_REQUESTS.name(), request.requestId(), Messages.toJson(request));
-    }
-
-    public static ProducerRecord<String, String> control(ControlMessage message) {
-        return new ProducerRecord<>(Topics.GENERATION_CONTROL.name(), message.requestId(), Messages.toJson(message));
     }
 
     /** Sends all records, then waits for every acknowledgement. */
