@@ -73,13 +73,14 @@ public final class KafkaGenerationClient implements GenerationClient {
             return publish(trace, Topics.GENERATION_REQUESTS.name(), id, request)
                     .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable(trace, e))
                     .thenMany(replies)
-                    // One timer per event, each set to the time left until the deadline: an overall deadline.
-                    .timeout(untilDeadline(request), event -> untilDeadline(request))
                     .doOnNext(event -> {
                         if (!(event instanceof GenerationEvent.Delta)) {
                             ended.set(true);
                         }
                     })
+                    // One timer for the whole stream, not one per event: cut at the deadline unless it ended first.
+                    .takeUntilOther(untilDeadline(request))
+                    .concatWith(Mono.defer(() -> ended.get() ? Mono.empty() : Mono.error(new TimeoutException())))
                     .onErrorMap(TimeoutException.class, e -> {
                         ended.set(true);
                         cancel(trace, id, ControlMessage.Reason.DEADLINE);
