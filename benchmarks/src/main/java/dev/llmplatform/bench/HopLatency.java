@@ -1,5 +1,6 @@
 package dev.llmplatform.bench;
 
+import dev.llmplatform.contracts.binary.StepCodec;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -8,6 +9,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -116,10 +118,13 @@ public final class HopLatency {
         return id;
     }
 
-    /** The timestamp of each request's first record on each of the four topics, keyed by request id. */
+    /**
+     * The timestamp of each request's first record on each of the four topics, keyed by request id; a step
+     * record (token events, the token path's replies) counts for every request its header names.
+     */
     private static Map<String, long[]> firstRecordTimes(String bootstrap) {
         Map<String, long[]> stamps = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = consumer(bootstrap)) {
+        try (KafkaConsumer<String, byte[]> consumer = bytesConsumer(bootstrap)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : TOPICS) {
                 consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
@@ -128,12 +133,17 @@ public final class HopLatency {
             consumer.seekToBeginning(partitions);
             long quietSince = System.nanoTime();
             while (System.nanoTime() - quietSince < 2e9) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     quietSince = System.nanoTime();
-                    long[] t = stamps.computeIfAbsent(record.key(), k -> new long[TOPICS.length]);
-                    int topic = Arrays.asList(TOPICS).indexOf(record.topic());
-                    if (t[topic] == 0) {
-                        t[topic] = record.timestamp();
+                    List<String> ids = StepCodec.isBinary(record.value())
+                            ? StepCodec.names(record.value()).stream().map(StepCodec.Named::requestId).toList()
+                            : List.of(record.key());
+                    for (String id : ids) {
+                        long[] t = stamps.computeIfAbsent(id, k -> new long[TOPICS.length]);
+                        int topic = Arrays.asList(TOPICS).indexOf(record.topic());
+                        if (t[topic] == 0) {
+                            t[topic] = record.timestamp();
+                        }
                     }
                 }
             }
@@ -166,6 +176,13 @@ public final class HopLatency {
             }
             return new long[]{percentile(micros, 50), percentile(micros, 90)};
         }
+    }
+
+    private static KafkaConsumer<String, byte[]> bytesConsumer(String bootstrap) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     private static KafkaConsumer<String, String> consumer(String bootstrap) {

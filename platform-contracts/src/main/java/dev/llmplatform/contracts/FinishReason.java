@@ -2,7 +2,10 @@ package dev.llmplatform.contracts;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Why a generation ended; serialised as OpenAI's lower-case names. */
+/**
+ * Why a generation ended; serialised as OpenAI's lower-case names in JSON and by ordinal in the binary
+ * step records, so new reasons go at the end.
+ */
 public enum FinishReason {
     /** End-of-sequence token or a stop sequence. */
     STOP,

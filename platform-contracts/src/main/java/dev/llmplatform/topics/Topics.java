@@ -6,7 +6,9 @@ import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationRequest;
 import dev.llmplatform.contracts.InferenceRequest;
 import dev.llmplatform.contracts.ModelEvent;
+import dev.llmplatform.contracts.ReplyStep;
 import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.TokenStep;
 import dev.llmplatform.contracts.TokenizerRequest;
 import dev.llmplatform.contracts.TrainingEvent;
 import dev.llmplatform.contracts.TrainingJob;
@@ -43,14 +45,19 @@ public final class Topics {
     public static final TopicSpec INFERENCE_REQUESTS =
             new TopicSpec("llm.inference.requests", 6, Duration.ofDays(1), false, InferenceRequest.class);
 
-    /** Generated token ids, several per record when the engine runs ahead, keyed by request id. */
+    /**
+     * Generated token ids: one binary {@link TokenStep} per engine step holding the {@link TokenEvent}s of all
+     * its requests, keyed by the inference instance (so each request's events stay in order).
+     */
     public static final TopicSpec INFERENCE_TOKENS =
-            new TopicSpec("llm.inference.tokens", 6, Duration.ofHours(6), false, TokenEvent.class);
+            new TopicSpec("llm.inference.tokens", 6, Duration.ofHours(6), false, TokenStep.class);
 
     /**
      * Detokenized text (and answers to analysis requests) back to the caller. The default reply topic
      * of gateways: each gateway instance owns one partition, so partitions bound the number of gateway
-     * instances. Records may be large (attention maps), hence {@link #MAX_REPLY_BYTES}.
+     * instances. Stream events come as binary {@link ReplyStep}s (many requests each), everything else as
+     * one JSON {@link GenerationEvent} keyed by request id. Records may be large (attention maps), hence
+     * {@link #MAX_REPLY_BYTES}.
      */
     public static final TopicSpec GENERATION_EVENTS =
             new TopicSpec("llm.generation.events", 8, Duration.ofHours(6), false, GenerationEvent.class,

@@ -1,5 +1,6 @@
 package dev.llmplatform.kafka;
 
+import dev.llmplatform.contracts.PoisonMessageException;
 import dev.llmplatform.topics.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,6 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * Where records nobody can handle go: {@code <topic>.DLT}, partition 0, with the error in spring-kafka's
@@ -50,5 +53,22 @@ public final class DeadLetters {
                         .tag("topic", record.topic()).register(meters).increment();
             }
         }
+    }
+
+    /**
+     * The platform's error handler: poison records (unreadable, invalid) go to the dead-letter topic at
+     * once; other failures are retried twice, one second apart, then dead-lettered. The consumer keeps going.
+     * {@code template} must write the records' value type (a byte-array template for a binary topic).
+     */
+    public static DefaultErrorHandler errorHandler(KafkaOperations<?, ?> template) {
+        return errorHandler(template, null);
+    }
+
+    /** @param meters where to count dead letters; null counts nothing */
+    public static DefaultErrorHandler errorHandler(KafkaOperations<?, ?> template, MeterRegistry meters) {
+        var handler = new DefaultErrorHandler(recoverer(template, meters), new FixedBackOff(1000L, 2));
+        handler.addNotRetryableExceptions(PoisonMessageException.class, IllegalArgumentException.class,
+                NullPointerException.class);
+        return handler;
     }
 }

@@ -1,6 +1,5 @@
 package dev.llmplatform.kafka;
 
-import dev.llmplatform.contracts.PoisonMessageException;
 import dev.llmplatform.topics.TopicSpec;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -17,7 +16,6 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.FixedBackOff;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -68,10 +66,7 @@ public class PlatformKafkaAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
     public DefaultErrorHandler platformErrorHandler(KafkaOperations<?, ?> template, ObjectProvider<MeterRegistry> meters) {
-        var handler = new DefaultErrorHandler(DeadLetters.recoverer(template, meters.getIfUnique()), new FixedBackOff(1000L, 2));
-        handler.addNotRetryableExceptions(PoisonMessageException.class, IllegalArgumentException.class,
-                NullPointerException.class);
-        return handler;
+        return DeadLetters.errorHandler(template, meters.getIfUnique());
     }
 
     /**

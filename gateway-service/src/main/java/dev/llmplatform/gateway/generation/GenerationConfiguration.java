@@ -2,6 +2,7 @@ package dev.llmplatform.gateway.generation;
 
 import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.gateway.GatewayProperties;
+import dev.llmplatform.kafka.BinaryKafka;
 import dev.llmplatform.kafka.DeadLetters;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -9,11 +10,14 @@ import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -28,11 +32,17 @@ class GenerationConfiguration {
         return new ReplyRouter();
     }
 
+    /** Dead-letters unreadable replies, binary step records included, as they came. */
+    @Bean(destroyMethod = "close")
+    BinaryKafka.Producer replyDeadLetterProducer(ProducerFactory<?, ?> base) {
+        return BinaryKafka.producer(base, Map.of());
+    }
+
     @Bean
     ReplyListener replyListener(KafkaProperties kafka, GatewayProperties gateway, ReplyRouter router,
-                                KafkaTemplate<String, String> template, ObjectProvider<MeterRegistry> meters) {
+                                BinaryKafka.Producer replyDeadLetterProducer, ObjectProvider<MeterRegistry> meters) {
         TopicPartition partition = new TopicPartition(Topics.GENERATION_EVENTS.name(), gateway.replyPartition());
-        var deadLetters = DeadLetters.recoverer(template, meters.getIfUnique());
+        var deadLetters = DeadLetters.recoverer(replyDeadLetterProducer.template(), meters.getIfUnique());
         return new ReplyListener(() -> new ReplyPartitionConsumer(replyConsumer(kafka), partition, router,
                 deadLetters::accept), router);
     }
@@ -44,12 +54,22 @@ class GenerationConfiguration {
         return new KafkaGenerationClient(kafkaTemplate, router, replyTo, InstantSource.system());
     }
 
+    /** Before the gateway reports ready: requests are then published from the event loop, no hand-off. */
+    @Bean
+    ApplicationRunner generationTopicsMetadata(GenerationClient client) {
+        return args -> {
+            if (client instanceof KafkaGenerationClient kafka) {
+                kafka.warmUp();
+            }
+        };
+    }
+
     /** Boot's consumer settings without the group: the partition is assigned by hand and nothing is committed. */
-    private static KafkaConsumer<String, String> replyConsumer(KafkaProperties kafka) {
+    private static KafkaConsumer<String, byte[]> replyConsumer(KafkaProperties kafka) {
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 }

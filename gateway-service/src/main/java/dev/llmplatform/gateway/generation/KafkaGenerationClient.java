@@ -23,7 +23,10 @@ import reactor.util.context.ContextView;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -43,6 +46,8 @@ public final class KafkaGenerationClient implements GenerationClient {
     private final ReplyRouter router;
     private final ReplyTo replyTo;
     private final InstantSource clock;
+    /** Topics whose metadata the producer has: sends to them do not block. */
+    private final Set<String> warm = ConcurrentHashMap.newKeySet();
 
     public KafkaGenerationClient(KafkaTemplate<String, String> kafka, ReplyRouter router, ReplyTo replyTo,
                                  InstantSource clock) {
@@ -68,13 +73,14 @@ public final class KafkaGenerationClient implements GenerationClient {
             return publish(trace, Topics.GENERATION_REQUESTS.name(), id, request)
                     .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable(trace, e))
                     .thenMany(replies)
-                    // One timer per event, each set to the time left until the deadline: an overall deadline.
-                    .timeout(untilDeadline(request), event -> untilDeadline(request))
                     .doOnNext(event -> {
                         if (!(event instanceof GenerationEvent.Delta)) {
                             ended.set(true);
                         }
                     })
+                    // One timer for the whole stream, not one per event: cut at the deadline unless it ended first.
+                    .takeUntilOther(untilDeadline(request))
+                    .concatWith(Mono.defer(() -> ended.get() ? Mono.empty() : Mono.error(new TimeoutException())))
                     .onErrorMap(TimeoutException.class, e -> {
                         ended.set(true);
                         cancel(trace, id, ControlMessage.Reason.DEADLINE);
@@ -127,13 +133,27 @@ public final class KafkaGenerationClient implements GenerationClient {
     }
 
     /**
-     * Sends off the event loop: {@code KafkaTemplate.send} can block while it fetches metadata,
-     * the future then completes on the producer's thread.
+     * Fetches the metadata of the topics this client writes (blocking: call it before serving), so that
+     * later sends to them go from the caller's thread, the event loop, with no hand-off to another thread:
+     * the producer's {@code send} blocks its caller only while it fetches a topic's metadata (done here)
+     * or when its buffer is full (the broker unreachable for long).
+     */
+    public void warmUp() {
+        for (String topic : List.of(Topics.GENERATION_REQUESTS.name(), Topics.TOKENIZER_REQUESTS.name(),
+                Topics.GENERATION_CONTROL.name())) {
+            kafka.partitionsFor(topic);
+            warm.add(topic);
+        }
+    }
+
+    /**
+     * Sends from the calling thread once the topic's metadata is known ({@link #warmUp}), else off the event
+     * loop, since {@code KafkaTemplate.send} would block while it fetches it; the future completes on the
+     * producer's thread.
      */
     private Mono<Void> publish(Observation trace, String topic, String key, Object message) {
-        return Mono.fromFuture(() -> send(trace, topic, key, Messages.toJson(message)))
-                .subscribeOn(Schedulers.boundedElastic())
-                .then();
+        Mono<SendResult<String, String>> send = Mono.fromFuture(() -> send(trace, topic, key, Messages.toJson(message)));
+        return (warm.contains(topic) ? send : send.subscribeOn(Schedulers.boundedElastic())).then();
     }
 
     private CompletableFuture<SendResult<String, String>> send(Observation trace, String topic, String key, String json) {

@@ -4,6 +4,8 @@ import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.PoisonMessageException;
+import dev.llmplatform.contracts.ReplyStep;
+import dev.llmplatform.contracts.binary.StepCodec;
 import dev.llmplatform.kafka.TraceHeaders;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,13 +14,16 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
  * Reads the one reply partition this gateway instance owns, on its own thread, and routes each
- * event to the request waiting for it. The partition is assigned by hand (no consumer group, no
+ * event to the request waiting for it: a binary {@link ReplyStep} (the token path: the events of many
+ * requests in one record) is unpacked onto each request's stream; any other record is one JSON
+ * {@link GenerationEvent}. The events go straight from this thread into the requests' sinks. The partition is assigned by hand (no consumer group, no
  * rebalancing, no commits): a restarted instance has no requests to resume, so it starts at the
  * end of the partition.
  */
@@ -27,7 +32,7 @@ public final class ReplyPartitionConsumer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplyPartitionConsumer.class);
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
 
-    private final Consumer<String, String> consumer;
+    private final Consumer<String, byte[]> consumer;
     private final TopicPartition partition;
     private final ReplyRouter router;
     private final BiConsumer<ConsumerRecord<?, ?>, Exception> deadLetters;
@@ -35,7 +40,7 @@ public final class ReplyPartitionConsumer implements AutoCloseable {
     private volatile boolean running;
 
     /** @param deadLetters where an unreadable reply goes (the partition's dead-letter topic) */
-    public ReplyPartitionConsumer(Consumer<String, String> consumer, TopicPartition partition, ReplyRouter router,
+    public ReplyPartitionConsumer(Consumer<String, byte[]> consumer, TopicPartition partition, ReplyRouter router,
                                   BiConsumer<ConsumerRecord<?, ?>, Exception> deadLetters) {
         this.consumer = consumer;
         this.partition = partition;
@@ -74,7 +79,7 @@ public final class ReplyPartitionConsumer implements AutoCloseable {
 
     private void pollOnce() {
         try {
-            for (ConsumerRecord<String, String> record : consumer.poll(POLL_TIMEOUT)) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL_TIMEOUT)) {
                 handle(record);
             }
         } catch (WakeupException e) {
@@ -94,26 +99,49 @@ public final class ReplyPartitionConsumer implements AutoCloseable {
         }
     }
 
-    private void handle(ConsumerRecord<String, String> record) {
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        if (StepCodec.isBinary(record.value())) {
+            handleStep(record);
+            return;
+        }
         GenerationEvent event;
         try {
-            event = Messages.fromJson(record.value(), GenerationEvent.class);
+            String json = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
+            event = Messages.fromJson(json, GenerationEvent.class);
         } catch (PoisonMessageException e) {
-            try (TraceHeaders.MdcScope ignored = TraceHeaders.of(record.headers()).inMdc()) {
-                log.warn("dead-lettering unreadable reply at {}@{} (key {}): {}", partition, record.offset(), record.key(), e.getMessage());
-                deadLetter(record, e);
-            }
-            // The key names the request: it fails now with a clear error instead of at its deadline.
-            if (record.key() != null) {
-                router.route(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, record.key(), new ErrorInfo(502,
-                        "server_error", "The platform sent a reply the gateway cannot read (dead-lettered)", null, null)));
-            }
+            deadLetterAndFail(record, e, record.key() == null ? List.of() : List.of(record.key()));
             return;
         }
         router.route(event);
     }
 
-    private void deadLetter(ConsumerRecord<String, String> record, Exception e) {
+    private void handleStep(ConsumerRecord<String, byte[]> record) {
+        ReplyStep step;
+        try {
+            step = StepCodec.decodeReplyStep(record.value());
+        } catch (PoisonMessageException e) {
+            deadLetterAndFail(record, e, StepCodec.names(record.value()).stream().map(StepCodec.Named::requestId).toList());
+            return;
+        }
+        for (ReplyStep.Item item : step.items()) {
+            router.route(item.event());
+        }
+    }
+
+    /** The requests the record names (its key, or a step record's header) fail now instead of at their deadlines. */
+    private void deadLetterAndFail(ConsumerRecord<String, byte[]> record, PoisonMessageException e, List<String> requestIds) {
+        try (TraceHeaders.MdcScope ignored = TraceHeaders.of(record.headers()).inMdc()) {
+            log.warn("dead-lettering unreadable reply at {}@{} (key {}, requests {}): {}", partition, record.offset(),
+                    record.key(), requestIds, e.getMessage());
+            deadLetter(record, e);
+        }
+        for (String requestId : requestIds) {
+            router.route(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, requestId, new ErrorInfo(502,
+                    "server_error", "The platform sent a reply the gateway cannot read (dead-lettered)", null, null)));
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, Exception e) {
         try {
             deadLetters.accept(record, e);
         } catch (RuntimeException failed) {

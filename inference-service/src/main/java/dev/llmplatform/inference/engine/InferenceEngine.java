@@ -175,6 +175,15 @@ public final class InferenceEngine implements AutoCloseable {
 
     /** One scheduling step; false when there was nothing to do. Runs on the engine thread only. */
     boolean runStep() {
+        sink.beginStep();
+        try {
+            return stepOnce();
+        } finally {
+            sink.endStep();
+        }
+    }
+
+    private boolean stepOnce() {
         if (scheduler.waitingCount() == 0 && scheduler.runningCount() == 0) {
             lastProgress = clock.instant();   // idle until now: whatever arrives starts its stall bound here
         }

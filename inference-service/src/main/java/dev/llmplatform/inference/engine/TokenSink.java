@@ -37,4 +37,18 @@ public interface TokenSink {
      * @param error null, except for {@link FinishReason#ERROR} and for a passed deadline ({@link FinishReason#CANCELLED})
      */
     void onFinished(String requestId, FinishReason reason, Usage usage, Timings timings, ErrorInfo error);
+
+    /**
+     * An engine step begins on this thread: what it reports until {@link #endStep} belongs to one step,
+     * so a sink may send it together (one record per step instead of one per request).
+     */
+    default void beginStep() {
+    }
+
+    /**
+     * The step begun on this thread has reported everything; always called after {@link #beginStep}. A sink
+     * may send the step from here (a producer's asynchronous send), sparing a thread hand-off per step.
+     */
+    default void endStep() {
+    }
 }

@@ -1,14 +1,13 @@
 package dev.llmplatform.inference.generation;
 
-import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.contracts.binary.StepCodec;
 import dev.llmplatform.inference.InferenceProperties;
 import dev.llmplatform.inference.engine.constraint.ConstraintCompiler;
-import dev.llmplatform.kafka.TraceHeaders;
+import dev.llmplatform.kafka.BinaryKafka;
 import dev.llmplatform.model.ModelStore;
 import dev.llmplatform.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationRunner;
@@ -17,35 +16,53 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
 /**
- * Wires the Spring-free engine to Kafka: token events go to {@link Topics#INFERENCE_TOKENS} keyed by
- * request id, each with its request's {@code traceparent}; engines are created per model on demand; preloaded models warm up before the service
+ * Wires the Spring-free engine to Kafka: token events go to {@link Topics#INFERENCE_TOKENS} one step
+ * record per engine step, keyed by this instance, each event with its request's {@code traceparent}; engines are created per model on demand; preloaded models warm up before the service
  * reports ready (runners finish before readiness turns to accepting traffic).
  */
 @Configuration(proxyBeanMethods = false)
 public class GenerationConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationConfiguration.class);
+    /** Below the producer's default {@code max.request.size} and the topic's {@code max.message.bytes} (1 MB). */
+    static final int MAX_STEP_RECORD_BYTES = 900 * 1024;
 
     /**
-     * The trace header is set here, not by the template's observation: this runs on the publisher thread,
-     * where no observation is in scope (inference.yml leaves the template's observation off, or it would
-     * replace the header with a new trace's).
+     * Step records of token events (binary, {@link StepCodec}) go out through a byte-array producer of their
+     * own, made from Boot's; keyed by this instance, so each request's events stay in order on one partition.
+     * Each request's trace context travels inside the record, beside its event.
      */
+    @Bean(destroyMethod = "close")
+    public BinaryKafka.Producer tokenStepProducer(ProducerFactory<?, ?> base) {
+        return BinaryKafka.producer(base, Map.of());
+    }
+
     @Bean
-    public TokenEventPublisher tokenEventPublisher(KafkaTemplate<String, String> kafka, InferenceProperties properties) {
-        return new TokenEventPublisher((event, trace) -> {
-            var record = new ProducerRecord<>(Topics.INFERENCE_TOKENS.name(), event.requestId(), Messages.toJson(event));
-            trace.addTo(record.headers());
-            kafka.send(record).whenComplete((result, error) -> {
-                if (error != null) {
-                    try (TraceHeaders.MdcScope ignored = trace.inMdc()) {
-                        LOG.error("token event of request {} not delivered", event.requestId(), error);
+    public TokenEventPublisher tokenEventPublisher(BinaryKafka.Producer tokenStepProducer, InferenceProperties properties) {
+        KafkaTemplate<String, byte[]> kafka = tokenStepProducer.template();
+        String instance = "inference-" + UUID.randomUUID().toString().substring(0, 8);
+        return new TokenEventPublisher(step -> {
+            // Normally one record; a step that would outgrow Kafka's default 1 MB request goes as several, in order.
+            List<CompletableFuture<?>> sent = new ArrayList<>(1);
+            for (byte[] record : StepCodec.encodeWithin(step, MAX_STEP_RECORD_BYTES)) {
+                sent.add(kafka.send(Topics.INFERENCE_TOKENS.name(), instance, record).whenComplete((result, error) -> {
+                    if (error != null) {
+                        LOG.error("token step of requests {} not delivered", StepCodec.names(record).stream()
+                                .map(StepCodec.Named::requestId).toList(), error);
                     }
-                }
-            });
+                }));
+            }
+            return sent.size() == 1 ? sent.getFirst() : CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
         }, properties.streamInterval());
     }
 
@@ -85,6 +102,15 @@ public class GenerationConfiguration {
         String maxPollRecords = String.valueOf(Math.max(1, properties.maxWaiting() / 2));
         return container -> container.getContainerProperties().getKafkaConsumerProperties()
                 .setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+    }
+
+    /**
+     * Fetches the token topic's metadata before the service reports ready, so that the engine thread's
+     * first send does not wait for it (the producer blocks its caller until it knows the partitions).
+     */
+    @Bean
+    public ApplicationRunner tokenTopicMetadata(BinaryKafka.Producer tokenStepProducer) {
+        return args -> tokenStepProducer.template().partitionsFor(Topics.INFERENCE_TOKENS.name());
     }
 
     @Bean

@@ -6,47 +6,77 @@ import dev.llmplatform.contracts.FinishReason;
 import dev.llmplatform.contracts.Timings;
 import dev.llmplatform.contracts.TokenEvent;
 import dev.llmplatform.contracts.TokenLogprob;
+import dev.llmplatform.contracts.TokenStep;
 import dev.llmplatform.contracts.Usage;
 import dev.llmplatform.inference.engine.TokenSink;
 import dev.llmplatform.kafka.TraceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The engines' {@link TokenSink}: it never blocks the engine thread. Each request's tokens go into
- * a small buffer; one publisher thread takes buffers that have something new, in the order they
- * became ready, and sends all their pending tokens as one {@link TokenEvent}. When the engine runs
- * ahead of the producer, tokens coalesce; events of one request leave in order from one thread.
- * A non-streamed request ({@code decode.stream == false}) leaves as one event when it finishes.
- * Every event goes with the trace context its request was opened with, and the publisher's log lines
- * carry that trace id.
+ * The engines' {@link TokenSink}. Each request's tokens go into a small buffer; what one engine step
+ * reports (between {@link #beginStep} and {@link #endStep}) leaves at the step's end as one
+ * {@link TokenStep} holding every request of the step, sent by the engine thread itself (no thread
+ * hand-off before the producer), at most one unacknowledged at a time (see {@link #endStep}). Reports
+ * outside a step (a refusal on the listener's thread) and steps held back go out from a publisher
+ * thread, coalesced. Events of one request leave in order: drain and send happen under one lock. A non-streamed request ({@code decode.stream == false}) leaves as one event when it
+ * finishes. Every event goes with the trace context its request was opened with, and the publisher's
+ * log lines carry that trace id.
  */
 public final class TokenEventPublisher implements TokenSink, AutoCloseable {
 
-    /** Sends one event (to Kafka in the service) with its request's trace; called from the publisher thread only. */
+    /** Sends one step record (to Kafka in the service); called from the publisher thread only. */
+    @FunctionalInterface
+    public interface StepSender {
+        /** @return completes once the record is acknowledged (or refused) */
+        CompletableFuture<?> send(TokenStep step);
+    }
+
+    /** Sends one event with its request's trace: the step's items one by one (tests and tools). */
     @FunctionalInterface
     public interface Sender {
         void send(TokenEvent event, TraceHeaders trace);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenEventPublisher.class);
-    private static final TokenStream STOP = new TokenStream("", null, TraceHeaders.NONE, 1);
+    private static final Handed STOP = new Handed(List.of(), false);
+    private static final Handed FLUSH = new Handed(List.of(), true);
 
-    private final Sender sender;
+    private final StepSender sender;
     private final int streamInterval;
     private final Map<String, TokenStream> streams = new ConcurrentHashMap<>();
-    private final LinkedBlockingQueue<TokenStream> ready = new LinkedBlockingQueue<>();
+    /** Hand-offs to the publisher thread: one stream reported outside a step, or steps held while one was in flight. */
+    private final LinkedBlockingQueue<Handed> ready = new LinkedBlockingQueue<>();
+    /** The streams of the step running on this thread; null outside a step. */
+    private final ThreadLocal<List<TokenStream>> step = new ThreadLocal<>();
+    private final Object sendLock = new Object();
+    /** The last step record sent; until it is answered, ending steps are held (guarded by sendLock). */
+    private CompletableFuture<?> lastSent = CompletableFuture.completedFuture(null);
+    /** Streams of the steps that ended while a record was in flight (guarded by sendLock). */
+    private final List<TokenStream> held = new ArrayList<>();
+    /** The in-flight record's answer will wake the publisher thread to send what is held (guarded by sendLock). */
+    private boolean flushScheduled;
+
+    /** Streams for the publisher thread: reported outside a step, or a flush of what is held ({@link #FLUSH}). */
+    private record Handed(List<TokenStream> streams, boolean flush) {
+    }
     private final Thread thread;
 
     /** Streams every token as soon as the publisher gets to it. */
     public TokenEventPublisher(Sender sender) {
         this(sender, 1);
+    }
+
+    public TokenEventPublisher(Sender sender, int streamInterval) {
+        this(perEvent(sender), streamInterval);
     }
 
     /**
@@ -55,13 +85,25 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
      *                       records, less CPU per token on the Kafka path and burstier streams. A stream's
      *                       first token and its last ones leave at once whatever the interval.
      */
-    public TokenEventPublisher(Sender sender, int streamInterval) {
+    public TokenEventPublisher(StepSender sender, int streamInterval) {
         if (streamInterval < 1) {
             throw new IllegalArgumentException("streamInterval must be >= 1, got " + streamInterval);
         }
         this.sender = sender;
         this.streamInterval = streamInterval;
         this.thread = Thread.ofPlatform().name("token-event-publisher").daemon().start(this::run);
+    }
+
+    private static StepSender perEvent(Sender sender) {
+        return step -> {
+            for (TokenStep.Item item : step.items()) {
+                TraceHeaders trace = new TraceHeaders(item.traceparent(), item.tracestate());
+                try (TraceHeaders.MdcScope ignored = trace.inMdc()) {
+                    sender.send(item.event(), trace);
+                }
+            }
+            return CompletableFuture.completedFuture(null);
+        };
     }
 
     /**
@@ -88,6 +130,51 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     }
 
     @Override
+    public void beginStep() {
+        step.set(new ArrayList<>());
+    }
+
+    /**
+     * Sends the step's record from the engine thread itself: no hand-off to another thread before the
+     * producer (whose {@code send} only appends to its buffer and wakes its I/O thread; it blocks only when
+     * that buffer is full, the broker long gone, and then holding the engine is the backpressure wanted).
+     * At most one step record is in flight (Nagle's rule): a step that ends before the previous record is
+     * acknowledged is held, its tokens coalescing with the next steps', and leaves when that acknowledgement
+     * comes. An idle platform sends every token at once; a busy one sends fewer, fuller records.
+     */
+    @Override
+    public void endStep() {
+        List<TokenStream> reported = step.get();
+        step.remove();
+        if (reported == null || reported.isEmpty()) {
+            return;
+        }
+        synchronized (sendLock) {
+            held.addAll(reported);
+            sendHeldOrWait();
+        }
+    }
+
+    /**
+     * Sends what is held when no record is in flight, else has the in-flight record's answer wake the publisher
+     * thread to do it. The answer comes on the producer's I/O thread, which only queues a wake-up: it must not
+     * take sendLock, which an engine thread may hold while the producer makes it wait for buffer space.
+     */
+    private void sendHeldOrWait() {
+        if (held.isEmpty()) {
+            return;
+        }
+        if (lastSent.isDone()) {
+            List<TokenStream> sending = List.copyOf(held);
+            held.clear();
+            lastSent = publish(sending);
+        } else if (!flushScheduled) {
+            flushScheduled = true;
+            lastSent.whenComplete((result, error) -> ready.add(FLUSH));
+        }
+    }
+
+    @Override
     public void onTokens(String requestId, int offset, int[] tokenIds, List<TokenLogprob> logprobs) {
         TokenStream stream = streams.get(requestId);
         if (stream == null) {
@@ -95,7 +182,7 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
             return;
         }
         if (stream.addTokens(tokenIds, logprobs)) {
-            ready.add(stream);
+            handOver(stream);
         }
     }
 
@@ -116,21 +203,62 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
             return;
         }
         if (stream.finish(reason, usage, timings, error)) {
-            ready.add(stream);
+            handOver(stream);
+        }
+    }
+
+    private void handOver(TokenStream stream) {
+        List<TokenStream> current = step.get();
+        if (current != null) {
+            current.add(stream);
+        } else {
+            ready.add(new Handed(List.of(stream), false));
         }
     }
 
     private void run() {
+        List<Handed> handed = new ArrayList<>();
         while (true) {
-            TokenStream stream;
             try {
-                stream = ready.take();
+                handed.add(ready.take());
             } catch (InterruptedException e) {
                 return;
             }
-            if (stream == STOP) {
+            ready.drainTo(handed);
+            boolean stop = handed.remove(STOP);
+            boolean flush = handed.removeIf(h -> h == FLUSH);
+            List<TokenStream> reported = new ArrayList<>();
+            handed.forEach(h -> reported.addAll(h.streams()));
+            handed.clear();
+            synchronized (sendLock) {
+                if (!reported.isEmpty()) {
+                    publish(reported);   // outside any step: at once, beside the in-flight record
+                }
+                if (flush) {
+                    flushScheduled = false;
+                    sendHeldOrWait();
+                }
+                if (stop && !held.isEmpty()) {
+                    List<TokenStream> rest = List.copyOf(held);
+                    held.clear();
+                    publish(rest);
+                }
+            }
+            if (stop) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Drains the streams into one step record and sends it; called holding sendLock, so engine threads and
+     * the publisher thread take turns and a request's events leave in the order they were drained.
+     *
+     * @return completes once the record is answered (at once when there was nothing to send)
+     */
+    private CompletableFuture<?> publish(List<TokenStream> handed) {
+        List<TokenStep.Item> items = new ArrayList<>();
+        for (TokenStream stream : handed) {
             TokenEvent event = stream.drain();
             if (event == null) {
                 continue;
@@ -138,17 +266,18 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
             if (event.isLast()) {
                 streams.remove(stream.requestId());
             }
-            try (TraceHeaders.MdcScope ignored = stream.trace().inMdc()) {
-                send(stream, event);
-            }
+            items.add(new TokenStep.Item(event, stream.trace().traceparent(), stream.trace().tracestate()));
         }
+        return items.isEmpty() ? CompletableFuture.completedFuture(null) : send(TokenStep.of(items));
     }
 
-    private void send(TokenStream stream, TokenEvent event) {
+    private CompletableFuture<?> send(TokenStep tokens) {
         try {
-            sender.send(event, stream.trace());
+            return sender.send(tokens);
         } catch (RuntimeException e) {
-            LOG.error("cannot publish tokens of request {}", stream.requestId(), e);
+            LOG.error("cannot publish the tokens of requests {}",
+                    tokens.items().stream().map(item -> item.event().requestId()).toList(), e);
+            return CompletableFuture.completedFuture(null);
         }
     }
 

@@ -20,7 +20,7 @@ class ConstrainedGenerationKafkaServiceTest extends InferenceServiceTestBase {
     @Test
     void shouldAnswerAConstraintItCannotCompileWithA400ErrorEvent() {
         InferenceRequest request = constrained("req-not", OutputConstraint.jsonSchema("{\"not\":{\"type\":\"string\"}}"));
-        try (Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
+        try (Consumer<String, byte[]> tokens = tokenConsumer()) {
             kafka.send(Topics.INFERENCE_REQUESTS.name(), "req-not", Messages.toJson(request));
             TokenEvent last = eventsOf(tokens, "req-not").getLast();
             assertThat(last.finishReason()).isEqualTo(FinishReason.ERROR);
@@ -37,7 +37,7 @@ class ConstrainedGenerationKafkaServiceTest extends InferenceServiceTestBase {
     @Test
     void shouldAnswerAConstraintOnAModelWithoutATokenizerWithA400ErrorEvent() {
         InferenceRequest request = constrained("req-notok", OutputConstraint.regex("[0-9]+"));
-        try (Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
+        try (Consumer<String, byte[]> tokens = tokenConsumer()) {
             kafka.send(Topics.INFERENCE_REQUESTS.name(), "req-notok", Messages.toJson(request));
             TokenEvent last = eventsOf(tokens, "req-notok").getLast();
             assertThat(last.finishReason()).isEqualTo(FinishReason.ERROR);

@@ -36,7 +36,7 @@ class GenerationKafkaServiceTest extends InferenceServiceTestBase {
     @Test
     void shouldStreamTokenEventsInOrderEndingWithTheFinishReason() {
         int[] prompt = {1, 2, 3};
-        try (Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
+        try (Consumer<String, byte[]> tokens = tokenConsumer()) {
             kafka.send(Topics.INFERENCE_REQUESTS.name(), "req-1", Messages.toJson(request("req-1", "tiny", prompt, 8)));
             List<TokenEvent> events = eventsOf(tokens, "req-1");
 
@@ -66,7 +66,7 @@ class GenerationKafkaServiceTest extends InferenceServiceTestBase {
                 streamed.version(), streamed.promptTokenIds(), streamed.maxTokens(), streamed.sampling(),
                 streamed.stopTokenIds(), 0, streamed.createdEpochMs(), new DecodeContext("tiny", "1",
                 new ReplyTo("batch-results", 0), List.of(), false, 3, prompt.length), null);
-        try (Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
+        try (Consumer<String, byte[]> tokens = tokenConsumer()) {
             kafka.send(Topics.INFERENCE_REQUESTS.name(), "req-whole", Messages.toJson(whole));
             assertThat(eventsOf(tokens, "req-whole")).singleElement().satisfies(event -> {
                 assertThat(event.offset()).isZero();
@@ -81,7 +81,7 @@ class GenerationKafkaServiceTest extends InferenceServiceTestBase {
 
     @Test
     void shouldAnswerAnUnknownModelWithA404ErrorEvent() {
-        try (Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
+        try (Consumer<String, byte[]> tokens = tokenConsumer()) {
             kafka.send(Topics.INFERENCE_REQUESTS.name(), "req-404", Messages.toJson(request("req-404", "nope", new int[]{1}, 4)));
             TokenEvent only = eventsOf(tokens, "req-404").getLast();
             assertThat(only.finishReason()).isEqualTo(FinishReason.ERROR);
@@ -94,7 +94,7 @@ class GenerationKafkaServiceTest extends InferenceServiceTestBase {
     void shouldDeadLetterAPoisonRecordAndKeepConsuming() {
         String deadLetters = Topics.INFERENCE_REQUESTS.deadLetter();
         try (Consumer<String, String> dlt = consumer(deadLetters);
-             Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
+             Consumer<String, byte[]> tokens = tokenConsumer()) {
             kafka.send(Topics.INFERENCE_REQUESTS.name(), "poison", "{\"schemaVersion\":1,\"requestId\":\"poison\"");
             ConsumerRecord<String, String> dead = KafkaTestUtils.getSingleRecord(dlt, deadLetters, Duration.ofSeconds(30));
             assertThat(dead.key()).isEqualTo("poison");
@@ -110,7 +110,7 @@ class GenerationKafkaServiceTest extends InferenceServiceTestBase {
     void shouldStopARunningGenerationWhenACancelArrives() {
         ContainerTestUtils.waitForAssignment(registry.getListenerContainer(GenerationListeners.CONTROL_LISTENER_ID),
                 Topics.GENERATION_CONTROL.partitions());
-        try (Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
+        try (Consumer<String, byte[]> tokens = tokenConsumer()) {
             kafka.send(Topics.INFERENCE_REQUESTS.name(), "req-cancel",
                     Messages.toJson(request("req-cancel", "tiny-long", new int[]{1, 2}, 4000)));
             awaitFirstEvent(tokens, "req-cancel");
@@ -122,11 +122,11 @@ class GenerationKafkaServiceTest extends InferenceServiceTestBase {
         }
     }
 
-    private static void awaitFirstEvent(Consumer<String, String> consumer, String requestId) {
+    private static void awaitFirstEvent(Consumer<String, byte[]> consumer, String requestId) {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-                if (requestId.equals(record.key())) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                if (itemsOf(record).stream().anyMatch(item -> requestId.equals(item.event().requestId()))) {
                     consumer.seekToBeginning(consumer.assignment());
                     return;
                 }

@@ -6,6 +6,8 @@ import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.contracts.SamplingParams;
 import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.TokenStep;
+import dev.llmplatform.contracts.binary.StepCodec;
 import dev.llmplatform.inference.InferenceApplication;
 import dev.llmplatform.inference.testing.TinyLlama;
 import dev.llmplatform.model.ModelConfig;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -128,22 +131,42 @@ abstract class InferenceServiceTestBase {
         return consumer;
     }
 
+    /** A consumer of every partition of the token topic from the start (binary step records). */
+    protected Consumer<String, byte[]> tokenConsumer() {
+        Map<String, Object> props = KafkaTestUtils.consumerProps(broker.getBrokersAsString(), "test-" + UUID.randomUUID(), false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Consumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        String topic = Topics.INFERENCE_TOKENS.name();
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    /** The token events a step record carries, each with its trace. */
+    static List<TokenStep.Item> itemsOf(ConsumerRecord<String, byte[]> record) {
+        return StepCodec.decodeTokenStep(record.value()).items();
+    }
+
     /** Every token event of one request, up to and including the last. */
-    static List<TokenEvent> eventsOf(Consumer<String, String> consumer, String requestId) {
+    static List<TokenEvent> eventsOf(Consumer<String, byte[]> consumer, String requestId) {
         return eventsOf(consumer, List.of(requestId), Duration.ofSeconds(30)).get(requestId);
     }
 
     /** Every token event of each request, read until each has its last event (or the time is up). */
-    static Map<String, List<TokenEvent>> eventsOf(Consumer<String, String> consumer, Collection<String> requestIds,
+    static Map<String, List<TokenEvent>> eventsOf(Consumer<String, byte[]> consumer, Collection<String> requestIds,
                                                   Duration timeout) {
         Map<String, List<TokenEvent>> events = new HashMap<>();
         requestIds.forEach(id -> events.put(id, new ArrayList<>()));
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         while (System.currentTimeMillis() < deadline && !events.values().stream().allMatch(InferenceServiceTestBase::ended)) {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                List<TokenEvent> list = events.get(record.key());
-                if (list != null) {
-                    list.add(Messages.fromJson(record.value(), TokenEvent.class));
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (TokenStep.Item item : itemsOf(record)) {
+                    List<TokenEvent> list = events.get(item.event().requestId());
+                    if (list != null) {
+                        list.add(item.event());
+                    }
                 }
             }
         }

@@ -42,7 +42,7 @@ class LoadAndMetricsKafkaServiceTest extends InferenceServiceTestBase {
     @Test
     void shouldFinishEveryRequestBeyondTheBudgetAndExposeTheEngineMetrics() throws InterruptedException {
         List<String> ids = new ArrayList<>();
-        try (Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
+        try (Consumer<String, byte[]> tokens = tokenConsumer()) {
             // Scraped all along (the endpoint warmed up first): each load gauge must show the load at some point.
             get("/actuator/prometheus");
             Map<String, Double> peaks = new ConcurrentHashMap<>();

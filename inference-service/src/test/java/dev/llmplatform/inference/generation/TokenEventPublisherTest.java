@@ -7,6 +7,7 @@ import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.contracts.Timings;
 import dev.llmplatform.contracts.TokenEvent;
 import dev.llmplatform.contracts.TokenLogprob;
+import dev.llmplatform.contracts.TokenStep;
 import dev.llmplatform.contracts.Usage;
 import dev.llmplatform.kafka.TraceHeaders;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.slf4j.MDC;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -207,6 +209,76 @@ class TokenEventPublisherTest {
         assertThat(traces.get("a")).isNotEmpty().containsOnly(traceA);
         assertThat(traces.get("b")).isNotEmpty().containsOnly(traceB);
         assertThat(mdcTraceIds).allMatch(s -> s.equals("a:" + traceA.traceId()) || s.equals("b:" + traceB.traceId()));
+    }
+
+    @Test
+    void shouldSendWhatOneEngineStepReportsAsOneStepRecordWhateverTheRepliesDestinations() {
+        DecodeContext elsewhere = new DecodeContext("tiny", "1", new ReplyTo("replies", 5), List.of(), true, 2, 3);
+        DecodeContext batch = new DecodeContext("tiny", "1", new ReplyTo("batch-results", 0), List.of(), false, 2, 3);
+        List<TokenStep> steps = new CopyOnWriteArrayList<>();
+        try (TokenEventPublisher publisher = new TokenEventPublisher(step -> {
+            steps.add(step);
+            return CompletableFuture.completedFuture(null);
+        }, 1)) {
+            publisher.open("a", DECODE, TraceHeaders.NONE);
+            publisher.open("b", elsewhere, TraceHeaders.NONE);
+            publisher.open("c", batch, TraceHeaders.NONE);
+            for (int i = 0; i < 3; i++) {
+                int before = steps.size();
+                publisher.beginStep();
+                publisher.onTokens("a", i, new int[]{10 + i}, null);
+                publisher.onTokens("b", i, new int[]{20 + i}, null);
+                publisher.onTokens("c", i, new int[]{30 + i}, null);
+                if (i == 2) {
+                    publisher.onFinished("a", FinishReason.LENGTH, new Usage(3, 3), new Timings(0, 0, 0), null);
+                    publisher.onFinished("b", FinishReason.LENGTH, new Usage(3, 3), new Timings(0, 0, 0), null);
+                    publisher.onFinished("c", FinishReason.LENGTH, new Usage(3, 3), new Timings(0, 0, 0), null);
+                }
+                // Nothing leaves mid-step: the publisher thread is idle, yet waits for the step's end.
+                await().during(Duration.ofMillis(50)).atMost(Duration.ofSeconds(5)).until(() -> steps.size() == before);
+                publisher.endStep();
+                await().atMost(Duration.ofSeconds(5)).until(() -> steps.size() == before + 1);
+            }
+        }
+        // Streamed requests a and b, to different reply partitions, share each step's record; the whole request c
+        // is in the last one only.
+        assertThat(steps).hasSize(3);
+        assertThat(steps.get(0).items()).extracting(item -> item.event().requestId()).containsExactly("a", "b");
+        assertThat(steps.get(1).items()).extracting(item -> item.event().requestId()).containsExactly("a", "b");
+        assertThat(steps.get(2).items()).extracting(item -> item.event().requestId()).containsExactly("a", "b", "c");
+        assertThat(steps.get(2).items().get(2).event().tokenIds()).containsExactly(30, 31, 32);
+        assertThat(steps.get(1).items().get(1).event().decode().replyTo()).isEqualTo(new ReplyTo("replies", 5));
+    }
+
+    @Test
+    void shouldHoldStepsWhileARecordIsInFlightAndSendThemTogetherWhenItIsAnswered() {
+        List<TokenStep> steps = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
+        try (TokenEventPublisher publisher = new TokenEventPublisher(step -> {
+            steps.add(step);
+            CompletableFuture<Void> answer = new CompletableFuture<>();
+            answers.add(answer);
+            return answer;
+        }, 1)) {
+            publisher.open("a", DECODE, TraceHeaders.NONE);
+            for (int i = 0; i < 4; i++) {
+                publisher.beginStep();
+                publisher.onTokens("a", i, new int[]{50 + i}, null);
+                publisher.endStep();
+            }
+            // The first step left at once; the other three wait for its answer.
+            await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5)).until(() -> steps.size() == 1);
+            answers.getFirst().complete(null);
+            await().atMost(Duration.ofSeconds(5)).until(() -> steps.size() == 2);
+            answers.get(1).complete(null);
+            publisher.beginStep();
+            publisher.onFinished("a", FinishReason.LENGTH, new Usage(3, 4), new Timings(0, 0, 0), null);
+            publisher.endStep();
+            await().atMost(Duration.ofSeconds(5)).until(() -> publisher.openStreams() == 0);
+        }
+        assertThat(steps).extracting(step -> step.items().getFirst().event().tokenIds())
+                .containsExactly(List.of(50), List.of(51, 52, 53), List.of());
+        assertThat(steps.getLast().items().getFirst().event().isLast()).isTrue();
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -1,7 +1,7 @@
 package dev.llmplatform.inference.generation;
 
 import dev.llmplatform.contracts.Messages;
-import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.TokenStep;
 import dev.llmplatform.kafka.TraceHeaders;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -25,7 +25,7 @@ class TokenEventTraceTest extends InferenceServiceTestBase {
         var request = new ProducerRecord<>(Topics.INFERENCE_REQUESTS.name(), "req-traced",
                 Messages.toJson(request("req-traced", "tiny", new int[]{1, 2, 3}, 12)));
         new TraceHeaders("00-" + TRACE_ID + "-b7ad6b7169203331-01", null).addTo(request.headers());
-        try (Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
+        try (Consumer<String, byte[]> tokens = tokenConsumer()) {
             kafka.send(request);
             List<TraceHeaders> traces = tracesOf(tokens, "req-traced");
             assertThat(traces).isNotEmpty().allSatisfy(trace -> assertThat(trace.traceId()).isEqualTo(TRACE_ID));
@@ -37,23 +37,25 @@ class TokenEventTraceTest extends InferenceServiceTestBase {
         var request = new ProducerRecord<>(Topics.INFERENCE_REQUESTS.name(), "req-traced-404",
                 Messages.toJson(request("req-traced-404", "nope", new int[]{1}, 4)));
         new TraceHeaders("00-" + TRACE_ID + "-b7ad6b7169203331-01", null).addTo(request.headers());
-        try (Consumer<String, String> tokens = consumer(Topics.INFERENCE_TOKENS.name())) {
+        try (Consumer<String, byte[]> tokens = tokenConsumer()) {
             kafka.send(request);
             assertThat(tracesOf(tokens, "req-traced-404")).singleElement()
                     .satisfies(trace -> assertThat(trace.traceId()).isEqualTo(TRACE_ID));
         }
     }
 
-    /** The trace of each token event record of one request, up to and including the last. */
-    private static List<TraceHeaders> tracesOf(Consumer<String, String> consumer, String requestId) {
+    /** The trace carried with each token event of one request, up to and including the last. */
+    private static List<TraceHeaders> tracesOf(Consumer<String, byte[]> consumer, String requestId) {
         List<TraceHeaders> traces = new ArrayList<>();
         long deadline = System.currentTimeMillis() + 30_000;
         boolean last = false;
         while (!last && System.currentTimeMillis() < deadline) {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                if (requestId.equals(record.key())) {
-                    traces.add(TraceHeaders.of(record.headers()));
-                    last |= Messages.fromJson(record.value(), TokenEvent.class).isLast();
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (TokenStep.Item item : itemsOf(record)) {
+                    if (requestId.equals(item.event().requestId())) {
+                        traces.add(new TraceHeaders(item.traceparent(), item.tracestate()));
+                        last |= item.event().isLast();
+                    }
                 }
             }
         }

@@ -2,7 +2,9 @@ package dev.llmplatform.launcher.tracing;
 
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.Messages;
-import dev.llmplatform.contracts.TokenEvent;
+import dev.llmplatform.contracts.ReplyStep;
+import dev.llmplatform.contracts.TokenStep;
+import dev.llmplatform.contracts.binary.StepCodec;
 import dev.llmplatform.launcher.PlatformTestAccess;
 import dev.llmplatform.launcher.models.DefaultModels;
 import dev.llmplatform.topics.Topics;
@@ -11,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,25 +105,38 @@ class OneTraceEndToEndTest {
     /**
      * The trace id of each record keyed by the request id, per topic (null where a record has no
      * traceparent), read from the start of every partition until the last token event and the last
-     * generation event of the request are in.
+     * generation event of the request are in. A step record (token events, and the token path's replies)
+     * carries each request's event with its own trace context: each such event counts as a record here.
      */
     private Map<String, List<String>> traceIdsByTopic(String requestId) {
         Map<String, List<String>> traceIds = new LinkedHashMap<>();
         TOPICS.forEach(topic -> traceIds.put(topic, new ArrayList<>()));
         boolean lastToken = false;
         boolean lastEvent = false;
-        try (KafkaConsumer<String, String> consumer = consumer()) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!(lastToken && lastEvent) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (!requestId.equals(record.key())) {
-                        continue;
-                    }
-                    traceIds.get(record.topic()).add(traceId(record));
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.topic().equals(Topics.INFERENCE_TOKENS.name())) {
-                        lastToken |= Messages.fromJson(record.value(), TokenEvent.class).isLast();
-                    } else if (record.topic().equals(Topics.GENERATION_EVENTS.name())) {
-                        lastEvent |= !(Messages.fromJson(record.value(), GenerationEvent.class) instanceof GenerationEvent.Delta);
+                        for (TokenStep.Item item : StepCodec.decodeTokenStep(record.value()).items()) {
+                            if (requestId.equals(item.event().requestId())) {
+                                traceIds.get(record.topic()).add(traceId(item.traceparent()));
+                                lastToken |= item.event().isLast();
+                            }
+                        }
+                    } else if (record.topic().equals(Topics.GENERATION_EVENTS.name()) && StepCodec.isBinary(record.value())) {
+                        for (ReplyStep.Item item : StepCodec.decodeReplyStep(record.value()).items()) {
+                            if (requestId.equals(item.event().requestId())) {
+                                traceIds.get(record.topic()).add(traceId(item.traceparent()));
+                                lastEvent |= item.event().isTerminal();
+                            }
+                        }
+                    } else if (requestId.equals(record.key())) {
+                        traceIds.get(record.topic()).add(traceId(record));
+                        if (record.topic().equals(Topics.GENERATION_EVENTS.name())) {
+                            lastEvent |= !(Messages.fromJson(new String(record.value(), StandardCharsets.UTF_8),
+                                    GenerationEvent.class) instanceof GenerationEvent.Delta);
+                        }
                     }
                 }
             }
@@ -129,11 +145,11 @@ class OneTraceEndToEndTest {
         return traceIds;
     }
 
-    private KafkaConsumer<String, String> consumer() {
+    private KafkaConsumer<String, byte[]> consumer() {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.platform().bootstrapServers());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = TOPICS.stream().flatMap(topic -> consumer.partitionsFor(topic).stream())
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         consumer.assign(partitions);
@@ -141,12 +157,16 @@ class OneTraceEndToEndTest {
         return consumer;
     }
 
-    private static String traceId(ConsumerRecord<String, String> record) {
+    private static String traceId(ConsumerRecord<String, byte[]> record) {
         Header header = record.headers().lastHeader("traceparent");
-        if (header == null) {
+        return header == null ? null : traceId(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    private static String traceId(String traceparent) {
+        if (traceparent == null) {
             return null;
         }
-        String[] fields = new String(header.value(), StandardCharsets.UTF_8).split("-");
+        String[] fields = traceparent.split("-");
         return fields.length == 4 ? fields[1] : "malformed: " + String.join("-", fields);
     }
 

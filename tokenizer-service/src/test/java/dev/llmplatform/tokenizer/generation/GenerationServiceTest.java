@@ -27,6 +27,14 @@ import dev.llmplatform.tokenizer.text.IncrementalDecoder;
 import dev.llmplatform.topics.TopicSpec;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.kafka.test.utils.KafkaTestUtils;
+import dev.llmplatform.contracts.ReplyStep;
+import dev.llmplatform.contracts.TokenStep;
+import dev.llmplatform.contracts.binary.StepCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -268,6 +276,94 @@ class GenerationServiceTest {
 
         assertThat(reply(good.requestId())).isInstanceOf(GenerationEvent.Detokenized.class);
         assertThat(output.awaitValue(Topics.TOKENIZER_REQUESTS.deadLetter(), poisonKey)).contains("tokenize");
+    }
+
+    @Test
+    void shouldSplitAStepRecordIntoOneReplyStepPerGatewayPartitionAndJsonForACallersTopic() {
+        int[] ids = tokenizer.encode("the model 预测");
+        String a = id(), b = id(), c = id(), batch = id();
+        ReplyTo partition1 = new ReplyTo(Topics.GENERATION_EVENTS.name(), 1);
+        ReplyTo partition2 = new ReplyTo(Topics.GENERATION_EVENTS.name(), 2);
+        ReplyTo batchTopic = new ReplyTo(Topics.INFERENCE_REQUESTS.name(), 5);   // a caller's own topic, read by OutputTopics
+        String trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        TokenStep step = TokenStep.of(List.of(
+                new TokenStep.Item(whole(a, ids, partition1, true), trace, null),
+                new TokenStep.Item(whole(b, ids, partition2, true), null, null),
+                new TokenStep.Item(whole(c, ids, partition1, true), null, null),
+                new TokenStep.Item(whole(batch, ids, batchTopic, false), null, null)));
+        String key = "inference-" + id();
+        sendStep(0, key, StepCodec.encode(step));
+
+        for (String id : List.of(a, b, c)) {
+            assertThat(((GenerationEvent.Completed) awaitEvents(id).getLast()).text()).isEqualTo("the model 预测");
+        }
+        var result = (GenerationEvent.Completed) Messages.fromJson(awaitValue(Topics.INFERENCE_REQUESTS, batch),
+                GenerationEvent.class);
+        assertThat(result.text()).isEqualTo("the model 预测");
+        assertThat(replySteps(key, 1)).singleElement().satisfies(r -> assertThat(r.items())
+                .extracting(item -> item.event().requestId()).containsExactly(a, c));
+        assertThat(replySteps(key, 2)).singleElement().satisfies(r -> assertThat(r.items())
+                .extracting(item -> item.event().requestId()).containsExactly(b));
+        assertThat(replySteps(key, 1).getFirst().items().getFirst().traceparent()).isEqualTo(trace);
+    }
+
+    @Test
+    void shouldDeadLetterAPoisonStepRecordAndFailExactlyTheRequestsItNames() {
+        int[] ids = tokenizer.encode("the model");
+        String named1 = id(), named2 = id(), before = id(), after = id();
+        ReplyTo partition4 = new ReplyTo(Topics.GENERATION_EVENTS.name(), 4);
+        byte[] poison = StepCodec.encode(TokenStep.of(List.of(
+                new TokenStep.Item(whole(named1, ids, partition4, true), null, null),
+                new TokenStep.Item(whole(named2, ids, REPLY, true), null, null))));
+        byte[] corrupt = Arrays.copyOf(poison, poison.length - 3);
+        String key = "inference-" + id();
+        sendStep(1, key, StepCodec.encode(TokenStep.of(List.of(new TokenStep.Item(
+                tokenEvent(before, 0, new int[] {ids[0]}, List.of(), List.of(), null, 3), null, null)))));
+        sendStep(1, key, corrupt);
+        sendStep(1, key, StepCodec.encode(TokenStep.of(List.of(
+                new TokenStep.Item(tokenEvent(before, 1, Arrays.copyOfRange(ids, 1, ids.length), List.of(ids[0]), List.of(),
+                        FinishReason.LENGTH, 3), null, null),
+                new TokenStep.Item(whole(after, ids, partition4, true), null, null)))));
+
+        for (String named : List.of(named1, named2)) {
+            assertThat(awaitEvents(named)).singleElement().isInstanceOfSatisfying(GenerationEvent.Failed.class,
+                    f -> assertThat(f.error().status()).isEqualTo(502));
+            var cancel = (ControlMessage.Cancel) Messages.fromJson(awaitValue(Topics.GENERATION_CONTROL, named), ControlMessage.class);
+            assertThat(cancel.requestId()).isEqualTo(named);
+        }
+        assertThat(((GenerationEvent.Completed) awaitEvents(after).getLast()).text()).isEqualTo("the model");
+        List<GenerationEvent> unnamed = awaitEvents(before);
+        assertThat(unnamed).noneMatch(e -> e instanceof GenerationEvent.Failed);
+        assertThat(String.join("", unnamed.stream().map(e -> e instanceof GenerationEvent.Delta d ? d.text()
+                : ((GenerationEvent.Completed) e).text()).toList())).isEqualTo("the model");
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            output.poll();
+            return output.raw(Topics.INFERENCE_TOKENS.deadLetter()).stream()
+                    .anyMatch(r -> key.equals(r.key()) && Arrays.equals(r.value(), corrupt));
+        });
+        assertThat(output.records(Topics.GENERATION_CONTROL.name(), before)).isEmpty();
+    }
+
+    /** A request's whole generation as one last event. */
+    private TokenEvent whole(String requestId, int[] ids, ReplyTo replyTo, boolean stream) {
+        DecodeContext decode = new DecodeContext("tiny", "1", replyTo, List.of(), stream, 0, 3);
+        return new TokenEvent(1, requestId, 0, Arrays.stream(ids).boxed().toList(), List.of(), null, FinishReason.LENGTH,
+                new Usage(3, ids.length), null, null, decode, null);
+    }
+
+    private void sendStep(int partition, String key, byte[] value) {
+        try (var producer = new KafkaProducer<>(KafkaTestUtils.producerProps(broker), new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.INFERENCE_TOKENS.name(), partition, key, value));
+        }
+    }
+
+    /** The binary reply steps the tokenizer wrote to one gateway partition for the step records under {@code key}. */
+    private List<ReplyStep> replySteps(String key, int partition) {
+        output.poll();
+        return output.raw(Topics.GENERATION_EVENTS.name()).stream()
+                .filter(r -> r.partition() == partition && key.equals(r.key()) && StepCodec.isBinary(r.value()))
+                .map(r -> StepCodec.decodeReplyStep(r.value())).toList();
     }
 
     /** Sends the ids one token per event, each with its context, all to one partition (as keyed records would be). */

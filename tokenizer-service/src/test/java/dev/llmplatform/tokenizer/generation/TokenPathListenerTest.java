@@ -35,22 +35,22 @@ import static org.mockito.Mockito.when;
  * handled only once Kafka answered them, a refused one fails the stream instead of vanishing, and
  * every record carries the trace context of the token event it answers.
  */
-class GenerationListenerTest {
+class TokenPathListenerTest {
 
     private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     @SuppressWarnings("unchecked")
-    private final KafkaTemplate<String, String> template = mock(KafkaTemplate.class);
+    private final KafkaTemplate<String, byte[]> template = mock(KafkaTemplate.class);
     private final TokenStreamDecoder decoder = mock(TokenStreamDecoder.class);
-    private final GenerationListener listener = new GenerationListener(mock(PromptPreparer.class), decoder,
-            new GenerationPublisher(template, template, Duration.ofSeconds(10)));
+    private final TokenPathListener listener = new TokenPathListener(decoder,
+            new TokenPathPublisher(template, Duration.ofSeconds(10)));
 
     @Test
     @SuppressWarnings("unchecked")
     void shouldHandAPollBackOnlyOnceKafkaAnsweredAndFailTheStreamWhenKafkaRefusesIt() throws InterruptedException {
         when(decoder.decode(any())).thenReturn(TokenStreamDecoder.Output.of(
                 new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, "r1", "a", List.of(5), null, null, 0)));
-        CompletableFuture<SendResult<String, String>> pending = new CompletableFuture<>();
+        CompletableFuture<SendResult<String, byte[]>> pending = new CompletableFuture<>();
         when(template.send(any(ProducerRecord.class))).thenReturn(pending, CompletableFuture.completedFuture(null));
 
         Thread poll = Thread.ofPlatform().start(() -> listener.onTokens(List.of(record(Messages.toJson(event())))));
@@ -62,17 +62,17 @@ class GenerationListenerTest {
         poll.join(5_000);
         assertThat(poll.isAlive()).as("a refusal is an answer too").isFalse();
 
-        ArgumentCaptor<ProducerRecord<String, String>> all = ArgumentCaptor.forClass(ProducerRecord.class);
+        ArgumentCaptor<ProducerRecord<String, byte[]>> all = ArgumentCaptor.forClass(ProducerRecord.class);
         verify(template, timeout(5_000).times(3)).send(all.capture());   // the Delta, then a Failed for the caller and a cancel
-        assertThat(Messages.fromJson(all.getAllValues().get(0).value(), GenerationEvent.class)).isInstanceOf(GenerationEvent.Delta.class);
-        ProducerRecord<String, String> failed = all.getAllValues().get(1);
+        assertThat(Messages.fromJson(text(all.getAllValues().get(0).value()), GenerationEvent.class)).isInstanceOf(GenerationEvent.Delta.class);
+        ProducerRecord<String, byte[]> failed = all.getAllValues().get(1);
         assertThat(failed.topic()).isEqualTo("replies");
         assertThat(failed.partition()).isEqualTo(3);
-        assertThat(Messages.fromJson(failed.value(), GenerationEvent.class)).isInstanceOfSatisfying(GenerationEvent.Failed.class,
+        assertThat(Messages.fromJson(text(failed.value()), GenerationEvent.class)).isInstanceOfSatisfying(GenerationEvent.Failed.class,
                 f -> assertThat(f.error().message()).contains("broker gone"));
-        ProducerRecord<String, String> cancel = all.getAllValues().get(2);
+        ProducerRecord<String, byte[]> cancel = all.getAllValues().get(2);
         assertThat(cancel.topic()).isEqualTo(Topics.GENERATION_CONTROL.name());
-        assertThat(Messages.fromJson(cancel.value(), ControlMessage.class)).isInstanceOf(ControlMessage.Cancel.class);
+        assertThat(Messages.fromJson(text(cancel.value()), ControlMessage.class)).isInstanceOf(ControlMessage.Cancel.class);
         assertThat(all.getAllValues()).allSatisfy(sent ->
                 assertThat(TraceHeaders.of(sent.headers()).traceparent()).isEqualTo(TRACEPARENT));
     }
@@ -94,8 +94,13 @@ class GenerationListenerTest {
                 new DecodeContext("tiny", "1", new ReplyTo("replies", 3), List.of(), true, 0, 3), null);
     }
 
-    private static ConsumerRecord<String, String> record(String value) {
-        ConsumerRecord<String, String> record = new ConsumerRecord<>(Topics.INFERENCE_TOKENS.name(), 0, 0, "r1", value);
+    private static String text(byte[] value) {
+        return new String(value, StandardCharsets.UTF_8);
+    }
+
+    private static ConsumerRecord<String, byte[]> record(String value) {
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(Topics.INFERENCE_TOKENS.name(), 0, 0, "r1",
+                value.getBytes(StandardCharsets.UTF_8));
         record.headers().add(TraceHeaders.TRACEPARENT, TRACEPARENT.getBytes(StandardCharsets.UTF_8));
         return record;
     }
