@@ -18,6 +18,7 @@ import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 
 /**
  * Wires the Spring-free engine to Kafka: token events go to {@link Topics#INFERENCE_TOKENS} keyed by
@@ -35,7 +36,17 @@ public class GenerationConfiguration {
      * replace the header with a new trace's).
      */
     @Bean
-    public TokenEventPublisher tokenEventPublisher(KafkaTemplate<String, String> kafka, InferenceProperties properties) {
+    public RequestOffsets requestOffsets() {
+        return new RequestOffsets();
+    }
+
+    /**
+     * A request's record is committed once its last event is in Kafka (or could not be sent: keeping it
+     * would hold back every later commit of its partition).
+     */
+    @Bean
+    public TokenEventPublisher tokenEventPublisher(KafkaTemplate<String, String> kafka, InferenceProperties properties,
+                                                   RequestOffsets offsets) {
         return new TokenEventPublisher((event, trace) -> {
             var record = new ProducerRecord<>(Topics.INFERENCE_TOKENS.name(), event.requestId(), Messages.toJson(event));
             trace.addTo(record.headers());
@@ -45,8 +56,17 @@ public class GenerationConfiguration {
                         LOG.error("token event of request {} not delivered", event.requestId(), error);
                     }
                 }
+                if (event.isLast()) {
+                    offsets.finished(event.requestId());
+                }
             });
         }, properties.streamInterval());
+    }
+
+    @Bean
+    public RequestRebalanceListener requestRebalanceListener(RequestOffsets offsets, TokenEventPublisher publisher,
+                                                             ModelEngines engines) {
+        return new RequestRebalanceListener(offsets, publisher, engines::cancel);
     }
 
     @Bean
@@ -73,7 +93,8 @@ public class GenerationConfiguration {
     }
 
     /**
-     * The request consumer fetches at most half of {@code max-waiting} records per poll. A pause takes
+     * The request consumer commits by hand as requests finish, with {@link RequestRebalanceListener} on its
+     * rebalances. It fetches at most half of {@code max-waiting} records per poll. A pause takes
      * effect only before the next poll, so the rest of a fetched batch still reaches the engines: with
      * the pause at half the limit and batches of at most half, it always fits under the limit, and no
      * request is refused for records that were merely already fetched. (spring-kafka's pauseImmediate
@@ -81,10 +102,15 @@ public class GenerationConfiguration {
      */
     @Bean(GenerationListeners.REQUEST_CONSUMER_LIMITS)
     public ContainerPostProcessor<String, String, AbstractMessageListenerContainer<String, String>> requestConsumerLimits(
-            InferenceProperties properties) {
+            InferenceProperties properties, RequestRebalanceListener rebalances) {
         String maxPollRecords = String.valueOf(Math.max(1, properties.maxWaiting() / 2));
-        return container -> container.getContainerProperties().getKafkaConsumerProperties()
-                .setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        return container -> {
+            ContainerProperties containerProperties = container.getContainerProperties();
+            containerProperties.getKafkaConsumerProperties().setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+            // Commits come from RequestOffsets as requests finish, not after each poll.
+            containerProperties.setAckMode(ContainerProperties.AckMode.MANUAL);
+            containerProperties.setConsumerRebalanceListener(rebalances);
+        };
     }
 
     @Bean

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,8 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     private final Sender sender;
     private final int streamInterval;
     private final Map<String, TokenStream> streams = new ConcurrentHashMap<>();
+    /** Requests whose partition moved to another replica: what the engine still makes of them is dropped quietly. */
+    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<TokenStream> ready = new LinkedBlockingQueue<>();
     private final Thread thread;
 
@@ -82,6 +85,16 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
         onFinished(requestId, FinishReason.ERROR, new Usage(promptTokens, 0), new Timings(0, 0, 0), error);
     }
 
+    /**
+     * Publishes nothing more of a request: its partition was lost to another replica, which runs it again
+     * (the caller then cancels it in the engine, whose last words are dropped too).
+     */
+    public void abandon(String requestId) {
+        if (streams.remove(requestId) != null) {
+            abandoned.add(requestId);
+        }
+    }
+
     /** Requests opened and not yet finished and published. */
     public int openStreams() {
         return streams.size();
@@ -91,7 +104,9 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     public void onTokens(String requestId, int offset, int[] tokenIds, List<TokenLogprob> logprobs) {
         TokenStream stream = streams.get(requestId);
         if (stream == null) {
-            LOG.warn("tokens for unknown request {} dropped", requestId);
+            if (!abandoned.contains(requestId)) {
+                LOG.warn("tokens for unknown request {} dropped", requestId);
+            }
             return;
         }
         if (stream.addTokens(tokenIds, logprobs)) {
@@ -112,7 +127,9 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     public void onFinished(String requestId, FinishReason reason, Usage usage, Timings timings, ErrorInfo error) {
         TokenStream stream = streams.get(requestId);
         if (stream == null) {
-            LOG.warn("finish of unknown request {} dropped", requestId);
+            if (!abandoned.remove(requestId)) {
+                LOG.warn("finish of unknown request {} dropped", requestId);
+            }
             return;
         }
         if (stream.finish(reason, usage, timings, error)) {
