@@ -57,7 +57,7 @@ public class GenerationListeners {
             properties = "auto.offset.reset=latest")
     public void onControl(String json) {
         switch (Messages.fromJson(json, ControlMessage.class)) {
-            case ControlMessage.Cancel cancel -> generation.cancel(cancel.requestId());
+            case ControlMessage.Cancel cancel -> generation.cancel(cancel.requestId(), cancel.afterTokens());
         }
     }
 }

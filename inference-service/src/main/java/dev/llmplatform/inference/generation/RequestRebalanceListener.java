@@ -65,6 +65,14 @@ public final class RequestRebalanceListener implements ConsumerAwareRebalanceLis
     }
 
     @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            LOG.info("took request partitions {}: their requests not committed yet run here (again, if their replica died)",
+                    partitions);
+        }
+    }
+
+    @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Set<String> running = offsets.forget(partitions);
         for (String requestId : running) {

@@ -132,11 +132,11 @@ public final class ProcessPlatform implements AutoCloseable {
 
     private Replica launch(String service, int index, int port) {
         List<String> args = new ArrayList<>(Platform.serviceArguments(settings, service, port, bootstrapServers()));
+        // Every process its own name in its own log (the one-JVM mode leaves it out; Spring would join two values).
+        args.removeIf(arg -> arg.startsWith("--logging.include-application-name="));
         if (service.equals("gateway")) {
             args.add("--llm.gateway.reply-partition=" + index);
         }
-        // Every process its own name in its own log (the one-JVM mode leaves it out).
-        args.add("--logging.include-application-name=true");
         ChildJvm jvm = ChildJvm.start(service + "-" + index, mainClass(service), jvmOptions, args,
                 Map.of("OMP_WAIT_POLICY", "PASSIVE"), logs().resolve(service + "-" + index + ".log"));
         return new Replica(service, index, port, jvm);

@@ -9,12 +9,12 @@ import java.util.Map;
 
 /**
  * Adds {@link FastFailover}'s defaults to every consumer factory of the service, after asking the broker
- * for its minimum session timeout (a few hundred milliseconds once at start-up; 5 s at most when it does
+ * for its minimum session timeout (a few hundred milliseconds once at start-up; 10 s at most when it does
  * not answer). Keys the service sets itself are kept.
  */
 public final class FastFailoverPostProcessor implements BeanPostProcessor {
 
-    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {

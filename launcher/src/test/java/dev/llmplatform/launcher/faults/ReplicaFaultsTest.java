@@ -1,0 +1,137 @@
+package dev.llmplatform.launcher.faults;
+
+import dev.llmplatform.launcher.PlatformSettings;
+import dev.llmplatform.launcher.processes.ProcessPlatform;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kill -9 one replica of a service while a mixed load runs through the platform as separate processes
+ * (broker, two gateways, two tokenizers, two inference replicas: {@link ProcessPlatform}) and prove
+ * nothing is lost or repeated: every answer equals the undisturbed run's, or, for a stream that cannot be
+ * resumed exactly, ends with an error in OpenAI's shape. Each scenario logs what it counted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+class ReplicaFaultsTest {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicaFaultsTest.class);
+    private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(90);
+
+    private ProcessPlatform platform;
+    private MixedLoad load;
+    private MixedLoad.Outcome reference;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path dir = Files.createTempDirectory("llm-faults-");
+        platform = ProcessPlatform.start(new PlatformSettings(dir, Path.of("../models"), null, 0, 0, 0, 0, 0, 0,
+                        Map.of("llm.inference.drain-timeout", "2s")),
+                // Training announces the store's models on llm.models: without it no gateway knows one.
+                Map.of("inference", 2, "tokenizer", 2, "gateway", 2, "training", 1),
+                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true"));
+        for (String gateway : gateways()) {
+            awaitModel(gateway);
+        }
+        load = new MixedLoad(platform.bootstrapServers());
+        // The undisturbed run: what every later answer must equal.
+        reference = load.run(gateways(), LOAD_TIMEOUT);
+        assertThat(reference.answers()).as("undisturbed run").hasSize(MixedLoad.HTTP_REQUESTS);
+        reference.answers().values().forEach(a -> assertThat(a.errorCode()).as("request %d undisturbed", a.index()).isNull());
+        assertThat(reference.batchTexts()).hasSize(MixedLoad.BATCH_REQUESTS);
+    }
+
+    @AfterAll
+    void stop() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    private static void awaitModel(String gateway) {
+        var http = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway + "/v1/models")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (response.body().contains("\"" + dev.llmplatform.launcher.models.DefaultModels.DEFAULT_MODEL + "\"")) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(250);
+        }
+        throw new AssertionError(gateway + " never listed the model " + dev.llmplatform.launcher.models.DefaultModels.DEFAULT_MODEL);
+    }
+
+    private List<String> gateways() {
+        return platform.replicas("gateway").stream().filter(r -> r.jvm().isAlive()).map(ProcessPlatform.Replica::url).toList();
+    }
+
+    @Test
+    @Order(1)
+    void shouldFinishEveryRequestOnTheSurvivorWhenAnInferenceReplicaIsKilledMidStream() {
+        MixedLoad.Outcome outcome = runKilling("inference", 1);
+        Tally tally = Tally.of("kill -9 inference-1", reference, outcome);
+        log.info(tally.report());
+        tally.assertNothingLostOrRepeated();
+        assertThat(tally.p99AddedMs()).as("failover: p99 added latency of the affected streams (ms)").isLessThan(5_000);
+    }
+
+    @Test
+    @Order(2)
+    void shouldFinishEveryStreamOnTheOtherTokenizerWhenOneIsKilledMidStream() {
+        MixedLoad.Outcome outcome = runKilling("tokenizer", 1);
+        Tally tally = Tally.of("kill -9 tokenizer-1", reference, outcome);
+        log.info(tally.report());
+        tally.assertNothingLostOrRepeated();
+        assertThat(tally.failedClearly()).as("a tokenizer's death loses no token: every stream resumes exactly").isZero();
+    }
+
+    /** Runs the load and SIGKILLs the replica once a few streams have shown their first chunk. */
+    private MixedLoad.Outcome runKilling(String service, int index) {
+        List<String> gateways = gateways();
+        CompletableFuture<MixedLoad.Outcome> running = CompletableFuture.supplyAsync(() -> load.run(gateways, LOAD_TIMEOUT),
+                Executors.newVirtualThreadPerTaskExecutor());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (load.streamsStarted() < 3 && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        platform.kill(service, index);
+        return running.join();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
