@@ -64,12 +64,6 @@ public class GenerationConfiguration {
     }
 
     @Bean
-    public RequestRebalanceListener requestRebalanceListener(RequestOffsets offsets, TokenEventPublisher publisher,
-                                                             ModelEngines engines) {
-        return new RequestRebalanceListener(offsets, publisher, engines::cancel);
-    }
-
-    @Bean
     public ModelEngines modelEngines(InferenceProperties properties, TokenEventPublisher publisher, MeterRegistry meters) {
         return new ModelEngines(new ModelStore(properties.modelStore()), properties.decoderOptions(),
                 properties.engineSettings(), publisher, meters, properties.drainTimeout());
@@ -102,7 +96,9 @@ public class GenerationConfiguration {
      */
     @Bean(GenerationListeners.REQUEST_CONSUMER_LIMITS)
     public ContainerPostProcessor<String, String, AbstractMessageListenerContainer<String, String>> requestConsumerLimits(
-            InferenceProperties properties, RequestRebalanceListener rebalances) {
+            InferenceProperties properties, RequestOffsets offsets, TokenEventPublisher publisher, ModelEngines engines) {
+        // Not a bean: Boot would give a ConsumerAwareRebalanceListener bean to every container of the service.
+        RequestRebalanceListener rebalances = new RequestRebalanceListener(offsets, publisher, engines::cancel);
         String maxPollRecords = String.valueOf(Math.max(1, properties.maxWaiting() / 2));
         return container -> {
             ContainerProperties containerProperties = container.getContainerProperties();

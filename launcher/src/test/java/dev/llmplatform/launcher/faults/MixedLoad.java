@@ -189,7 +189,8 @@ final class MixedLoad {
                 }
             }
             return new Answer(index, true, finish(texts), null, chunks, false);   // ended without [DONE]
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // The streaming body's line iterator wraps a dropped connection in an UncheckedIOException.
             return new Answer(index, stream, finish(texts), "connection: " + e.getMessage(), chunks, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
