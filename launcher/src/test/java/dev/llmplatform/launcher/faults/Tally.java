@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * failed with a clear error, lost (no answer, an answer cut off, or a different text) and repeated (an answer
  * longer than it should be, or a batch result kept twice); streams the fault delayed and by how much.
  */
-record Tally(String scenario, int sent, int completed, int failedClearly, int droppedWithGateway, List<String> lost,
+record Tally(String scenario, int sent, int completed, int failedClearly, List<String> errorCodes, int droppedWithGateway,
+             List<String> lost,
              List<String> duplicated,
              int batchSent, int batchResults, int batchRepeatsDropped, int affectedStreams, double p50AddedMs,
              double p99AddedMs, boolean cancelledStreamStarted) {
@@ -36,6 +37,7 @@ record Tally(String scenario, int sent, int completed, int failedClearly, int dr
                     java.util.function.IntPredicate onDeadGateway) {
         int completed = 0;
         int dropped = 0;
+        List<String> codes = new ArrayList<>();
         int failedClearly = 0;
         List<String> lost = new ArrayList<>();
         List<String> duplicated = new ArrayList<>();
@@ -54,6 +56,7 @@ record Tally(String scenario, int sent, int completed, int failedClearly, int dr
             if (answer.errorCode() != null) {
                 if (answer.complete() && !answer.errorCode().startsWith("connection")) {
                     failedClearly++;
+                    codes.add(answer.errorCode());
                     // What it showed before the error must still be a prefix of the right text.
                     answer.texts().forEach((choice, text) -> {
                         if (!expected.texts().getOrDefault(choice, "").startsWith(text)) {
@@ -95,12 +98,13 @@ record Tally(String scenario, int sent, int completed, int failedClearly, int dr
                 lost.add(key + ": no batch result");
             } else if (batchErrorsAllowed && got.startsWith("failed: ")) {
                 batchFailed[0]++;
+                codes.add("batch " + got);
             } else if (!got.equals(text)) {
                 lost.add(key + ": batch result '" + got + "', expected '" + text + "'");
             }
         });
         added.sort(Double::compare);
-        return new Tally(scenario, MixedLoad.HTTP_REQUESTS, completed, failedClearly + batchFailed[0], dropped, lost, duplicated,
+        return new Tally(scenario, MixedLoad.HTTP_REQUESTS, completed, failedClearly + batchFailed[0], codes, dropped, lost, duplicated,
                 MixedLoad.BATCH_REQUESTS, outcome.batchTexts().size(), outcome.batchDuplicates(), added.size(),
                 percentile(added, 0.5), percentile(added, 0.99), outcome.cancelledStreamStarted());
     }
@@ -110,11 +114,11 @@ record Tally(String scenario, int sent, int completed, int failedClearly, int dr
     }
 
     String report() {
-        return String.format("%s: HTTP sent %d, completed identical %d, failed with a clear error %d, "
+        return String.format("%s: HTTP sent %d, completed identical %d, failed with a clear error %d %s, "
                         + "connection dropped with its gateway %d, lost %d, duplicated %d; "
                         + "batch sent %d, results %d (repeats dropped by request id: %d); streams delayed by the fault %d, "
                         + "added latency p50 %.0f ms, p99 %.0f ms; dropped-client stream %s",
-                scenario, sent, completed, failedClearly, droppedWithGateway, lost.size(), duplicated.size(), batchSent, batchResults,
+                scenario, sent, completed, failedClearly, errorCodes, droppedWithGateway, lost.size(), duplicated.size(), batchSent, batchResults,
                 batchRepeatsDropped, affectedStreams, p50AddedMs, p99AddedMs, cancelledStreamStarted ? "started and dropped" : "never started");
     }
 

@@ -20,7 +20,7 @@ class FastFailoverTest {
         Map<String, Object> defaults = FastFailover.defaults(Map.of(), Duration.ofSeconds(1));
 
         assertThat(defaults).containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 3000)
-                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1000)
+                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500)
                 .containsEntry(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     }
 
@@ -28,7 +28,7 @@ class FastFailoverTest {
     void shouldFollowABrokerMinimumAboveThreeSecondsAndAssumeKafkasDefaultWhenUnknown() {
         assertThat(FastFailover.defaults(Map.of(), Duration.ofSeconds(10)))
                 .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000)
-                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3333);
+                .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1666);
         assertThat(FastFailover.defaults(Map.of(), null)).containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
     }
 
