@@ -13,18 +13,24 @@ import java.util.Optional;
  * request again from its start: its tokens repeat (seeded and greedy generation is deterministic) but may be
  * grouped into events differently. A {@code Delta} covering tokens {@code [k, e)} carries the text that the
  * tokens up to {@code e} added to those up to {@code k}, so the text before token {@code k} has the same
- * length in every run: remembering that length at the start and end of each Delta passed on lets a Delta
- * that straddles what the client has (k before, e after) be cut exactly. One that starts at an offset never
- * seen as a boundary cannot be cut safely: the stream then ends with an error, never with wrong text.
+ * length in every run; and within one run the Deltas' texts follow each other without a gap (an event that
+ * adds no text publishes nothing). So the text before a Delta is known: from an earlier Delta that started
+ * or ended at its first token, else from the run it continues, else 0 for the first Delta of a re-run. A
+ * Delta that straddles what the client has is cut there. Should the numbers not fit (a cut past the Delta's
+ * own text), the stream ends with an error rather than with wrong text.
  * Not thread-safe: the reply thread alone uses it.
  */
 final class StreamPosition {
 
     static final String RESUME_FAILED = "resume_failed";
 
+    /** Token offset after the last token passed on. */
     private int nextOffset;
     private int passedChars;
-    /** Pairs (token offset, characters of text before it), in increasing order. */
+    /** The run the last Delta belonged to: where it ended, and the text up to there. */
+    private int runEnd;
+    private int runChars;
+    /** Pairs (token offset, characters of text before it), in increasing offset order. */
     private int[] boundaries = new int[8];
     private int size;
 
@@ -40,23 +46,61 @@ final class StreamPosition {
     private Optional<GenerationEvent> admitDelta(GenerationEvent.Delta delta) {
         int start = delta.offset();
         int end = start + delta.tokenIds().size();
+        int startChars = charsBefore(start);
+        runEnd = end;
+        runChars = startChars + delta.text().length();
+        record(start, startChars);
+        record(end, runChars);
         if (start >= nextOffset) {
-            pass(start, end, delta.text());
+            if (startChars != passedChars) {
+                return Optional.of(cannotResume(delta.requestId()));
+            }
+            passedChars = runChars;
+            nextOffset = end;
             return Optional.of(delta);
         }
         if (end <= nextOffset) {
             return Optional.empty();
         }
-        int skip = charsAlreadyPassedFrom(start, delta.text());
-        if (skip < 0) {
+        int skip = passedChars - startChars;
+        if (skip < 0 || skip > delta.text().length()) {
             return Optional.of(cannotResume(delta.requestId()));
         }
         int tokens = nextOffset - start;
         String text = delta.text().substring(skip);
         GenerationEvent.Delta cut = new GenerationEvent.Delta(delta.schemaVersion(), delta.requestId(), text,
                 delta.tokenIds().subList(tokens, delta.tokenIds().size()), tail(delta.logprobs(), tokens), null, nextOffset);
-        pass(nextOffset, end, text);
+        passedChars = runChars;
+        nextOffset = end;
         return Optional.of(cut);
+    }
+
+    /** The characters of text before token {@code offset}: known at a boundary seen, else from the run it continues. */
+    private int charsBefore(int offset) {
+        int i = find(offset);
+        if (i >= 0) {
+            return boundaries[2 * i + 1];
+        }
+        // Not a boundary seen: it continues the last run (the events between added no text), or begins a re-run.
+        return offset >= runEnd ? runChars : 0;
+    }
+
+    /** Index of the pair for {@code offset}, or {@code -(insertion point) - 1} (pairs are sorted by offset). */
+    private int find(int offset) {
+        int lo = 0;
+        int hi = size / 2 - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int at = boundaries[2 * mid];
+            if (at < offset) {
+                lo = mid + 1;
+            } else if (at > offset) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -lo - 1;
     }
 
     /** The last event of a stream holds its last tokens' text: cut the same way when a re-run grouped them differently. */
@@ -66,8 +110,8 @@ final class StreamPosition {
         if (start >= nextOffset || start < 0) {
             return Optional.of(completed);
         }
-        int skip = charsAlreadyPassedFrom(start, completed.text());
-        if (skip < 0) {
+        int skip = passedChars - charsBefore(start);
+        if (skip < 0 || skip > completed.text().length()) {
             // Not a re-run's view of known tokens: passed on as it is, as before re-runs existed.
             return Optional.of(completed);
         }
@@ -78,45 +122,20 @@ final class StreamPosition {
                 null, completed.stopSequence()));
     }
 
-    /** Characters of {@code text} (which starts at token {@code start}) the client already has; -1 when unknown. */
-    private int charsAlreadyPassedFrom(int start, String text) {
-        int charsBefore = charsBefore(start);
-        int skip = charsBefore < 0 ? -1 : passedChars - charsBefore;
-        return skip < 0 || skip > text.length() ? -1 : skip;
-    }
-
-    private int charsBefore(int offset) {
-        if (offset == 0) {
-            return 0;
-        }
-        for (int i = size - 2; i >= 0; i -= 2) {
-            if (boundaries[i] == offset) {
-                return boundaries[i + 1];
-            }
-            if (boundaries[i] < offset) {
-                break;
-            }
-        }
-        return -1;
-    }
-
-    private void pass(int start, int end, String text) {
-        record(start, passedChars);
-        passedChars += text.length();
-        record(end, passedChars);
-        nextOffset = end;
-    }
-
+    /** Remembers a boundary (the first value seen for an offset stays); appended in order except during re-runs. */
     private void record(int offset, int chars) {
-        if (size >= 2 && boundaries[size - 2] == offset) {
-            boundaries[size - 1] = chars;
+        int i = find(offset);
+        if (i >= 0) {
             return;
         }
+        int at = 2 * (-i - 1);
         if (size == boundaries.length) {
             boundaries = Arrays.copyOf(boundaries, size * 2);
         }
-        boundaries[size++] = offset;
-        boundaries[size++] = chars;
+        System.arraycopy(boundaries, at, boundaries, at + 2, size - at);
+        boundaries[at] = offset;
+        boundaries[at + 1] = chars;
+        size += 2;
     }
 
     private static <T> List<T> tail(List<T> list, int from) {
