@@ -90,7 +90,7 @@ public final class Platform implements AutoCloseable {
     }
 
     private void startService(String name, int port, String bootstrap, Supplier<SpringApplicationBuilder> builder) {
-        ConfigurableApplicationContext context = builder.get().run(serviceArguments(name, port, bootstrap).toArray(String[]::new));
+        ConfigurableApplicationContext context = builder.get().run(serviceArguments(settings, name, port, bootstrap).toArray(String[]::new));
         services.put(name, context);
     }
 
@@ -98,8 +98,9 @@ public final class Platform implements AutoCloseable {
      * A service's command line. Kafka's loggers are quiet through the launcher's {@code logback.xml} (so
      * {@code LLM_LOG_LEVEL} reaches them), not here; a key in {@link PlatformSettings#serviceArguments()}
      * replaces the default of the same key (Spring would join two values of one key with a comma).
+     * The process mode ({@code launcher.processes}) gives each service JVM the same line.
      */
-    List<String> serviceArguments(String name, int port, String bootstrap) {
+    public static List<String> serviceArguments(PlatformSettings settings, String name, int port, String bootstrap) {
         Map<String, String> args = new LinkedHashMap<>();
         args.put("server.port", String.valueOf(port));
         args.put("spring.kafka.bootstrap-servers", bootstrap);
@@ -124,6 +125,11 @@ public final class Platform implements AutoCloseable {
         List<String> line = new ArrayList<>();
         args.forEach((k, v) -> line.add("--" + k + "=" + v));
         return line;
+    }
+
+    /** This platform's command line for one more instance of a service (tests that add a replica). */
+    public List<String> serviceArguments(String name, int port, String bootstrap) {
+        return serviceArguments(settings, name, port, bootstrap);
     }
 
     public int gatewayPort() {

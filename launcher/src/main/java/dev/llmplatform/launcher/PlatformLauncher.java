@@ -1,6 +1,7 @@
 package dev.llmplatform.launcher;
 
 import dev.llmplatform.launcher.models.ServedFolder;
+import dev.llmplatform.launcher.processes.ProcessPlatform;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
  * export folder from anywhere ({@link ServedFolder}); {@code --logging.level.LOGGER=LEVEL} is given to every
  * service (e.g. {@code --logging.level.org.apache.kafka=INFO} brings back Kafka's client chatter, which the
  * launcher's {@code logback.xml} keeps at WARN; {@code LLM_LOG_LEVEL=debug} sets everything, the broker included).
+ * {@code --processes} runs the broker and every service in a JVM of its own ({@link ProcessPlatform}), with
+ * {@code --replicas inference=2,tokenizer=2,gateway=2} replicas; the first gateway listens on {@code GATEWAY_PORT}.
  */
 public final class PlatformLauncher {
 
@@ -34,26 +37,61 @@ public final class PlatformLauncher {
                 defaults.kafkaPort(), defaults.controllerPort(),
                 Integer.parseInt(env("GATEWAY_PORT", "8080")), defaults.tokenizerPort(),
                 defaults.inferencePort(), defaults.trainingPort(), loggingArguments(args));
-        Platform platform = Platform.start(settings);
+        AutoCloseable platform = processMode(args)
+                ? ProcessPlatform.start(settings, ProcessPlatform.parseReplicas(replicasArgument(args)), processJvmOptions())
+                : Platform.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            platform.close();
+            try {
+                platform.close();
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
             stopped.countDown();
         }, "platform-shutdown"));
         stopped.await();
+    }
+
+    static boolean processMode(String[] args) {
+        return List.of(args).contains("--processes");
+    }
+
+    /** {@code --replicas inference=2,tokenizer=2} (or {@code --replicas=...}); null when absent. */
+    static String replicasArgument(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--replicas") && i + 1 < args.length) {
+                return args[i + 1];
+            } else if (args[i].startsWith("--replicas=")) {
+                return args[i].substring("--replicas=".length());
+            }
+        }
+        return null;
+    }
+
+    /** Options of each child JVM in the process mode: {@code LLM_PROCESS_JVM_OPTS}, or a small default heap each. */
+    static List<String> processJvmOptions() {
+        String options = env("LLM_PROCESS_JVM_OPTS", "-Xmx1g -XX:+UseSerialGC -Dai.djl.offline=true");
+        return List.of(options.trim().split("\\s+"));
     }
 
     /** {@code --model PATH[=NAME]} (or {@code --model=PATH[=NAME]}), as often as wanted. */
     static List<ServedFolder.Argument> modelArguments(String[] args) {
         List<ServedFolder.Argument> models = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--model") && i + 1 < args.length) {
+            if (args[i].equals("--processes")) {
+                continue;
+            } else if (args[i].equals("--replicas") && i + 1 < args.length) {
+                i++;
+            } else if (args[i].startsWith("--replicas=")) {
+                continue;
+            } else if (args[i].equals("--model") && i + 1 < args.length) {
                 models.add(ServedFolder.Argument.parse(args[++i]));
             } else if (args[i].startsWith("--model=")) {
                 models.add(ServedFolder.Argument.parse(args[i].substring("--model=".length())));
             } else if (!isLoggingArgument(args[i])) {
                 throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "': the launcher takes --model PATH[=NAME] and --logging.level.LOGGER=LEVEL");
+                        + "': the launcher takes --model PATH[=NAME], --logging.level.LOGGER=LEVEL, --processes"
+                        + " and --replicas SERVICE=N,...");
             }
         }
         return models;

@@ -15,15 +15,30 @@ public sealed interface ControlMessage extends Versioned {
     String requestId();
 
     /** Stop generating for this request and free its slot at the next step. */
-    record Cancel(int schemaVersion, String requestId, Reason reason) implements ControlMessage {
+    /**
+     * @param afterTokens for a stop string: the tokens generated when it was found. The engine stops once the
+     *                    request has generated that many, not before, so a cancel that reaches a re-run of the
+     *                    request (its first replica died) stops it where the stop string is again, not at once.
+     *                    Null (a client that left, a deadline): at once.
+     */
+    record Cancel(int schemaVersion, String requestId, Reason reason, Integer afterTokens) implements ControlMessage {
         public Cancel {
             Versioned.check(schemaVersion, CURRENT_VERSION, "ControlMessage");
             Objects.requireNonNull(requestId, "requestId");
             reason = reason == null ? Reason.CLIENT : reason;
         }
 
+        public Cancel(int schemaVersion, String requestId, Reason reason) {
+            this(schemaVersion, requestId, reason, null);
+        }
+
         public static Cancel of(String requestId, Reason reason) {
-            return new Cancel(CURRENT_VERSION, requestId, reason);
+            return new Cancel(CURRENT_VERSION, requestId, reason, null);
+        }
+
+        /** A stop string was found in the request's first {@code generated} tokens. */
+        public static Cancel stopSequence(String requestId, int generated) {
+            return new Cancel(CURRENT_VERSION, requestId, Reason.STOP_SEQUENCE, generated);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.llmplatform.kafka;
 
+import dev.llmplatform.kafka.failover.FastFailoverPostProcessor;
 import dev.llmplatform.topics.TopicSpec;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -23,11 +24,18 @@ import java.util.List;
 /**
  * What every service needs from Kafka: every topic (and its dead-letter topic) created at
  * start-up, and one error handler that sends poison records to {@code <topic>.DLT} with the
- * error in headers instead of retrying them forever; and the {@link TraceCapture} that adapters use
+ * error in headers instead of retrying them forever; consumer-group settings for failover in seconds
+ * ({@link dev.llmplatform.kafka.failover.FastFailover}); and the {@link TraceCapture} that adapters use
  * to carry a request's trace past a thread change.
  */
 @AutoConfiguration
 public class PlatformKafkaAutoConfiguration {
+
+    /** Short consumer-group sessions and cooperative rebalances: a dead replica's work moves in seconds. */
+    @Bean
+    public static FastFailoverPostProcessor fastFailoverPostProcessor() {
+        return new FastFailoverPostProcessor();
+    }
 
     @Bean
     public KafkaAdmin.NewTopics platformTopics() {

@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A request registers before its {@code GenerationRequest} is published, so no reply can come
  * too early; its sink buffers events until the HTTP response subscribes. Events for unknown
  * requests (finished, cancelled, or sent before this instance started) are dropped, and so is a
- * {@link GenerationEvent.Delta} sent again: its offset is below the tokens already passed on (the
- * tokenizer's token events are delivered at least once).
+ * {@link GenerationEvent.Delta} sent again, or cut to what is new ({@link StreamPosition}): token events
+ * are delivered at least once, and a request whose inference replica died runs again on another.
  */
 public final class ReplyRouter {
 
@@ -23,10 +23,10 @@ public final class ReplyRouter {
 
     private final Map<String, Waiting> pending = new ConcurrentHashMap<>();
 
-    /** A request's sink and the offset of the first generated token not yet passed on (reply thread only). */
+    /** A request's sink and how far its stream has reached the client (reply thread only). */
     private static final class Waiting {
         final Sinks.Many<GenerationEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
-        int nextOffset;
+        final StreamPosition position = new StreamPosition();
     }
 
     /** Starts waiting for the events of a request; the flux completes after its last event. */
@@ -53,12 +53,15 @@ public final class ReplyRouter {
             log.debug("dropping {} for unknown request {}", event.getClass().getSimpleName(), event.requestId());
             return;
         }
-        if (event instanceof GenerationEvent.Delta delta && delta.offset() != null) {
-            if (delta.offset() < waiting.nextOffset) {
-                log.debug("dropping a repeated delta of request {} at offset {}", event.requestId(), delta.offset());
-                return;
-            }
-            waiting.nextOffset = delta.offset() + delta.tokenIds().size();
+        java.util.Optional<GenerationEvent> admitted = waiting.position.admit(event);
+        if (admitted.isEmpty()) {
+            log.debug("dropping a repeated {} of request {}", event.getClass().getSimpleName(), event.requestId());
+            return;
+        }
+        event = admitted.get();
+        if (event instanceof GenerationEvent.Failed failed && StreamPosition.RESUME_FAILED.equals(failed.error().code())) {
+            log.warn("request {}: a re-run's events do not line up with what the client has; the stream ends with an error",
+                    event.requestId());
         }
         waiting.sink.tryEmitNext(event);
         if (event.isTerminal()) {

@@ -16,7 +16,8 @@ import java.util.Map;
  * Turns a validated OpenAI request into the platform's {@link GenerationRequest}s, one per choice:
  * {@code n} per prompt, choice {@code p × n + j} being prompt {@code p}'s {@code j}-th (OpenAI's order),
  * each with its own request id and, when the client gave a seed, seed + j, so a prompt's choices differ
- * yet the whole answer repeats for the same seed. A setting the request leaves out
+ * yet the whole answer repeats for the same seed (without one, each choice gets a random seed: a request that
+ * runs again on another replica then samples the same tokens). A setting the request leaves out
  * comes from the model's {@code generation_config.json} (as vLLM does), and only then from
  * OpenAI's defaults: temperature 1, top_p 1, no top_k.
  */
@@ -45,7 +46,8 @@ final class GenerationRequests {
         List<GenerationRequest> requests = new ArrayList<>(choices);
         for (int index = 0; index < choices; index++) {
             int j = index % perInput;
-            Long seed = r.seed() == null ? null : r.seed() + j;
+            // No seed given: one drawn here, so a re-run after an inference replica died repeats the same tokens.
+            Long seed = r.seed() == null ? java.util.concurrent.ThreadLocalRandom.current().nextLong() : r.seed() + j;
             Prompt prompt = input.prompts() == null ? null : input.prompts().get(index / perInput);
             requests.add(new GenerationRequest(GenerationRequest.CURRENT_VERSION, id.requestId(index, choices),
                     model.name(), prompt == null ? null : prompt.text(), input.messages(), maxTokens,

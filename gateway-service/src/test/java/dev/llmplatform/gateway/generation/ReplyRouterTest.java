@@ -46,6 +46,52 @@ class ReplyRouterTest {
                 .containsExactly("A", "B", "C", "D", "");
     }
 
+    @Test
+    void shouldPassOnlyTheNewTextOfARerunWhoseEventsAreGroupedDifferently() {
+        Flux<GenerationEvent> a = router.register("a");
+        router.route(delta("a", "ab", 0, 2));
+        router.route(delta("a", "c", 2, 1));
+        router.route(delta("a", "de", 3, 2));
+        // The replica died; another runs the request again from its start and groups the tokens its own way.
+        router.route(delta("a", "abc", 0, 3));
+        router.route(delta("a", "def", 3, 3));   // tokens 3 and 4 the client has: only "f" is new
+        router.route(new GenerationEvent.Completed(GenerationEvent.CURRENT_VERSION, "a", "gh",
+                List.of(7, 7), null, FinishReason.LENGTH, new Usage(1, 7), null, null, null));   // tokens 5-6: token 5 passed
+
+        assertThat(a.map(ReplyRouterTest::text).collectList().block(Duration.ofSeconds(1)))
+                .containsExactly("ab", "c", "de", "f", "h");
+    }
+
+    @Test
+    void shouldCutARerunDeltaThatStartsInsideADeltaTheClientHadByTheRunItContinues() {
+        Flux<GenerationEvent> a = router.register("a");
+        router.route(delta("a", "ab", 0, 2));
+        router.route(delta("a", "cde", 2, 3));   // three tokens in one event: offsets 3 and 4 were never boundaries
+        router.route(delta("a", "a", 0, 1));     // the re-run, grouped one token at a time
+        router.route(delta("a", "bc", 1, 2));
+        router.route(delta("a", "d", 3, 1));     // starts where the re-run's last Delta ended: 3 characters before it
+        router.route(delta("a", "ef", 4, 2));    // 4 characters before it, 5 passed on: only "f" is new
+
+        assertThat(a.map(ReplyRouterTest::text).take(3).collectList().block(Duration.ofSeconds(1)))
+                .containsExactly("ab", "cde", "f");
+    }
+
+    @Test
+    void shouldEndTheStreamWithAnErrorWhenARerunsTextDoesNotFitWhatTheClientHas() {
+        Flux<GenerationEvent> a = router.register("a");
+        router.route(delta("a", "ab", 0, 2));
+        router.route(delta("a", "cd", 2, 2));
+        router.route(delta("a", "xy", 1, 4));   // a re-run's first Delta: 4 characters passed, only 2 here
+
+        List<GenerationEvent> events = a.collectList().block(Duration.ofSeconds(1));
+        assertThat(events).hasSize(3);
+        assertThat(events.get(2)).isInstanceOfSatisfying(GenerationEvent.Failed.class, failed -> {
+            assertThat(failed.error().status()).isEqualTo(503);
+            assertThat(failed.error().code()).isEqualTo("resume_failed");
+        });
+        assertThat(router.pendingCount()).isZero();
+    }
+
     private static GenerationEvent delta(String id, String text, int offset, int tokens) {
         return new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, id, text,
                 java.util.Collections.nCopies(tokens, 7), null, null, offset);

@@ -41,7 +41,8 @@ public final class InferenceEngine implements AutoCloseable {
         record Submit(Sequence sequence) implements Command {
         }
 
-        record Cancel(String requestId) implements Command {
+        /** @param afterTokens 0: at once; otherwise once the request has generated that many tokens */
+        record Cancel(String requestId, int afterTokens) implements Command {
         }
     }
 
@@ -57,9 +58,9 @@ public final class InferenceEngine implements AutoCloseable {
     /** Submits not yet taken from the command queue; with {@link #waiting}, what {@code maxWaiting} limits. */
     private final AtomicInteger pendingSubmits = new AtomicInteger();
     /** Cancels that arrived before their request (they travel on another topic), oldest first. */
-    private final Map<String, Boolean> earlyCancels = new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, Integer> earlyCancels = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
             return size() > REMEMBERED_CANCELS;
         }
     };
@@ -136,7 +137,15 @@ public final class InferenceEngine implements AutoCloseable {
 
     /** Cancels a request wherever it is (or before it arrives); its slot is freed at the next step. */
     public void cancel(String requestId) {
-        commands.add(new Command.Cancel(requestId));
+        cancel(requestId, null);
+    }
+
+    /**
+     * Cancels a request once it has generated {@code afterTokens} tokens (at once when it has, or when null):
+     * a stop string's cancel, which must not cut short a re-run of the request that it reaches early.
+     */
+    public void cancel(String requestId, Integer afterTokens) {
+        commands.add(new Command.Cancel(requestId, afterTokens == null ? 0 : Math.max(0, afterTokens)));
         LockSupport.unpark(thread);
     }
 
@@ -210,13 +219,17 @@ public final class InferenceEngine implements AutoCloseable {
                     Sequence s = submit.sequence();
                     pendingSubmits.decrementAndGet();
                     scheduler.enqueue(s);
-                    if (earlyCancels.remove(s.id()) != null) {
-                        scheduler.cancel(s.id(), now);
+                    Integer early = earlyCancels.remove(s.id());
+                    if (early != null && !scheduler.cancel(s.id(), early, now)) {
+                        s.cancelAfter(early);
                     }
                 }
                 case Command.Cancel cancel -> {
-                    if (!scheduler.cancel(cancel.requestId(), now)) {
-                        earlyCancels.put(cancel.requestId(), Boolean.TRUE);
+                    Sequence s = scheduler.find(cancel.requestId());
+                    if (s == null) {
+                        earlyCancels.merge(cancel.requestId(), cancel.afterTokens(), Math::min);
+                    } else if (!scheduler.cancel(cancel.requestId(), cancel.afterTokens(), now)) {
+                        s.cancelAfter(cancel.afterTokens());
                     }
                 }
             }

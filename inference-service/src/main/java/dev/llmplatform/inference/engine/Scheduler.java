@@ -146,6 +146,16 @@ final class Scheduler {
         return true;
     }
 
+    /** Finishes the sequence with this id if it has generated {@code afterTokens} tokens; false when not (or none is here). */
+    boolean cancel(String requestId, int afterTokens, long nowNanos) {
+        Sequence found = find(requestId);
+        if (found == null || found.generatedCount() < afterTokens) {
+            return false;
+        }
+        finish(found, FinishReason.CANCELLED, null, nowNanos);
+        return true;
+    }
+
     /** Finishes the sequence with this id, waiting or running; false when none is here. */
     boolean cancel(String requestId, long nowNanos) {
         Sequence found = find(requestId);
@@ -233,7 +243,7 @@ final class Scheduler {
         return waiting.size();
     }
 
-    private Sequence find(String requestId) {
+    Sequence find(String requestId) {
         for (Sequence s : running) {
             if (s.id().equals(requestId)) {
                 return s;

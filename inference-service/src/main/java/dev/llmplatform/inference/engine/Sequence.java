@@ -36,6 +36,8 @@ final class Sequence {
     private int[] context;
     private int prefilled;
     private int generated;
+    /** Cancelled once this many tokens are generated (0: no such cancel pending). */
+    private int cancelAfter;
     private int[] generatedIds = new int[16];
     private int preemptions;
     /** Last sampled token, not yet fed to the model (-1 while prefilling). */
@@ -255,6 +257,15 @@ final class Sequence {
     }
 
     /** Why the sequence must stop after its latest token, or null to go on. */
+    /** Ends the sequence, cancelled, once it has generated {@code tokens} tokens (a stop string's cancel that came early). */
+    void cancelAfter(int tokens) {
+        cancelAfter = cancelAfter == 0 ? tokens : Math.min(cancelAfter, tokens);
+    }
+
+    int generatedCount() {
+        return generated;
+    }
+
     FinishReason stopAfter(int tokenId, int contextLength) {
         for (int stop : request.ignoresStopTokens() ? NONE : request.stopTokenIds()) {
             if (stop == tokenId) {
@@ -263,6 +274,9 @@ final class Sequence {
         }
         if (generated >= request.maxTokens() || request.promptTokenIds().length + generated >= contextLength) {
             return FinishReason.LENGTH;
+        }
+        if (cancelAfter > 0 && generated >= cancelAfter) {
+            return FinishReason.CANCELLED;
         }
         return null;
     }

@@ -3,6 +3,7 @@ package dev.llmplatform.inference.generation;
 import dev.llmplatform.contracts.binary.StepCodec;
 import dev.llmplatform.inference.InferenceProperties;
 import dev.llmplatform.inference.engine.constraint.ConstraintCompiler;
+import dev.llmplatform.contracts.TokenStep;
 import dev.llmplatform.kafka.BinaryKafka;
 import dev.llmplatform.model.ModelStore;
 import dev.llmplatform.topics.Topics;
@@ -18,6 +19,7 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +50,17 @@ public class GenerationConfiguration {
     }
 
     @Bean
-    public TokenEventPublisher tokenEventPublisher(BinaryKafka.Producer tokenStepProducer, InferenceProperties properties) {
+    public RequestOffsets requestOffsets() {
+        return new RequestOffsets();
+    }
+
+    /**
+     * A request's record is committed once its last event is in Kafka (or could not be sent: keeping it
+     * would hold back every later commit of its partition).
+     */
+    @Bean
+    public TokenEventPublisher tokenEventPublisher(BinaryKafka.Producer tokenStepProducer, InferenceProperties properties,
+                                                   RequestOffsets offsets) {
         KafkaTemplate<String, byte[]> kafka = tokenStepProducer.template();
         String instance = "inference-" + UUID.randomUUID().toString().substring(0, 8);
         return new TokenEventPublisher(step -> {
@@ -62,7 +74,15 @@ public class GenerationConfiguration {
                     }
                 }));
             }
-            return sent.size() == 1 ? sent.getFirst() : CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+            CompletableFuture<?> all = sent.size() == 1 ? sent.getFirst() : CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+            // Delivered or refused, a finished request's record may be committed (see RequestOffsets).
+            return all.whenComplete((result, error) -> {
+                for (TokenStep.Item item : step.items()) {
+                    if (item.event().isLast()) {
+                        offsets.finished(item.event().requestId());
+                    }
+                }
+            });
         }, properties.streamInterval());
     }
 
@@ -90,7 +110,8 @@ public class GenerationConfiguration {
     }
 
     /**
-     * The request consumer fetches at most half of {@code max-waiting} records per poll. A pause takes
+     * The request consumer commits by hand as requests finish, with {@link RequestRebalanceListener} on its
+     * rebalances. It fetches at most half of {@code max-waiting} records per poll. A pause takes
      * effect only before the next poll, so the rest of a fetched batch still reaches the engines: with
      * the pause at half the limit and batches of at most half, it always fits under the limit, and no
      * request is refused for records that were merely already fetched. (spring-kafka's pauseImmediate
@@ -98,10 +119,17 @@ public class GenerationConfiguration {
      */
     @Bean(GenerationListeners.REQUEST_CONSUMER_LIMITS)
     public ContainerPostProcessor<String, String, AbstractMessageListenerContainer<String, String>> requestConsumerLimits(
-            InferenceProperties properties) {
+            InferenceProperties properties, RequestOffsets offsets, TokenEventPublisher publisher, ModelEngines engines) {
+        // Not a bean: Boot would give a ConsumerAwareRebalanceListener bean to every container of the service.
+        RequestRebalanceListener rebalances = new RequestRebalanceListener(offsets, publisher, engines::cancel);
         String maxPollRecords = String.valueOf(Math.max(1, properties.maxWaiting() / 2));
-        return container -> container.getContainerProperties().getKafkaConsumerProperties()
-                .setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        return container -> {
+            ContainerProperties containerProperties = container.getContainerProperties();
+            containerProperties.getKafkaConsumerProperties().setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+            // Commits come from RequestOffsets as requests finish, not after each poll.
+            containerProperties.setAckMode(ContainerProperties.AckMode.MANUAL);
+            containerProperties.setConsumerRebalanceListener(rebalances);
+        };
     }
 
     /**

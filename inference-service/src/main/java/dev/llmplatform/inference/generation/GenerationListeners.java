@@ -5,7 +5,9 @@ import dev.llmplatform.contracts.InferenceRequest;
 import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.kafka.TraceCapture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,18 +29,24 @@ public class GenerationListeners {
     private final GenerationService generation;
     private final RequestBackpressure backpressure;
     private final TraceCapture traces;
+    private final RequestOffsets offsets;
 
-    public GenerationListeners(GenerationService generation, RequestBackpressure backpressure, TraceCapture traces) {
+    public GenerationListeners(GenerationService generation, RequestBackpressure backpressure, TraceCapture traces,
+                               RequestOffsets offsets) {
         this.generation = generation;
         this.backpressure = backpressure;
         this.traces = traces;
+        this.offsets = offsets;
     }
 
     @KafkaListener(id = REQUESTS_LISTENER_ID, idIsGroup = false,
             topics = "#{T(dev.llmplatform.topics.Topics).INFERENCE_REQUESTS.name()}",
             containerPostProcessor = REQUEST_CONSUMER_LIMITS)
-    public void onRequest(ConsumerRecord<String, String> record) {
+    public void onRequest(ConsumerRecord<String, String> record, Acknowledgment ack) {
         InferenceRequest request = Messages.fromJson(record.value(), InferenceRequest.class);
+        // Committed when the request has finished (RequestOffsets): a replica that dies leaves it to be run again.
+        offsets.received(new TopicPartition(record.topic(), record.partition()), record.offset(), request.requestId(),
+                ack::acknowledge);
         generation.start(request, traces.capture(record.headers()));
         backpressure.check();
     }
@@ -49,7 +57,7 @@ public class GenerationListeners {
             properties = "auto.offset.reset=latest")
     public void onControl(String json) {
         switch (Messages.fromJson(json, ControlMessage.class)) {
-            case ControlMessage.Cancel cancel -> generation.cancel(cancel.requestId());
+            case ControlMessage.Cancel cancel -> generation.cancel(cancel.requestId(), cancel.afterTokens());
         }
     }
 }

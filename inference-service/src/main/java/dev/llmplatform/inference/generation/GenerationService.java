@@ -93,6 +93,11 @@ public final class GenerationService {
         engines.cancel(requestId);
     }
 
+    /** @param afterTokens stop once the request has generated this many tokens (a stop string); null: at once */
+    public void cancel(String requestId, Integer afterTokens) {
+        engines.cancel(requestId, afterTokens);
+    }
+
     static EngineRequest toEngineRequest(InferenceRequest request) {
         return new EngineRequest(request.requestId(), toArray(request.promptTokenIds()), request.maxTokens(),
                 request.sampling(), toArray(request.stopTokenIds()), request.deadlineEpochMs(), request.promptLogprobs(),

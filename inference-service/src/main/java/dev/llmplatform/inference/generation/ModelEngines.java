@@ -129,6 +129,10 @@ public final class ModelEngines implements AutoCloseable {
         loaded.values().forEach(m -> m.engine().cancel(requestId));
     }
 
+    public void cancel(String requestId, Integer afterTokens) {
+        loaded.values().forEach(m -> m.engine().cancel(requestId, afterTokens));
+    }
+
     /** True when some engine has queued half its waiting limit. */
     public boolean anySaturated() {
         return loaded.values().stream().anyMatch(m -> m.engine().isSaturated());

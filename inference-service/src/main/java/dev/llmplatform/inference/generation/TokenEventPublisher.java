@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,8 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     private final StepSender sender;
     private final int streamInterval;
     private final Map<String, TokenStream> streams = new ConcurrentHashMap<>();
+    /** Requests whose partition moved to another replica: what the engine still makes of them is dropped quietly. */
+    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
     /** Hand-offs to the publisher thread: one stream reported outside a step, or steps held while one was in flight. */
     private final LinkedBlockingQueue<Handed> ready = new LinkedBlockingQueue<>();
     /** The streams of the step running on this thread; null outside a step. */
@@ -124,6 +127,16 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
         onFinished(requestId, FinishReason.ERROR, new Usage(promptTokens, 0), new Timings(0, 0, 0), error);
     }
 
+    /**
+     * Publishes nothing more of a request: its partition was lost to another replica, which runs it again
+     * (the caller then cancels it in the engine, whose last words are dropped too).
+     */
+    public void abandon(String requestId) {
+        if (streams.remove(requestId) != null) {
+            abandoned.add(requestId);
+        }
+    }
+
     /** Requests opened and not yet finished and published. */
     public int openStreams() {
         return streams.size();
@@ -178,7 +191,9 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     public void onTokens(String requestId, int offset, int[] tokenIds, List<TokenLogprob> logprobs) {
         TokenStream stream = streams.get(requestId);
         if (stream == null) {
-            LOG.warn("tokens for unknown request {} dropped", requestId);
+            if (!abandoned.contains(requestId)) {
+                LOG.warn("tokens for unknown request {} dropped", requestId);
+            }
             return;
         }
         if (stream.addTokens(tokenIds, logprobs)) {
@@ -199,7 +214,9 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
     public void onFinished(String requestId, FinishReason reason, Usage usage, Timings timings, ErrorInfo error) {
         TokenStream stream = streams.get(requestId);
         if (stream == null) {
-            LOG.warn("finish of unknown request {} dropped", requestId);
+            if (!abandoned.remove(requestId)) {
+                LOG.warn("finish of unknown request {} dropped", requestId);
+            }
             return;
         }
         if (stream.finish(reason, usage, timings, error)) {

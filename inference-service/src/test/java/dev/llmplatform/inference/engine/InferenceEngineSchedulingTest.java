@@ -217,6 +217,27 @@ class InferenceEngineSchedulingTest {
     }
 
     @Test
+    void shouldStopARerunWhereTheStopStringWasNotAtOnceWhenItsStopCancelCameFirst() {
+        InferenceEngine engine = engine(4, 1 << 20, 0);
+        // The first run (on a replica that died) had its stop string found in its first 4 tokens.
+        engine.cancel("rerun", 4);
+        engine.runStep();
+        int[] prompt = {1, 2};
+        engine.submit(EngineRequest.greedy("rerun", prompt, 20));
+        steps(engine, 10);
+        assertThat(sink.tokens("rerun")).isEqualTo(ToyDecoder.expected(prompt, 4, VOCAB));
+        assertThat(sink.finish("rerun").reason()).isEqualTo(FinishReason.CANCELLED);
+
+        // A running request whose stop cancel lags behind stops at once, as before.
+        engine.submit(EngineRequest.greedy("late", prompt, 20));
+        steps(engine, 6);
+        engine.cancel("late", 2);
+        engine.runStep();
+        assertThat(sink.finish("late").reason()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(sink.tokens("late").size()).isGreaterThan(2).isLessThan(8);
+    }
+
+    @Test
     void shouldGiveTheSameTokensWithChunkedPrefill() {
         InferenceEngine engine = engine(4, 1 << 20, 3);
         int[] prompt = {3, 1, 4, 1, 5, 9, 2, 6};

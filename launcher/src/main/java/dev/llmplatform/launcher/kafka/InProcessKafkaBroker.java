@@ -92,6 +92,8 @@ public final class InProcessKafkaBroker implements AutoCloseable {
         p.put("min.insync.replicas", "1");
         p.put("default.replication.factor", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Lets consumers keep 3 s sessions (FastFailover): a dead replica's partitions move in seconds (Kafka's minimum is 6 s).
+        p.put("group.min.session.timeout.ms", "1000");
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "true");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));

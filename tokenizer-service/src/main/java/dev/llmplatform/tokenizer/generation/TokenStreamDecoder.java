@@ -70,7 +70,7 @@ public final class TokenStreamDecoder {
             // Completed, cut at the same stop string with finish reason stop. The id is not marked stopped,
             // or that last event would be dropped. A cancel per check until the engine stops is harmless.
             return step.stopped() ? new Output(Optional.empty(),
-                    Optional.of(ControlMessage.Cancel.of(id, ControlMessage.Reason.STOP_SEQUENCE))) : Output.NONE;
+                    Optional.of(ControlMessage.Cancel.stopSequence(id, generatedThrough(event)))) : Output.NONE;
         }
         List<GenerationEvent.LogprobEntry> logprobs = logprobs(event.logprobs(), tokenizer);
         // The prompt's own token pieces (echo with logprobs): joined, they spell the prompt as the tokenizer saw it.
@@ -81,7 +81,7 @@ public final class TokenStreamDecoder {
                     step.stopSequence());
             // An engine that already finished has nothing left to cancel.
             return new Output(Optional.of(completed), event.isLast() ? Optional.empty()
-                    : Optional.of(ControlMessage.Cancel.of(id, ControlMessage.Reason.STOP_SEQUENCE)));
+                    : Optional.of(ControlMessage.Cancel.stopSequence(id, generatedThrough(event))));
         }
         if (event.isLast()) {
             return Output.of(completed(event, step.text(), logprobs, promptLogprobs, event.finishReason(), null));
@@ -94,6 +94,11 @@ public final class TokenStreamDecoder {
         }
         return Output.of(new GenerationEvent.Delta(GenerationEvent.CURRENT_VERSION, id, step.text(),
                 event.tokenIds(), logprobs, promptLogprobs, event.offset()));
+    }
+
+    /** Tokens generated up to the end of this event: where the engine may stop once a stop string is in them. */
+    private static int generatedThrough(TokenEvent event) {
+        return event.offset() + event.tokenIds().size();
     }
 
     private static boolean isEmpty(List<?> list) {
