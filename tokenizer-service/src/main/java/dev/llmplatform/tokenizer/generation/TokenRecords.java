@@ -5,6 +5,7 @@ import dev.llmplatform.contracts.TokenEvent;
 import dev.llmplatform.contracts.TokenStep;
 import dev.llmplatform.contracts.binary.StepCodec;
 import dev.llmplatform.kafka.TraceHeaders;
+import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ final class TokenRecords {
     /** @throws dev.llmplatform.contracts.PoisonMessageException when the record cannot be read */
     static List<TokenStep.Item> read(ConsumerRecord<String, byte[]> record) {
         if (StepCodec.isBinary(record.value())) {
-            return StepCodec.decodeTokenStep(record.value()).items();
+            return Topics.INFERENCE_TOKENS.decode(record.value()).items();
         }
         String json = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
         TokenEvent event = Messages.fromJson(json, TokenEvent.class);
