@@ -22,8 +22,9 @@ import java.util.Map;
  * The one place that names every topic. No other code spells a topic name.
  *
  * <p>Writers: gateway (and batch producers) → {@link #GENERATION_REQUESTS}; tokenizer →
- * {@link #INFERENCE_REQUESTS}, {@link #INFERENCE_ANALYSIS}, {@link #GENERATION_EVENTS}; inference →
- * {@link #INFERENCE_TOKENS} and the answers to analysis requests on the reply topic they name;
+ * {@link #INFERENCE_REQUESTS}, {@link #INFERENCE_ANALYSIS}, {@link #GENERATION_EVENTS} (stream events, tokenize
+ * answers, refusals); inference → {@link #INFERENCE_TOKENS} and the answers to analysis requests on the reply
+ * topic they name (one writer per kind of event: {@code docs/architecture.md});
  * gateway and tokenizer → {@link #GENERATION_CONTROL}; gateway → {@link #TOKENIZER_REQUESTS}; gateway → {@link #TRAINING_JOBS};
  * training → {@link #TRAINING_EVENTS}, {@link #MODELS}.
  *

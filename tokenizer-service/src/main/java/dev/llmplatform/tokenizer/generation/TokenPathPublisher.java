@@ -4,7 +4,6 @@ import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.ReplyStep;
 import dev.llmplatform.contracts.ReplyTo;
-import dev.llmplatform.contracts.binary.StepCodec;
 import dev.llmplatform.kafka.BinaryKafka;
 import dev.llmplatform.kafka.TopicRecords;
 import dev.llmplatform.kafka.TraceHeaders;
