@@ -27,6 +27,7 @@ final class TokenRecords {
             return Topics.INFERENCE_TOKENS.decode(record.value()).items();
         }
         String json = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
+        // The pre-step-record format, not the topic's type (Topics.INFERENCE_TOKENS): read here alone.
         TokenEvent event = Messages.fromJson(json, TokenEvent.class);
         TraceHeaders trace = TraceHeaders.of(record.headers());
         return List.of(new TokenStep.Item(event, trace.traceparent(), trace.tracestate()));
