@@ -1,7 +1,6 @@
 package dev.llmplatform.bench;
 
 import dev.llmplatform.contracts.GenerationRequest;
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.contracts.SamplingParams;
 import dev.llmplatform.topics.Topics;
@@ -207,7 +206,7 @@ public final class PriorityBench {
             GenerationRequest request = new GenerationRequest(GenerationRequest.CURRENT_VERSION, id, model,
                     "Once upon a time", null, maxTokens, sampling, List.of(), false, replyTo,
                     System.currentTimeMillis(), 0, null, null, null, priority);
-            producer.send(new ProducerRecord<>(Topics.GENERATION_REQUESTS.name(), id, Messages.toJson(request)));
+            producer.send(new ProducerRecord<>(Topics.GENERATION_REQUESTS.name(), id, Topics.GENERATION_REQUESTS.encode(request)));
         }
 
         double completionsPerSecond() {

@@ -1,7 +1,7 @@
 package dev.llmplatform.contracts;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
-import dev.llmplatform.topics.TopicSpec;
+import dev.llmplatform.topics.Topic;
 import dev.llmplatform.topics.Topics;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PoisonDecodingPropertyTest {
 
     @Property(tries = 400, seed = "20261206")
-    void shouldDecodeToAValidRecordOrThrowPoisonAndNothingElse(@ForAll("records") Tuple2<TopicSpec, String> draw) {
+    void shouldDecodeToAValidRecordOrThrowPoisonAndNothingElse(@ForAll("records") Tuple2<Topic<?>, String> draw) {
         Class<?> type = draw.get1().valueType();
         Object decoded = null;
         Throwable thrown = null;
@@ -52,7 +52,7 @@ class PoisonDecodingPropertyTest {
     }
 
     @Provide
-    Arbitrary<Tuple2<TopicSpec, String>> records() {
+    Arbitrary<Tuple2<Topic<?>, String>> records() {
         return Arbitraries.of(Topics.ALL).flatMap(topic -> record(topic.valueType())
                 .map(json -> Tuple.of(topic, json)));
     }

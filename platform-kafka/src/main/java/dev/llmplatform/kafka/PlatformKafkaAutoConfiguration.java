@@ -1,7 +1,7 @@
 package dev.llmplatform.kafka;
 
 import dev.llmplatform.kafka.failover.FastFailoverPostProcessor;
-import dev.llmplatform.topics.TopicSpec;
+import dev.llmplatform.topics.Topic;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -40,14 +40,14 @@ public class PlatformKafkaAutoConfiguration {
     @Bean
     public KafkaAdmin.NewTopics platformTopics() {
         List<NewTopic> topics = new ArrayList<>();
-        for (TopicSpec spec : Topics.ALL) {
+        for (Topic<?> spec : Topics.ALL) {
             topics.add(newTopic(spec));
             topics.add(deadLetterTopic(spec));
         }
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 
-    static NewTopic newTopic(TopicSpec spec) {
+    static NewTopic newTopic(Topic<?> spec) {
         TopicBuilder builder = TopicBuilder.name(spec.name()).partitions(spec.partitions()).replicas(1)
                 .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(spec.retention().toMillis()));
         if (spec.compacted()) {
@@ -57,7 +57,7 @@ public class PlatformKafkaAutoConfiguration {
     }
 
     /** A dead-letter topic takes the largest record its topic can hold, or dead-lettering one would fail. */
-    static NewTopic deadLetterTopic(TopicSpec spec) {
+    static NewTopic deadLetterTopic(Topic<?> spec) {
         TopicBuilder builder = TopicBuilder.name(spec.deadLetter()).partitions(1).replicas(1)
                 .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(java.time.Duration.ofDays(14).toMillis()));
         String maxMessageBytes = spec.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);

@@ -4,10 +4,10 @@ import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationRequest;
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ReplyTo;
 import dev.llmplatform.contracts.TokenizerRequest;
 import dev.llmplatform.gateway.error.ApiException;
+import dev.llmplatform.topics.JsonTopic;
 import dev.llmplatform.topics.Topics;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -70,7 +70,7 @@ public final class KafkaGenerationClient implements GenerationClient {
             AtomicBoolean ended = new AtomicBoolean();
             // Register before publishing, so even the fastest reply finds its sink.
             Flux<GenerationEvent> replies = router.register(id);
-            return publish(trace, Topics.GENERATION_REQUESTS.name(), id, request)
+            return publish(trace, Topics.GENERATION_REQUESTS, id, request)
                     .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable(trace, e))
                     .thenMany(replies)
                     .doOnNext(event -> {
@@ -102,7 +102,7 @@ public final class KafkaGenerationClient implements GenerationClient {
         return Mono.deferContextual(context -> {
             Observation trace = observation(context);
             Flux<GenerationEvent> replies = router.register(id);
-            return publish(trace, Topics.TOKENIZER_REQUESTS.name(), id, request)
+            return publish(trace, Topics.TOKENIZER_REQUESTS, id, request)
                     .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable(trace, e))
                     .then(replies.next())
                     .timeout(Duration.ofMillis(Math.max(0, deadlineEpochMs - clock.millis())))
@@ -122,7 +122,7 @@ public final class KafkaGenerationClient implements GenerationClient {
 
     /** Fire and forget: the client is gone or already has its answer; a lost cancel only wastes compute. */
     private void cancel(Observation trace, String requestId, ControlMessage.Reason reason) {
-        publish(trace, Topics.GENERATION_CONTROL.name(), requestId, ControlMessage.Cancel.of(requestId, reason))
+        publish(trace, Topics.GENERATION_CONTROL, requestId, ControlMessage.Cancel.of(requestId, reason))
                 .subscribe(null, e -> inScope(trace, () ->
                         log.warn("could not send cancel ({}) for {}: {}", reason, requestId, e.toString())));
     }
@@ -151,9 +151,9 @@ public final class KafkaGenerationClient implements GenerationClient {
      * loop, since {@code KafkaTemplate.send} would block while it fetches it; the future completes on the
      * producer's thread.
      */
-    private Mono<Void> publish(Observation trace, String topic, String key, Object message) {
-        Mono<SendResult<String, String>> send = Mono.fromFuture(() -> send(trace, topic, key, Messages.toJson(message)));
-        return (warm.contains(topic) ? send : send.subscribeOn(Schedulers.boundedElastic())).then();
+    private <V> Mono<Void> publish(Observation trace, JsonTopic<V> topic, String key, V message) {
+        Mono<SendResult<String, String>> send = Mono.fromFuture(() -> send(trace, topic.name(), key, topic.encode(message)));
+        return (warm.contains(topic.name()) ? send : send.subscribeOn(Schedulers.boundedElastic())).then();
     }
 
     private CompletableFuture<SendResult<String, String>> send(Observation trace, String topic, String key, String json) {

@@ -2,11 +2,11 @@ package dev.llmplatform.gateway.generation;
 
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.PoisonMessageException;
 import dev.llmplatform.contracts.ReplyStep;
 import dev.llmplatform.contracts.binary.StepCodec;
 import dev.llmplatform.kafka.TraceHeaders;
+import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -14,7 +14,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -106,8 +105,7 @@ public final class ReplyPartitionConsumer implements AutoCloseable {
         }
         GenerationEvent event;
         try {
-            String json = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
-            event = Messages.fromJson(json, GenerationEvent.class);
+            event = Topics.GENERATION_EVENTS.decode(record.value());
         } catch (PoisonMessageException e) {
             deadLetterAndFail(record, e, record.key() == null ? List.of() : List.of(record.key()));
             return;
@@ -118,7 +116,7 @@ public final class ReplyPartitionConsumer implements AutoCloseable {
     private void handleStep(ConsumerRecord<String, byte[]> record) {
         ReplyStep step;
         try {
-            step = StepCodec.decodeReplyStep(record.value());
+            step = Topics.GENERATION_EVENT_STEPS.decode(record.value());
         } catch (PoisonMessageException e) {
             deadLetterAndFail(record, e, StepCodec.names(record.value()).stream().map(StepCodec.Named::requestId).toList());
             return;

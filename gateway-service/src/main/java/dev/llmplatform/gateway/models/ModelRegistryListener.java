@@ -1,6 +1,5 @@
 package dev.llmplatform.gateway.models;
 
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ModelEvent;
 import dev.llmplatform.gateway.GatewayProperties;
 import dev.llmplatform.gateway.reasoning.AddedTokens;
@@ -64,7 +63,7 @@ public class ModelRegistryListener {
 
     @KafkaListener(
             groupId = "gateway-models-${random.uuid}",
-            topics = "#{T(dev.llmplatform.topics.Topics).MODELS.name()}",
+            topics = Topics.MODELS_NAME,
             properties = "auto.offset.reset=earliest")
     public void onRecord(ConsumerRecord<String, String> record) {
         if (record.offset() < caughtUpTo.getOrDefault(record.partition(), 0L)
@@ -83,7 +82,7 @@ public class ModelRegistryListener {
             registry.remove(record.key());
             return;
         }
-        ModelEvent event = Messages.fromJson(record.value(), ModelEvent.class);
+        ModelEvent event = Topics.MODELS.decode(record.value());
         ModelStore.requireSafeName(event.name(), "model name");
         RegisteredModel previous = registry.find(event.name()).orElse(null);
         Optional<ModelPackage> pkg = packageOf(event);

@@ -1,7 +1,7 @@
 package dev.llmplatform.gateway.training;
 
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.TrainingJob;
+import dev.llmplatform.kafka.TopicRecords;
 import dev.llmplatform.topics.Topics;
 import org.springframework.kafka.core.KafkaTemplate;
 import reactor.core.publisher.Mono;
@@ -19,7 +19,7 @@ final class KafkaTrainingJobPublisher implements TrainingJobPublisher {
     /** Off the event loop: {@code send} can block while it fetches metadata. */
     @Override
     public Mono<Void> publish(TrainingJob job) {
-        return Mono.fromFuture(() -> kafka.send(Topics.TRAINING_JOBS.name(), job.jobId(), Messages.toJson(job)))
+        return Mono.fromFuture(() -> kafka.send(TopicRecords.record(Topics.TRAINING_JOBS, job.jobId(), job)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .then();
     }

@@ -1,7 +1,5 @@
 package dev.llmplatform.gateway.training;
 
-import dev.llmplatform.contracts.Messages;
-import dev.llmplatform.contracts.TrainingEvent;
 import dev.llmplatform.contracts.TrainingJob;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,13 +23,13 @@ public class TrainingJobsListener {
 
     @KafkaListener(
             groupId = "gateway-training-${random.uuid}",
-            topics = {"#{T(dev.llmplatform.topics.Topics).TRAINING_EVENTS.name()}",
-                    "#{T(dev.llmplatform.topics.Topics).TRAINING_JOBS.name()}"},
+            topics = {Topics.TRAINING_EVENTS_NAME,
+                    Topics.TRAINING_JOBS_NAME},
             properties = "auto.offset.reset=earliest")
     public void onRecord(ConsumerRecord<String, String> record) {
         if (record.topic().equals(Topics.TRAINING_EVENTS.name())) {
-            jobs.apply(Messages.fromJson(record.value(), TrainingEvent.class));
-        } else if (Messages.fromJson(record.value(), TrainingJob.class) instanceof TrainingJob.Submit submit) {
+            jobs.apply(Topics.TRAINING_EVENTS.decode(record.value()));
+        } else if (Topics.TRAINING_JOBS.decode(record.value()) instanceof TrainingJob.Submit submit) {
             jobs.submitted(submit.jobId(), submit.spec().model(), submit.submittedEpochMs(), submit.owner());
         }
         // A CancelJob changes nothing here: the job is cancelled when the training-service says so.

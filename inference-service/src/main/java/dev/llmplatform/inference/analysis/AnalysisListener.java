@@ -1,7 +1,7 @@
 package dev.llmplatform.inference.analysis;
 
 import dev.llmplatform.contracts.AnalysisRequest;
-import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.topics.Topics;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -26,9 +26,9 @@ class AnalysisListener {
 
     /** A group of its own, so its rebalances never pause the generation requests' consumer. */
     @KafkaListener(id = LISTENER_ID, groupId = "${spring.kafka.consumer.group-id:inference-service}-analysis",
-            topics = "#{T(dev.llmplatform.topics.Topics).INFERENCE_ANALYSIS.name()}")
+            topics = Topics.INFERENCE_ANALYSIS_NAME)
     void onRequest(String json) {
-        AnalysisRequest request = Messages.fromJson(json, AnalysisRequest.class);
+        AnalysisRequest request = Topics.INFERENCE_ANALYSIS.decode(json);
         service.answer(request).ifPresent(answer -> publisher.send(request.replyTo(), answer));
     }
 }

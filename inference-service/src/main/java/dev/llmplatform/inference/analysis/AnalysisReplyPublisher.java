@@ -2,9 +2,8 @@ package dev.llmplatform.inference.analysis;
 
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ReplyTo;
-import org.apache.kafka.clients.producer.ProducerRecord;
+import dev.llmplatform.kafka.TopicRecords;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +51,7 @@ public final class AnalysisReplyPublisher {
     }
 
     private void sendAndWait(ReplyTo replyTo, GenerationEvent event) throws ExecutionException {
-        var record = new ProducerRecord<>(replyTo.topic(), replyTo.partition(), event.requestId(), Messages.toJson(event));
+        var record = TopicRecords.reply(replyTo, event);
         try {
             template.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -66,7 +66,7 @@ public class GenerationConfiguration {
         return new TokenEventPublisher(step -> {
             // Normally one record; a step that would outgrow Kafka's default 1 MB request goes as several, in order.
             List<CompletableFuture<?>> sent = new ArrayList<>(1);
-            for (byte[] record : StepCodec.encodeWithin(step, MAX_STEP_RECORD_BYTES)) {
+            for (byte[] record : Topics.INFERENCE_TOKENS.encodeWithin(step, MAX_STEP_RECORD_BYTES)) {
                 sent.add(kafka.send(Topics.INFERENCE_TOKENS.name(), instance, record).whenComplete((result, error) -> {
                     if (error != null) {
                         LOG.error("token step of requests {} not delivered", StepCodec.names(record).stream()

@@ -2,8 +2,8 @@ package dev.llmplatform.inference.generation;
 
 import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.InferenceRequest;
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.kafka.TraceCapture;
+import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -40,10 +40,10 @@ public class GenerationListeners {
     }
 
     @KafkaListener(id = REQUESTS_LISTENER_ID, idIsGroup = false,
-            topics = "#{T(dev.llmplatform.topics.Topics).INFERENCE_REQUESTS.name()}",
+            topics = Topics.INFERENCE_REQUESTS_NAME,
             containerPostProcessor = REQUEST_CONSUMER_LIMITS)
     public void onRequest(ConsumerRecord<String, String> record, Acknowledgment ack) {
-        InferenceRequest request = Messages.fromJson(record.value(), InferenceRequest.class);
+        InferenceRequest request = Topics.INFERENCE_REQUESTS.decode(record.value());
         // Committed when the request has finished (RequestOffsets): a replica that dies leaves it to be run again.
         offsets.received(new TopicPartition(record.topic(), record.partition()), record.offset(), request.requestId(),
                 ack::acknowledge);
@@ -52,11 +52,11 @@ public class GenerationListeners {
     }
 
     @KafkaListener(id = CONTROL_LISTENER_ID,
-            topics = "#{T(dev.llmplatform.topics.Topics).GENERATION_CONTROL.name()}",
+            topics = Topics.GENERATION_CONTROL_NAME,
             groupId = "inference-control-${random.uuid}",
             properties = "auto.offset.reset=latest")
     public void onControl(String json) {
-        switch (Messages.fromJson(json, ControlMessage.class)) {
+        switch (Topics.GENERATION_CONTROL.decode(json)) {
             case ControlMessage.Cancel cancel -> generation.cancel(cancel.requestId(), cancel.afterTokens());
         }
     }

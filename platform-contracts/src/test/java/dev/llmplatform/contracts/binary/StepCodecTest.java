@@ -22,11 +22,11 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class StepCodecTest {
+public class StepCodecTest {
 
     private static final String TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-    static TokenStep tokenStep() {
+    public static TokenStep tokenStep() {
         DecodeContext streamed = new DecodeContext("starter", "1", new ReplyTo("llm.generation.events", 3),
                 List.of("\n", "停"), true, 4, 12);
         DecodeContext whole = new DecodeContext("starter", null, new ReplyTo("batch-results", 0), List.of(), false, 0, 7);
@@ -47,7 +47,7 @@ class StepCodecTest {
                 new TokenStep.Item(failed, TRACE, null), new TokenStep.Item(notFound, null, null)));
     }
 
-    static ReplyStep replyStep() {
+    public static ReplyStep replyStep() {
         var entries = List.of(new GenerationEvent.LogprobEntry("中", 17, -0.5,
                 List.of(new GenerationEvent.LogprobEntry.Alternative("文", 18, -2.0))));
         return ReplyStep.of(List.of(

@@ -3,8 +3,8 @@ package dev.llmplatform.tokenizer.analysis;
 import dev.llmplatform.contracts.AnalysisRequest;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.TokenizerRequest;
+import dev.llmplatform.kafka.TopicRecords;
 import dev.llmplatform.tokenizer.generation.GenerationPublisher;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,6 +51,6 @@ public class AnalysisHandler {
     }
 
     static ProducerRecord<String, String> inference(AnalysisRequest request) {
-        return new ProducerRecord<>(Topics.INFERENCE_ANALYSIS.name(), request.requestId(), Messages.toJson(request));
+        return TopicRecords.record(Topics.INFERENCE_ANALYSIS, request.requestId(), request);
     }
 }

@@ -3,7 +3,7 @@ package dev.llmplatform.tokenizer.generation;
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationRequest;
-import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +34,10 @@ class GenerationListener {
         this.publisher = publisher;
     }
 
-    @KafkaListener(topics = "#{T(dev.llmplatform.topics.Topics).GENERATION_REQUESTS.name()}",
+    @KafkaListener(topics = Topics.GENERATION_REQUESTS_NAME,
             concurrency = "${llm.tokenizer.request-concurrency:1}")
     void onGenerationRequest(String value) {
-        GenerationRequest request = Messages.fromJson(value, GenerationRequest.class);
+        GenerationRequest request = Topics.GENERATION_REQUESTS.decode(value);
         PromptPreparer.Outcome outcome;
         try {
             outcome = preparer.prepare(request);

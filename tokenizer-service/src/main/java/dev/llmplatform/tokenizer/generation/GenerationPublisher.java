@@ -2,8 +2,8 @@ package dev.llmplatform.tokenizer.generation;
 
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.InferenceRequest;
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ReplyTo;
+import dev.llmplatform.kafka.TopicRecords;
 import dev.llmplatform.tokenizer.TokenizerProperties;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,11 +40,11 @@ public class GenerationPublisher {
     }
 
     public static ProducerRecord<String, String> reply(ReplyTo replyTo, GenerationEvent event) {
-        return new ProducerRecord<>(replyTo.topic(), replyTo.partition(), event.requestId(), Messages.toJson(event));
+        return TopicRecords.reply(replyTo, event);
     }
 
     public static ProducerRecord<String, String> inference(InferenceRequest request) {
-        return new ProducerRecord<>(Topics.INFERENCE_REQUESTS.name(), request.requestId(), Messages.toJson(request));
+        return TopicRecords.record(Topics.INFERENCE_REQUESTS, request.requestId(), request);
     }
 
     /** Sends all records, then waits for every acknowledgement. */

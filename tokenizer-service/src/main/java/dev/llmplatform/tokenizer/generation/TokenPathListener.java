@@ -49,7 +49,7 @@ class TokenPathListener {
         this.publisher = publisher;
     }
 
-    @KafkaListener(topics = "#{T(dev.llmplatform.topics.Topics).INFERENCE_TOKENS.name()}",
+    @KafkaListener(topics = Topics.INFERENCE_TOKENS_NAME,
             concurrency = "${llm.tokenizer.token-concurrency:2}", batch = "true",
             containerFactory = TokenPathContainer.FACTORY, containerPostProcessor = TokenPathContainer.BEAN)
     void onTokens(List<ConsumerRecord<String, byte[]>> records) {
@@ -115,7 +115,7 @@ class TokenPathListener {
         String message = "cannot publish the generated text: " + error.getMessage();
         ReplyTo replyTo = new ReplyTo(record.topic(), record.partition() == null ? 0 : record.partition());
         if (StepCodec.isBinary(record.value())) {   // ours, so readable: each request fails with its own trace
-            List<ReplyStep.Item> items = StepCodec.decodeReplyStep(record.value()).items();
+            List<ReplyStep.Item> items = Topics.GENERATION_EVENT_STEPS.decode(record.value()).items();
             log.error("cannot publish to {} for requests {}", record.topic(),
                     items.stream().map(item -> item.event().requestId()).toList(), error);
             for (ReplyStep.Item item : items) {

@@ -2,11 +2,10 @@ package dev.llmplatform.tokenizer.generation;
 
 import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.GenerationEvent;
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ReplyStep;
 import dev.llmplatform.contracts.ReplyTo;
-import dev.llmplatform.contracts.binary.StepCodec;
 import dev.llmplatform.kafka.BinaryKafka;
+import dev.llmplatform.kafka.TopicRecords;
 import dev.llmplatform.kafka.TraceHeaders;
 import dev.llmplatform.tokenizer.TokenizerProperties;
 import dev.llmplatform.topics.Topics;
@@ -15,7 +14,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,8 +56,7 @@ public class TokenPathPublisher {
 
     /** One request's event as JSON, keyed by its id, with its trace. */
     public static ProducerRecord<String, byte[]> json(ReplyTo replyTo, GenerationEvent event, TraceHeaders trace) {
-        var record = new ProducerRecord<>(replyTo.topic(), replyTo.partition(), event.requestId(),
-                Messages.toJson(event).getBytes(StandardCharsets.UTF_8));
+        var record = TopicRecords.replyBytes(replyTo, event);
         trace.addTo(record.headers());
         return record;
     }
@@ -69,13 +66,12 @@ public class TokenPathPublisher {
      * it would outgrow the producer's default 1 MB request (long log-probability lists).
      */
     public static List<ProducerRecord<String, byte[]>> steps(ReplyTo replyTo, String key, ReplyStep step) {
-        return StepCodec.encodeWithin(step, MAX_STEP_RECORD_BYTES).stream()
+        return Topics.GENERATION_EVENT_STEPS.encodeWithin(step, MAX_STEP_RECORD_BYTES).stream()
                 .map(bytes -> new ProducerRecord<>(replyTo.topic(), replyTo.partition(), key, bytes)).toList();
     }
 
     public static ProducerRecord<String, byte[]> control(ControlMessage message, TraceHeaders trace) {
-        var record = new ProducerRecord<>(Topics.GENERATION_CONTROL.name(), message.requestId(),
-                Messages.toJson(message).getBytes(StandardCharsets.UTF_8));
+        var record = TopicRecords.bytes(Topics.GENERATION_CONTROL, message.requestId(), message);
         trace.addTo(record.headers());
         return record;
     }

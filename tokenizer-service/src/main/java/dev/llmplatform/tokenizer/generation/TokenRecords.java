@@ -5,6 +5,7 @@ import dev.llmplatform.contracts.TokenEvent;
 import dev.llmplatform.contracts.TokenStep;
 import dev.llmplatform.contracts.binary.StepCodec;
 import dev.llmplatform.kafka.TraceHeaders;
+import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -23,9 +24,10 @@ final class TokenRecords {
     /** @throws dev.llmplatform.contracts.PoisonMessageException when the record cannot be read */
     static List<TokenStep.Item> read(ConsumerRecord<String, byte[]> record) {
         if (StepCodec.isBinary(record.value())) {
-            return StepCodec.decodeTokenStep(record.value()).items();
+            return Topics.INFERENCE_TOKENS.decode(record.value()).items();
         }
         String json = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
+        // The pre-step-record format, not the topic's type (Topics.INFERENCE_TOKENS): read here alone.
         TokenEvent event = Messages.fromJson(json, TokenEvent.class);
         TraceHeaders trace = TraceHeaders.of(record.headers());
         return List.of(new TokenStep.Item(event, trace.traceparent(), trace.tracestate()));

@@ -2,10 +2,10 @@ package dev.llmplatform.tokenizer.tokenize;
 
 import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.TokenizerRequest;
 import dev.llmplatform.tokenizer.analysis.AnalysisHandler;
 import dev.llmplatform.tokenizer.generation.GenerationPublisher;
+import dev.llmplatform.topics.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -33,10 +33,10 @@ class TokenizeListener {
         this.analysis = analysis;
     }
 
-    @KafkaListener(topics = "#{T(dev.llmplatform.topics.Topics).TOKENIZER_REQUESTS.name()}",
+    @KafkaListener(topics = Topics.TOKENIZER_REQUESTS_NAME,
             concurrency = "${llm.tokenizer.tokenize-concurrency:1}")
     void onTokenizerRequest(String value) {
-        TokenizerRequest request = Messages.fromJson(value, TokenizerRequest.class);
+        TokenizerRequest request = Topics.TOKENIZER_REQUESTS.decode(value);
         if (request instanceof TokenizerRequest.Analysis embedOrAttend) {
             // Embeddings and attention maps go on to the inference-service, which answers the caller.
             analysis.handle(embedOrAttend);

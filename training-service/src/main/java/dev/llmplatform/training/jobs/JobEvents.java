@@ -1,14 +1,13 @@
 package dev.llmplatform.training.jobs;
 
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.TrainingEvent;
 import dev.llmplatform.contracts.TrainingEvent.Status;
+import dev.llmplatform.kafka.TopicRecords;
 import dev.llmplatform.model.ModelPackage;
 import dev.llmplatform.training.TrainingProperties;
 import dev.llmplatform.training.registry.StoreWatcher;
 import dev.llmplatform.training.run.TrainingProgress;
 import dev.llmplatform.topics.Topics;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -87,7 +86,7 @@ public class JobEvents {
     }
 
     private void send(TrainingEvent event, boolean wait) {
-        var sent = template.send(new ProducerRecord<>(Topics.TRAINING_EVENTS.name(), event.jobId(), Messages.toJson(event)));
+        var sent = template.send(TopicRecords.record(Topics.TRAINING_EVENTS, event.jobId(), event));
         if (wait) {
             await(sent);
         } else {

@@ -1,8 +1,8 @@
 package dev.llmplatform.training.jobs;
 
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.PoisonMessageException;
 import dev.llmplatform.contracts.TrainingJob;
+import dev.llmplatform.topics.Topics;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
@@ -29,10 +29,10 @@ class TrainingJobListeners {
     }
 
     @KafkaListener(id = JOBS_LISTENER_ID, idIsGroup = false,
-            topics = "#{T(dev.llmplatform.topics.Topics).TRAINING_JOBS.name()}",
+            topics = Topics.TRAINING_JOBS_NAME,
             properties = "max.poll.records=1")
     void onJob(String json, Acknowledgment ack) {
-        switch (Messages.fromJson(json, TrainingJob.class)) {
+        switch (Topics.TRAINING_JOBS.decode(json)) {
             case TrainingJob.Submit submit -> runner.submit(submit, ack);
             case TrainingJob.CancelJob cancel -> {
                 runner.cancel(cancel.jobId());
@@ -43,13 +43,13 @@ class TrainingJobListeners {
 
     /** Never acknowledges: the group is this instance's alone and starts from the earliest offset each time. */
     @KafkaListener(id = CANCELS_LISTENER_ID,
-            topics = "#{T(dev.llmplatform.topics.Topics).TRAINING_JOBS.name()}",
+            topics = Topics.TRAINING_JOBS_NAME,
             groupId = "training-cancel-${random.uuid}",
             properties = "auto.offset.reset=earliest")
     void onCancel(String json) {
         TrainingJob job;
         try {
-            job = Messages.fromJson(json, TrainingJob.class);
+            job = Topics.TRAINING_JOBS.decode(json);
         } catch (PoisonMessageException e) {
             return;
         }

@@ -1,6 +1,5 @@
 package dev.llmplatform.training.registry;
 
-import dev.llmplatform.contracts.Messages;
 import dev.llmplatform.contracts.ModelEvent;
 import dev.llmplatform.topics.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,7 +41,7 @@ final class ModelAnnouncer {
     /** Publishes what the catalog now says of this model, unless it says exactly what was last published. */
     synchronized void announce(String name) {
         Optional<ModelEvent> event = catalog.eventFor(name);
-        String value = event.map(Messages::toJson).orElse(null);
+        String value = event.map(Topics.MODELS::encode).orElse(null);
         String previous = lastSent.get(name);
         if (value != null && value.equals(previous)) {
             return;
