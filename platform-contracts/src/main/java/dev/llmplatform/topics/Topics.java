@@ -4,6 +4,7 @@ import dev.llmplatform.contracts.AnalysisRequest;
 import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationRequest;
+import dev.llmplatform.contracts.Heartbeat;
 import dev.llmplatform.contracts.InferenceRequest;
 import dev.llmplatform.contracts.ModelEvent;
 import dev.llmplatform.contracts.ReplyStep;
@@ -90,9 +91,18 @@ public final class Topics {
     public static final TopicSpec MODELS =
             new TopicSpec("llm.models", 1, Duration.ofDays(3650), true, ModelEvent.class);
 
+    /**
+     * Liveness of gateways (and of the inference replicas that read it), keyed by sender; one partition, so
+     * every inference replica reads it whole, unassigned, as {@link #MODELS} is read. Kept only minutes.
+     */
+    public static final TopicSpec HEARTBEATS =
+            new TopicSpec("llm.heartbeats", 1, Duration.ofMinutes(10), false, Heartbeat.class,
+                    Map.of("segment.ms", "600000"));
+
     public static final List<TopicSpec> ALL = List.of(
             GENERATION_REQUESTS, INFERENCE_REQUESTS, INFERENCE_TOKENS, GENERATION_EVENTS,
-            GENERATION_CONTROL, TOKENIZER_REQUESTS, TRAINING_JOBS, TRAINING_EVENTS, MODELS, INFERENCE_ANALYSIS);
+            GENERATION_CONTROL, TOKENIZER_REQUESTS, TRAINING_JOBS, TRAINING_EVENTS, MODELS, INFERENCE_ANALYSIS,
+            HEARTBEATS);
 
     private Topics() {
     }

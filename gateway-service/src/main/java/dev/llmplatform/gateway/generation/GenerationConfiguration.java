@@ -58,6 +58,11 @@ class GenerationConfiguration {
         return new KafkaGenerationClient(kafkaTemplate, router, replyTo, InstantSource.system());
     }
 
+    @Bean
+    GatewayHeartbeats gatewayHeartbeats(KafkaTemplate<String, String> kafkaTemplate, GatewayProperties gateway) {
+        return new GatewayHeartbeats(kafkaTemplate, gateway.replyPartition());
+    }
+
     /** Before the gateway reports ready: requests are then published from the event loop, no hand-off. */
     @Bean
     ApplicationRunner generationTopicsMetadata(GenerationClient client) {
