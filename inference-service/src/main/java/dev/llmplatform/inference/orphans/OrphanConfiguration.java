@@ -3,6 +3,7 @@ package dev.llmplatform.inference.orphans;
 import dev.llmplatform.inference.InferenceProperties;
 import dev.llmplatform.inference.generation.GenerationService;
 import dev.llmplatform.inference.generation.TokenEventPublisher;
+import dev.llmplatform.kafka.DeadLetters;
 import dev.llmplatform.topics.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,7 +40,9 @@ class OrphanConfiguration {
 
     @Bean(destroyMethod = "close")
     OrphanReaper orphanReaper(KafkaProperties kafka, InferenceProperties properties, TokenEventPublisher publisher,
-                              GenerationService generation, MeterRegistry meters, HeartbeatProducer heartbeats) {
+                              GenerationService generation, MeterRegistry meters, HeartbeatProducer heartbeats,
+                              KafkaOperations<?, ?> kafkaTemplate) {
+        DeadLetterPublishingRecoverer deadLetters = DeadLetters.recoverer(kafkaTemplate, meters);
         Map<String, Object> consumerConfig = new HashMap<>(kafka.buildConsumerProperties());
         consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
         consumerConfig.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
@@ -46,7 +51,7 @@ class OrphanConfiguration {
                 .description("generations cancelled because their gateway stopped sending heartbeats").register(meters);
         return new OrphanReaper(new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer()),
                 (key, json) -> heartbeats.producer().send(new ProducerRecord<>(Topics.HEARTBEATS.name(), key, json)),
-                publisher::openReplyTargets, generation::cancel, cancelled::increment, properties.orphanTimeout(),
+                publisher::openReplyTargets, generation::cancel, cancelled::increment, deadLetters::accept, properties.orphanTimeout(),
                 "inference-" + UUID.randomUUID().toString().substring(0, 8), System::currentTimeMillis);
     }
 

@@ -36,6 +36,7 @@ public final class OrphanReaper implements AutoCloseable {
     private final Supplier<Map<String, ReplyTo>> open;
     private final Consumer<String> cancel;
     private final Runnable counted;
+    private final BiConsumer<ConsumerRecord<String, String>, Exception> poison;
     private final GatewayLiveness liveness;
     private final LongSupplier clock;
     private final String instance;
@@ -49,15 +50,17 @@ public final class OrphanReaper implements AutoCloseable {
      * @param open    the open requests and where each replies
      * @param cancel  cancels a request in the engines
      * @param counted runs once per request cancelled for its gateway's death
+     * @param poison  dead-letters an unreadable heartbeat (each replica reads them all, so each does)
      */
     public OrphanReaper(org.apache.kafka.clients.consumer.Consumer<String, String> consumer, BiConsumer<String, String> send,
                         Supplier<Map<String, ReplyTo>> open, Consumer<String> cancel, Runnable counted,
-                        Duration timeout, String instance, LongSupplier clock) {
+                        BiConsumer<ConsumerRecord<String, String>, Exception> poison, Duration timeout, String instance, LongSupplier clock) {
         this.consumer = consumer;
         this.send = send;
         this.open = open;
         this.cancel = cancel;
         this.counted = counted;
+        this.poison = poison;
         long interval = Heartbeat.INTERVAL.toMillis();
         this.liveness = new GatewayLiveness(timeout.toMillis(), 2 * interval + POLL.toMillis());
         this.clock = clock;
@@ -72,7 +75,7 @@ public final class OrphanReaper implements AutoCloseable {
         while (running) {
             try {
                 for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                    heard(record.value());
+                    heard(record);
                 }
                 beat();
                 reap();
@@ -85,12 +88,13 @@ public final class OrphanReaper implements AutoCloseable {
         }
     }
 
-    private void heard(String json) {
+    private void heard(ConsumerRecord<String, String> record) {
         Heartbeat heartbeat;
         try {
-            heartbeat = Messages.fromJson(json, Heartbeat.class);
+            heartbeat = Messages.fromJson(record.value(), Heartbeat.class);
         } catch (RuntimeException e) {
-            log.warn("unreadable heartbeat skipped: {}", e.getMessage());
+            log.warn("unreadable heartbeat at offset {} dead-lettered: {}", record.offset(), e.getMessage());
+            poison.accept(record, e);
             return;
         }
         if (instance.equals(heartbeat.instance())) {

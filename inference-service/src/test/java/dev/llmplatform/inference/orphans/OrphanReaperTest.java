@@ -30,6 +30,7 @@ class OrphanReaperTest {
     private final List<String> sentBy = new CopyOnWriteArrayList<>();
     private final List<String> cancelled = new CopyOnWriteArrayList<>();
     private final AtomicInteger counted = new AtomicInteger();
+    private final List<Long> deadLettered = new CopyOnWriteArrayList<>();
     private long offset;
     private OrphanReaper reaper;
 
@@ -48,7 +49,8 @@ class OrphanReaperTest {
                 "on-live-gateway", new ReplyTo(Topics.GENERATION_EVENTS.name(), 3),
                 "batch", new ReplyTo("llm.batch.results", 2));
         reaper = new OrphanReaper(consumer, (key, json) -> sentBy.add(key), () -> open, cancelled::add,
-                counted::incrementAndGet, Duration.ofSeconds(5), SELF, clock::get);
+                counted::incrementAndGet, (record, error) -> deadLettered.add(record.offset()), Duration.ofSeconds(5),
+                SELF, clock::get);
 
         for (long t = 0; t <= 8_000; t += 1_000) {
             clock.set(t);
@@ -56,6 +58,7 @@ class OrphanReaperTest {
             beat("gateway-3", 3);
             if (t == 0) {
                 beat("gateway-2", 2);
+                consumer.addRecord(new ConsumerRecord<>(HEARTBEATS.topic(), 0, offset++, "garbage", "{not json"));
             }
             long until = offset;
             await().atMost(Duration.ofSeconds(5)).until(() -> consumer.position(HEARTBEATS) >= until);
@@ -72,6 +75,7 @@ class OrphanReaperTest {
         assertThat(cancelled).containsExactly("on-dead-gateway");
         assertThat(counted).hasValue(1);
         assertThat(sentBy).as("it beats itself").contains(SELF);
+        assertThat(deadLettered).as("the unreadable record, once").containsExactly(3L);
     }
 
     private void beat(String instance, Integer partition) {
