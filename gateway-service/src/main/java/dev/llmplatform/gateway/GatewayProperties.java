@@ -133,6 +133,9 @@ public record GatewayProperties(
      * @param priority                a generation's scheduling priority when its request names none
      *                                ({@code priority.default-priority}, 0) and the most urgent value a request may
      *                                name ({@code priority.floor}; none by default); per key in {@code security.key-priorities}
+     * @param maxStreamBacklog        events one stream may have waiting for a client that reads slowly (its
+     *                                socket full); one more ends the stream with a {@code slow_consumer} error
+     *                                event and cancels its generation, so memory stays bounded (1024)
      */
     public record Limits(
             @DefaultValue("0") long requestsPerMinute,
@@ -141,7 +144,8 @@ public record GatewayProperties(
             @DefaultValue("256") int maxInFlightGenerations,
             @DefaultValue("65536") long maxTokensPerRequest,
             @DefaultValue("0") int maxInFlightPerClient,
-            @DefaultValue PriorityLimits priority) {
+            @DefaultValue PriorityLimits priority,
+            @DefaultValue("1024") int maxStreamBacklog) {
 
         public Limits {
             if (requestsPerMinute < 0 || tokensPerMinute < 0) {
@@ -156,6 +160,9 @@ public record GatewayProperties(
             if (maxTokensPerRequest < 0 || maxInFlightPerClient < 0) {
                 throw new IllegalArgumentException("llm.gateway.limits.max-tokens-per-request and max-in-flight-per-client"
                         + " must be >= 0 (0 = no limit)");
+            }
+            if (maxStreamBacklog <= 0) {
+                throw new IllegalArgumentException("llm.gateway.limits.max-stream-backlog must be > 0");
             }
             priority = priority == null ? new PriorityLimits(0, null) : priority;
             if (priority.defaultPriority() == null) {

@@ -34,6 +34,8 @@ import java.util.List;
  *                           normally (a rolling restart ends no stream early); what is left then ends
  *                           with a 503. Keep it under the pod's termination grace period.
  * @param health             when readiness reports a stalled engine ({@link Health})
+ * @param orphanTimeout      a gateway not heard from on {@code llm.heartbeats} for this long (while this replica
+ *                           hears itself there) is dead: its running generations are cancelled, nobody reads them
  */
 @ConfigurationProperties(prefix = "llm.inference")
 public record InferenceProperties(
@@ -50,7 +52,8 @@ public record InferenceProperties(
         @DefaultValue List<String> preload,
         @DefaultValue("1") int streamInterval,
         @DefaultValue("20s") Duration drainTimeout,
-        @DefaultValue Health health) {
+        @DefaultValue Health health,
+        @DefaultValue("5s") Duration orphanTimeout) {
 
     /**
      * @param stallTimeout an engine with work waiting or running and no completed step for longer than this
@@ -62,6 +65,9 @@ public record InferenceProperties(
     public InferenceProperties {
         if (modelStore == null) {
             throw new IllegalArgumentException("llm.inference.model-store must be set");
+        }
+        if (orphanTimeout == null || orphanTimeout.toMillis() < 2_000) {
+            throw new IllegalArgumentException("llm.inference.orphan-timeout must be at least 2s (heartbeats come every second)");
         }
         preload = preload == null ? List.of() : List.copyOf(preload);
         if (streamInterval < 1) {

@@ -4,6 +4,7 @@ import dev.llmplatform.contracts.AnalysisRequest;
 import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationRequest;
+import dev.llmplatform.contracts.Heartbeat;
 import dev.llmplatform.contracts.InferenceRequest;
 import dev.llmplatform.contracts.ModelEvent;
 import dev.llmplatform.contracts.ReplyStep;
@@ -47,6 +48,7 @@ public final class Topics {
     public static final String TRAINING_JOBS_NAME = "llm.training.jobs";
     public static final String TRAINING_EVENTS_NAME = "llm.training.events";
     public static final String MODELS_NAME = "llm.models";
+    public static final String HEARTBEATS_NAME = "llm.heartbeats";
 
     /**
      * Largest record on a reply topic: an attention map (layers × heads × 64² weights) runs to a few
@@ -110,6 +112,14 @@ public final class Topics {
             new JsonTopic<>(MODELS_NAME, 1, Duration.ofDays(3650), true, ModelEvent.class, Map.of());
 
     /**
+     * Liveness of gateways (and of the inference replicas that read it), keyed by sender; one partition, so
+     * every inference replica reads it whole, unassigned, as {@link #MODELS} is read. Kept only minutes.
+     */
+    public static final JsonTopic<Heartbeat> HEARTBEATS =
+            new JsonTopic<>(HEARTBEATS_NAME, 1, Duration.ofMinutes(10), false, Heartbeat.class,
+                    Map.of("segment.ms", "600000"));
+
+    /**
      * The binary part of {@link #GENERATION_EVENTS} (the same topic, not another): the stream events of many
      * requests as one {@link ReplyStep}. A reader tells the two apart with {@link StepCodec#isBinary}.
      */
@@ -120,7 +130,8 @@ public final class Topics {
     /** Every topic the services create (with its dead-letter topic); {@link #GENERATION_EVENT_STEPS} is part of one. */
     public static final List<Topic<?>> ALL = List.of(
             GENERATION_REQUESTS, INFERENCE_REQUESTS, INFERENCE_TOKENS, GENERATION_EVENTS,
-            GENERATION_CONTROL, TOKENIZER_REQUESTS, TRAINING_JOBS, TRAINING_EVENTS, MODELS, INFERENCE_ANALYSIS);
+            GENERATION_CONTROL, TOKENIZER_REQUESTS, TRAINING_JOBS, TRAINING_EVENTS, MODELS, INFERENCE_ANALYSIS,
+            HEARTBEATS);
 
     private Topics() {
     }

@@ -3,6 +3,7 @@ package dev.llmplatform.topics;
 import dev.llmplatform.contracts.AnalysisRequest;
 import dev.llmplatform.contracts.ControlMessage;
 import dev.llmplatform.contracts.GenerationEvent;
+import dev.llmplatform.contracts.Heartbeat;
 import dev.llmplatform.contracts.ModelEvent;
 import dev.llmplatform.contracts.PoisonMessageException;
 import dev.llmplatform.contracts.ReplyTo;
@@ -58,7 +59,8 @@ class TypedTopicsTest {
                 new Sample<>(Topics.MODELS, new ModelEvent(2, "starter", "1", "causal-lm", 1000, 128, 2.5, "j1", 7L,
                         ModelEvent.State.READY, null, null, "gpt2", "safetensors", "fp32", false, null)),
                 new Sample<>(Topics.INFERENCE_ANALYSIS, new AnalysisRequest.Attend(1, "r2", "starter", "1", List.of(5, 6),
-                        List.of("he", "llo"), 0, REPLY)));
+                        List.of("he", "llo"), 0, REPLY)),
+                new Sample<>(Topics.HEARTBEATS, new Heartbeat(Heartbeat.CURRENT_VERSION, "gateway-1", 1, 7L)));
     }
 
     @Test
@@ -103,10 +105,12 @@ class TypedTopicsTest {
     void shouldNameEveryTopicByTheConstantAnnotationsUse() {
         assertThat(List.of(Topics.GENERATION_REQUESTS.name(), Topics.INFERENCE_REQUESTS.name(), Topics.INFERENCE_TOKENS.name(),
                 Topics.GENERATION_EVENTS.name(), Topics.INFERENCE_ANALYSIS.name(), Topics.GENERATION_CONTROL.name(),
-                Topics.TOKENIZER_REQUESTS.name(), Topics.TRAINING_JOBS.name(), Topics.TRAINING_EVENTS.name(), Topics.MODELS.name()))
+                Topics.TOKENIZER_REQUESTS.name(), Topics.TRAINING_JOBS.name(), Topics.TRAINING_EVENTS.name(), Topics.MODELS.name(),
+                Topics.HEARTBEATS.name()))
                 .containsExactly(Topics.GENERATION_REQUESTS_NAME, Topics.INFERENCE_REQUESTS_NAME, Topics.INFERENCE_TOKENS_NAME,
                         Topics.GENERATION_EVENTS_NAME, Topics.INFERENCE_ANALYSIS_NAME, Topics.GENERATION_CONTROL_NAME,
-                        Topics.TOKENIZER_REQUESTS_NAME, Topics.TRAINING_JOBS_NAME, Topics.TRAINING_EVENTS_NAME, Topics.MODELS_NAME);
+                        Topics.TOKENIZER_REQUESTS_NAME, Topics.TRAINING_JOBS_NAME, Topics.TRAINING_EVENTS_NAME, Topics.MODELS_NAME,
+                        Topics.HEARTBEATS_NAME);
         assertThat(Topics.ALL.stream().map(Topic::name).distinct()).hasSameSizeAs(Topics.ALL);
     }
 

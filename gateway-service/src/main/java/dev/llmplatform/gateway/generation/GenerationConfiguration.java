@@ -27,9 +27,13 @@ import java.util.Map;
 @Configuration(proxyBeanMethods = false)
 class GenerationConfiguration {
 
+    /** Counts the streams ended because their client read too slowly ({@code llm.gateway.limits.max-stream-backlog}). */
     @Bean
-    ReplyRouter replyRouter() {
-        return new ReplyRouter();
+    ReplyRouter replyRouter(GatewayProperties gateway, ObjectProvider<MeterRegistry> meters) {
+        MeterRegistry registry = meters.getIfUnique();
+        Runnable count = registry == null ? () -> { }
+                : registry.counter("llm.gateway.streams.slow.consumer")::increment;
+        return new ReplyRouter(gateway.limits().maxStreamBacklog(), count);
     }
 
     /** Dead-letters unreadable replies, binary step records included, as they came. */
@@ -52,6 +56,11 @@ class GenerationConfiguration {
                                       GatewayProperties gateway) {
         ReplyTo replyTo = new ReplyTo(Topics.GENERATION_EVENTS.name(), gateway.replyPartition());
         return new KafkaGenerationClient(kafkaTemplate, router, replyTo, InstantSource.system());
+    }
+
+    @Bean
+    GatewayHeartbeats gatewayHeartbeats(KafkaTemplate<String, String> kafkaTemplate, GatewayProperties gateway) {
+        return new GatewayHeartbeats(kafkaTemplate, gateway.replyPartition());
     }
 
     /** Before the gateway reports ready: requests are then published from the event loop, no hand-off. */

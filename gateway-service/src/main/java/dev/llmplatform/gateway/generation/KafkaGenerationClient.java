@@ -68,8 +68,13 @@ public final class KafkaGenerationClient implements GenerationClient {
         return Flux.deferContextual(context -> {
             Observation trace = observation(context);
             AtomicBoolean ended = new AtomicBoolean();
-            // Register before publishing, so even the fastest reply finds its sink.
-            Flux<GenerationEvent> replies = router.register(id);
+            // Register before publishing, so even the fastest reply finds its sink. A client too slow to read
+            // its stream is given up at once (on the reply thread), not once it has read its backlog.
+            Flux<GenerationEvent> replies = router.register(id, () -> {
+                if (ended.compareAndSet(false, true)) {
+                    cancel(trace, id, ControlMessage.Reason.CLIENT);
+                }
+            });
             return publish(trace, Topics.GENERATION_REQUESTS, id, request)
                     .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable(trace, e))
                     .thenMany(replies)

@@ -1,5 +1,6 @@
 package dev.llmplatform.gateway.generation;
 
+import dev.llmplatform.contracts.ErrorInfo;
 import dev.llmplatform.contracts.GenerationEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,6 +9,7 @@ import reactor.core.publisher.Sinks;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hands each event read from this instance's reply partition to the one request waiting for it.
@@ -16,26 +18,70 @@ import java.util.concurrent.ConcurrentHashMap;
  * requests (finished, cancelled, or sent before this instance started) are dropped, and so is a
  * {@link GenerationEvent.Delta} sent again, or cut to what is new ({@link StreamPosition}): token events
  * are delivered at least once, and a request whose inference replica died runs again on another.
+ * <p>
+ * A client that reads its stream slower than it is generated would make its sink's buffer grow up to
+ * {@code max_tokens} events: each stream may have at most {@code maxBacklog} events routed but not yet taken
+ * by its subscriber. Past that, the stream gets a {@link #SLOW_CONSUMER} failure as its last event (after
+ * what is buffered: memory stays bounded, the reply thread never waits for anyone) and its overflow hook
+ * runs at once, which cancels the generation.
  */
 public final class ReplyRouter {
 
     private static final Logger log = LoggerFactory.getLogger(ReplyRouter.class);
 
+    /** The error code of a stream ended because its client fell too far behind. */
+    public static final String SLOW_CONSUMER = "slow_consumer";
+    /** Default backlog bound: far above what a reading client ever has waiting (its transport takes events in batches). */
+    public static final int DEFAULT_MAX_BACKLOG = 1024;
+
     private final Map<String, Waiting> pending = new ConcurrentHashMap<>();
+    private final int maxBacklog;
+    private final Runnable onSlowConsumer;
 
     /** A request's sink and how far its stream has reached the client (reply thread only). */
     private static final class Waiting {
         final Sinks.Many<GenerationEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
         final StreamPosition position = new StreamPosition();
+        /** Events emitted and not yet taken by the subscriber. */
+        final AtomicInteger backlog = new AtomicInteger();
+        final Runnable onOverflow;
+
+        Waiting(Runnable onOverflow) {
+            this.onOverflow = onOverflow;
+        }
+    }
+
+    public ReplyRouter() {
+        this(DEFAULT_MAX_BACKLOG, () -> { });
+    }
+
+    /**
+     * @param maxBacklog     events a stream may have waiting for its subscriber before it is ended
+     * @param onSlowConsumer runs (on the reply thread) each time a stream is ended for that, e.g. to count it
+     */
+    public ReplyRouter(int maxBacklog, Runnable onSlowConsumer) {
+        if (maxBacklog <= 0) {
+            throw new IllegalArgumentException("maxBacklog must be > 0");
+        }
+        this.maxBacklog = maxBacklog;
+        this.onSlowConsumer = onSlowConsumer;
     }
 
     /** Starts waiting for the events of a request; the flux completes after its last event. */
     public Flux<GenerationEvent> register(String requestId) {
-        Waiting waiting = new Waiting();
+        return register(requestId, () -> { });
+    }
+
+    /**
+     * As {@link #register(String)}, with a hook that runs on the reply thread when the stream's client fell
+     * more than the backlog bound behind (it must not block: it should only start a cancel).
+     */
+    public Flux<GenerationEvent> register(String requestId, Runnable onOverflow) {
+        Waiting waiting = new Waiting(onOverflow);
         if (pending.putIfAbsent(requestId, waiting) != null) {
             throw new IllegalStateException("request " + requestId + " is already waiting for replies");
         }
-        return waiting.sink.asFlux();
+        return waiting.sink.asFlux().doOnNext(event -> waiting.backlog.decrementAndGet());
     }
 
     /** Stops waiting (the request ended, was cancelled or timed out). */
@@ -63,11 +109,29 @@ public final class ReplyRouter {
             log.warn("request {}: a re-run's events do not line up with what the client has; the stream ends with an error",
                     event.requestId());
         }
+        if (!event.isTerminal() && waiting.backlog.get() >= maxBacklog) {
+            overflow(waiting, event.requestId());
+            return;
+        }
+        waiting.backlog.incrementAndGet();
         waiting.sink.tryEmitNext(event);
         if (event.isTerminal()) {
             pending.remove(event.requestId(), waiting);
             waiting.sink.tryEmitComplete();
         }
+    }
+
+    private void overflow(Waiting waiting, String requestId) {
+        log.warn("request {}: its client has {} events it has not read; the stream ends with an error and the"
+                + " generation is cancelled", requestId, waiting.backlog.get());
+        pending.remove(requestId, waiting);
+        waiting.sink.tryEmitNext(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, requestId,
+                new ErrorInfo(503, "server_error", "The client read the stream too slowly: more than " + maxBacklog
+                        + " events waited for it, so the stream was ended and the generation cancelled", null,
+                        SLOW_CONSUMER)));
+        waiting.sink.tryEmitComplete();
+        onSlowConsumer.run();
+        waiting.onOverflow.run();
     }
 
     /** Fails every waiting request; called once the reply consumer has stopped, so nothing else emits. */

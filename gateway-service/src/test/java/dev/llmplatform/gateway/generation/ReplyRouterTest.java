@@ -19,6 +19,43 @@ class ReplyRouterTest {
     private final ReplyRouter router = new ReplyRouter();
 
     @Test
+    void shouldEndAStreamWhoseSubscriberFellPastTheBacklogBoundOnceAndLeaveOthersFlowing() {
+        java.util.concurrent.atomic.AtomicInteger counted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger cancelled = new java.util.concurrent.atomic.AtomicInteger();
+        ReplyRouter bounded = new ReplyRouter(3, counted::incrementAndGet);
+        Flux<GenerationEvent> slow = bounded.register("slow", cancelled::incrementAndGet);
+        List<GenerationEvent> fast = new ArrayList<>();
+        bounded.register("fast").subscribe(fast::add);
+
+        for (int i = 0; i < 10; i++) {
+            bounded.route(Replies.delta("slow", "s" + i));
+            bounded.route(Replies.delta("fast", "f" + i));
+        }
+        bounded.route(Replies.completed("fast", "!", FinishReason.STOP, new Usage(1, 11)));
+
+        assertThat(counted).hasValue(1);
+        assertThat(cancelled).as("the generation is cancelled at once, not once the client reads").hasValue(1);
+        assertThat(fast).hasSize(11);
+        assertThat(bounded.pendingCount()).isZero();
+        List<GenerationEvent> got = slow.collectList().block(Duration.ofSeconds(1));
+        assertThat(got).hasSize(4);
+        assertThat(got.subList(0, 3)).extracting(ReplyRouterTest::text).containsExactly("s0", "s1", "s2");
+        assertThat(got.getLast()).isInstanceOfSatisfying(GenerationEvent.Failed.class,
+                failed -> assertThat(failed.error().code()).isEqualTo(ReplyRouter.SLOW_CONSUMER));
+    }
+
+    @Test
+    void shouldNotCountEventsTheSubscriberHasTakenAgainstTheBound() {
+        ReplyRouter bounded = new ReplyRouter(2, () -> { });
+        List<GenerationEvent> got = new ArrayList<>();
+        bounded.register("a").subscribe(got::add);
+        for (int i = 0; i < 50; i++) {
+            bounded.route(Replies.delta("a", "a" + i));
+        }
+        assertThat(got).hasSize(50).noneMatch(e -> e instanceof GenerationEvent.Failed);
+    }
+
+    @Test
     void shouldDeliverEachRequestItsOwnEventsBufferedUntilSubscribedAndCompleteAfterTheLast() {
         Flux<GenerationEvent> a = router.register("a");
         Flux<GenerationEvent> b = router.register("b");

@@ -103,8 +103,13 @@ public final class TokenizerPeer implements AutoCloseable {
         producer.flush();
     }
 
-    private void send(String topic, int partition, String key, Object message) {
+    /** Sends a message as the tokenizer would (call {@link #flush} to have it sent now). */
+    public void send(String topic, int partition, String key, Object message) {
         producer.send(new ProducerRecord<>(topic, partition, key, Messages.toJson(message)));
+    }
+
+    public void flush() {
+        producer.flush();
     }
 
     /** Sends a raw record to a reply partition, e.g. a poison one. */

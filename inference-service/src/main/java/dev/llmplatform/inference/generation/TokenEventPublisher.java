@@ -137,6 +137,13 @@ public final class TokenEventPublisher implements TokenSink, AutoCloseable {
         }
     }
 
+    /** Where each open request replies (a snapshot): the orphan sweep finds those whose gateway died. */
+    public Map<String, dev.llmplatform.contracts.ReplyTo> openReplyTargets() {
+        Map<String, dev.llmplatform.contracts.ReplyTo> targets = new java.util.HashMap<>();
+        streams.forEach((id, stream) -> targets.put(id, stream.decode().replyTo()));
+        return targets;
+    }
+
     /** Requests opened and not yet finished and published. */
     public int openStreams() {
         return streams.size();

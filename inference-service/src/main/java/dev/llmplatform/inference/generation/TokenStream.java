@@ -56,6 +56,10 @@ final class TokenStream {
         this.streamInterval = streamInterval;
     }
 
+    DecodeContext decode() {
+        return decode;
+    }
+
     String requestId() {
         return requestId;
     }

@@ -138,6 +138,17 @@ class ReplicaFaultsTest {
         assertThat(tally.p99AddedMs()).as("p99 added latency of the affected streams (ms)").isLessThan(20_000);
     }
 
+    /** Time from {@code after} to each log line holding {@code text} stamped after it. */
+    private static List<Duration> logLinesAfter(Path log, String text, Instant after) {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(text) && l.length() > 24 && l.charAt(4) == '-')
+                    .map(l -> Instant.parse(l.substring(0, l.indexOf(' '))))
+                    .filter(t -> t.isAfter(after)).map(t -> Duration.between(after, t)).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Time from {@code after} to the first log line holding {@code text} stamped after it (lines start with an ISO instant). */
     private static Duration firstLogLineAfter(Path log, String text, Instant after) {
         try (var lines = Files.lines(log)) {
@@ -165,11 +176,22 @@ class ReplicaFaultsTest {
     void shouldKeepServingOnTheOtherGatewayWhenOneIsKilledMidStream() {
         List<String> both = gateways();
         MixedLoad.Outcome outcome = runKilling("gateway", 1);
+        Instant killed = lastKill;
         // Request i went to gateway i mod 2: the odd ones lost their connection with gateway-1.
         Tally tally = Tally.of("kill -9 gateway-1", reference, outcome, false, i -> i % both.size() == 1);
         log.info(tally.report());
         tally.assertNothingLostOrRepeated();
         assertThat(tally.droppedWithGateway()).as("gateway-1 died with streams open").isPositive();
+
+        // Its generations still running are orphans: inference cancels them once gateway-1's heartbeats have been
+        // missing for llm.inference.orphan-timeout (5 s); a second's beat, the sweep and a busy CPU add to that.
+        sleep(Math.max(0, Duration.between(Instant.now(), killed.plusSeconds(12)).toMillis()));
+        List<Duration> orphans = new ArrayList<>();
+        platform.replicas("inference").forEach(r -> orphans.addAll(logLinesAfter(r.jvm().log(), "is silent; cancelled", killed)));
+        log.info("kill -9 gateway-1: {} orphaned generations cancelled in inference, {} ms after the kill at the latest",
+                orphans.size(), orphans.stream().mapToLong(Duration::toMillis).max().orElse(0));
+        assertThat(orphans).as("orphans cancelled within the bound").allSatisfy(
+                after -> assertThat(after).isLessThan(Duration.ofSeconds(12)));
 
         Tally after = Tally.of("gateway-0 alone afterwards", reference, load.run(gateways(), LOAD_TIMEOUT));
         log.info(after.report());
