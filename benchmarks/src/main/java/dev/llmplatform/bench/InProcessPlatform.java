@@ -52,6 +52,11 @@ final class InProcessPlatform implements AutoCloseable {
         return (String) platform.getClass().getMethod("bootstrapServers").invoke(platform);
     }
 
+    /** The port a service listens on (its actuator is there too). */
+    int port(String service) throws Exception {
+        return (int) platform.getClass().getMethod("port", String.class).invoke(platform, service);
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + gatewayPort;
     }
