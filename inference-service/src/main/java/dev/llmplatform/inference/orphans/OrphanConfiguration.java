@@ -15,7 +15,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
@@ -41,7 +43,10 @@ class OrphanConfiguration {
     @Bean(destroyMethod = "close")
     OrphanReaper orphanReaper(KafkaProperties kafka, InferenceProperties properties, TokenEventPublisher publisher,
                               GenerationService generation, MeterRegistry meters, HeartbeatProducer heartbeats,
-                              KafkaOperations<?, ?> kafkaTemplate) {
+                              KafkaOperations<?, ?> kafkaTemplate, ObjectProvider<KafkaAdmin> admin) {
+        // The reaper's thread starts polling at once: create the topics first (KafkaAdmin would do it only after
+        // every bean is made), or its first fetch warns of an unknown llm.heartbeats on every start.
+        admin.ifAvailable(KafkaAdmin::initialize);
         DeadLetterPublishingRecoverer deadLetters = DeadLetters.recoverer(kafkaTemplate, meters);
         Map<String, Object> consumerConfig = new HashMap<>(kafka.buildConsumerProperties());
         consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
