@@ -88,7 +88,9 @@ class SlowConsumerOverKafkaTest extends KafkaGatewayTest {
         assertThat(error.get("code").asString()).isEqualTo(ReplyRouter.SLOW_CONSUMER);
         assertThat(error.get("type").asString()).isEqualTo("server_error");
         int delivered = lines.size() - 2;
-        assertThat(delivered).as("events the client got of the %d sent", sent).isLessThan(sent);
+        // How many the socket's buffers took before the bound depends on timing (on a quiet machine every event
+        // sent before the cancel may have been taken); the bound shows in the cancel, the error and the count.
+        assertThat(delivered).as("events the client got of the %d sent", sent).isLessThanOrEqualTo(sent);
         assertThat(meters.counter("llm.gateway.streams.slow.consumer").count()).isEqualTo(1.0);
     }
 }
