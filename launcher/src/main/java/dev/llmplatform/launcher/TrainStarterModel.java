@@ -31,15 +31,18 @@ import java.util.List;
 public final class TrainStarterModel {
 
     public static final String NAME = "starter";
-    static final String JOB_ID = "starter-model-v1";
+    static final String JOB_ID = "starter-model-v2";
     static final long SEED = 20261129L;
 
-    /** 4 layers, hidden 128, 4 heads sharing 2 kv heads, context 128, ~1k BPE: about 1M parameters, ~4 MB. */
+    /**
+     * 4 layers, hidden 128, 4 heads sharing 2 kv heads, ~1k BPE: about 1M parameters, ~4 MB. Stories and tool-use
+     * chats alternate; context 256, since a chat with its tools section, call, result and reply takes up to ~250 tokens.
+     */
     static final TrainingSpec SPEC = new TrainingSpec(NAME,
-            new TrainingSpec.Dataset("synthetic", null, SEED, 20_000),
+            new TrainingSpec.Dataset("synthetic-tools", null, SEED, 20_000),
             new TrainingSpec.TokenizerSpec(1024, null),
-            new TrainingSpec.Architecture(4, 128, 4, 2, 128, null),
-            2_000, 16, 3e-3, SEED, 250, 250);
+            new TrainingSpec.Architecture(4, 128, 4, 2, 256, null),
+            2_400, 8, 3e-3, SEED, 300, 300);
 
     static final List<String> PROMPTS = List.of(
             "Tom gave the book to Anna. Now Anna has the",

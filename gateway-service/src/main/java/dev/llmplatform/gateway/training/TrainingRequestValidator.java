@@ -21,6 +21,8 @@ import dev.llmplatform.model.SafePaths;
 final class TrainingRequestValidator {
 
     static final String SYNTHETIC = "synthetic";
+    /** The synthetic stories with tool-use chats between them (the starter's corpus). */
+    static final String SYNTHETIC_TOOLS = "synthetic-tools";
     static final String FILES = "files";
 
     /** The vocabulary a reused tokenizer is assumed to have when the parameters are estimated (the largest new one). */
@@ -70,14 +72,14 @@ final class TrainingRequestValidator {
             throw ApiException.invalid("dataset", "You must provide a dataset: {\"type\":\"synthetic\"} or"
                     + " {\"type\":\"files\",\"path\":\"relative/path\"}");
         }
-        if (SYNTHETIC.equals(d.type())) {
+        if (SYNTHETIC.equals(d.type()) || SYNTHETIC_TOOLS.equals(d.type())) {
             if (d.path() != null) {
                 throw ApiException.invalid("dataset.path", "A synthetic dataset takes no path");
             }
             if (d.documents() != null) {
                 required("dataset.documents", d.documents(), 1, 1_000_000);
             }
-            return new TrainingSpec.Dataset(SYNTHETIC, null, d.seed(), d.documents());
+            return new TrainingSpec.Dataset(d.type(), null, d.seed(), d.documents());
         }
         if (FILES.equals(d.type())) {
             if (d.seed() != null || d.documents() != null) {
@@ -86,7 +88,7 @@ final class TrainingRequestValidator {
             }
             return new TrainingSpec.Dataset(FILES, relativePath(d.path()), null, null);
         }
-        throw ApiException.invalid("dataset.type", "dataset.type must be 'synthetic' or 'files', got "
+        throw ApiException.invalid("dataset.type", "dataset.type must be 'synthetic', 'synthetic-tools' or 'files', got "
                 + (d.type() == null ? "nothing" : "'" + d.type() + "'"));
     }
 

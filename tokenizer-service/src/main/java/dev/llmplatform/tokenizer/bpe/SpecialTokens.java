@@ -27,22 +27,23 @@ public final class SpecialTokens {
      * ({@code \n} is left for Jinja to unescape). Each turn {@code <|im_start|>role\ncontent<|im_end|>\n},
      * then the assistant's header when a generation prompt is asked for. With {@code tools}, a Hermes-style tools
      * section as Qwen2.5's template writes it, cut to what a 64–128-token context holds: a first system turn (after
-     * the request's own system text) listing each tool as {@code {"name": …}} JSON inside {@code <tools></tools>} —
+     * the request's own system text) listing each tool as {@code {"name":…}} JSON inside {@code <tools></tools>} —
      * names only, since one schema alone takes a couple of hundred tokens of such a vocabulary, and a call's arguments
      * are held to the schema by the gateway's constraint rather than by the prompt; an assistant's calls as
-     * {@code <tool_call>{"name": …, "arguments": …}</tool_call>}; a tool's result as a user turn
+     * {@code <tool_call>{"name":…,"arguments":…}</tool_call>}, compact as the gateway's {@code auto} guard writes
+     * them, so a model trained on its own template calls in the form the guard allows; a tool's result as a user turn
      * {@code <tool_response>…</tool_response>}.
      */
     public static final String CHATML_TEMPLATE = "{% if tools %}{{ '" + IM_START + "system\\n' }}"
             + "{% if messages[0]['role'] == 'system' %}{{ messages[0]['content'] + '\\n\\n' }}{% endif %}"
-            + "{{ '<tools>' }}{% for tool in tools %}{{ '\\n{\"name\": ' + (tool['function']['name'] | tojson) + '}' }}"
+            + "{{ '<tools>' }}{% for tool in tools %}{{ '\\n{\"name\":' + (tool['function']['name'] | tojson) + '}' }}"
             + "{% endfor %}{{ '\\n</tools>" + IM_END + "\\n' }}{% endif %}"
             + "{% for message in messages %}"
             + "{% if tools and loop.first and message['role'] == 'system' %}"
             + "{% elif message['role'] == 'assistant' and message['tool_calls'] %}"
             + "{{ '" + IM_START + "assistant\\n' + message['content'] }}"
-            + "{% for call in message['tool_calls'] %}{{ '<tool_call>{\"name\": ' + (call['function']['name'] | tojson)"
-            + " + ', \"arguments\": ' + (call['function']['arguments'] | tojson) + '}</tool_call>' }}{% endfor %}"
+            + "{% for call in message['tool_calls'] %}{{ '<tool_call>{\"name\":' + (call['function']['name'] | tojson)"
+            + " + ',\"arguments\":' + (call['function']['arguments'] | tojson) + '}</tool_call>' }}{% endfor %}"
             + "{{ '" + IM_END + "\\n' }}"
             + "{% elif message['role'] == 'tool' %}"
             + "{{ '" + IM_START + "user\\n<tool_response>\\n' + message['content'] + '\\n</tool_response>" + IM_END + "\\n' }}"

@@ -23,7 +23,7 @@ class ChatTemplateToolsTest {
         String text = chatMl.render(List.of(new ChatMessage("system", "be brief"), new ChatMessage("user", "Paris?")),
                 true, null, TOOLS);
 
-        assertThat(text).isEqualTo("<|im_start|>system\nbe brief\n\n<tools>\n{\"name\": \"get_weather\"}\n</tools><|im_end|>\n"
+        assertThat(text).isEqualTo("<|im_start|>system\nbe brief\n\n<tools>\n{\"name\":\"get_weather\"}\n</tools><|im_end|>\n"
                 + "<|im_start|>user\nParis?<|im_end|>\n<|im_start|>assistant\n");
     }
 
@@ -36,7 +36,7 @@ class ChatTemplateToolsTest {
         String text = chatMl.render(conversation, true, null, TOOLS);
 
         assertThat(text).endsWith("<|im_start|>user\nParis?<|im_end|>\n"
-                + "<|im_start|>assistant\n<tool_call>{\"name\": \"get_weather\", \"arguments\": {\"city\":\"Paris\"}}"
+                + "<|im_start|>assistant\n<tool_call>{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}"
                 + "</tool_call><|im_end|>\n<|im_start|>user\n<tool_response>\nsunny\n</tool_response><|im_end|>\n"
                 + "<|im_start|>assistant\n");
     }

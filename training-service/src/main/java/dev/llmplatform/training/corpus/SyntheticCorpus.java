@@ -62,6 +62,10 @@ public final class SyntheticCorpus {
         this.seed = seed;
     }
 
+    long seed() {
+        return seed;
+    }
+
     /** Held-out text: the same generator under a seed derived from this one. */
     public SyntheticCorpus heldOut() {
         return new SyntheticCorpus(mix(seed, -1));
@@ -198,7 +202,7 @@ public final class SyntheticCorpus {
     }
 
     /** A well-spread seed for document {@code index} (SplitMix64 finaliser). */
-    private static long mix(long seed, long index) {
+    static long mix(long seed, long index) {
         long z = seed * 0x9E3779B97F4A7C15L + index + 0x632BE59BD9B4E019L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -51,11 +51,11 @@ public final class SpecValidator {
 
     private static void dataset(TrainingSpec.Dataset d, List<String> problems) {
         switch (d.type()) {
-            case Datasets.SYNTHETIC -> check(d.documents() == null || (d.documents() >= 2 && d.documents() <= MAX_DOCUMENTS),
+            case Datasets.SYNTHETIC, Datasets.SYNTHETIC_TOOLS -> check(d.documents() == null || (d.documents() >= 2 && d.documents() <= MAX_DOCUMENTS),
                     "dataset.documents must be 2.." + MAX_DOCUMENTS, problems);
             case Datasets.FILES -> check(d.path() != null && !d.path().isBlank(),
                     "a files dataset needs dataset.path (relative to the dataset root)", problems);
-            default -> problems.add("dataset.type must be 'synthetic' or 'files'");
+            default -> problems.add("dataset.type must be 'synthetic', 'synthetic-tools' or 'files'");
         }
     }
 
