@@ -86,7 +86,8 @@ public final class Constraints {
      * JSON object {@code {"open": text, "alternatives": […]}}, the alternatives as in {@link #toolCall} and each
      * {@code before} starting with {@code open}. Outside calls any text goes except {@code open} itself; the moment
      * {@code open} is complete the output is inside a call and must be one of the alternatives; after the call, text
-     * again. An answer without {@code open} is plain text, unconstrained but for that.
+     * again. An answer without {@code open} is plain text, unconstrained but for that. An optional {@code max_calls}
+     * (≥ 1) bounds how many calls the answer may hold ({@code parallel_tool_calls: false} is 1).
      */
     public static Regex toolCallsOrText(String json) {
         JsonNode root;
@@ -104,10 +105,14 @@ public final class Constraints {
                 throw new ConstraintException("each alternative's before must start with the opening text '" + open + "'");
             }
         }
+        JsonNode maxCalls = root.get("max_calls");
+        if (maxCalls != null && (!maxCalls.isIntegralNumber() || maxCalls.asInt() < 1)) {
+            throw new ConstraintException("max_calls must be a whole number of at least 1");
+        }
         Regex text = new Regex.Avoiding(open);
         Regex call = toolCall(root.get("alternatives").toString());
-        return new Regex.Seq(List.of(new Regex.Repeat(new Regex.Seq(List.of(text, call)), 0, Regex.Repeat.UNBOUNDED),
-                text));
+        return new Regex.Seq(List.of(new Regex.Repeat(new Regex.Seq(List.of(text, call)), 0,
+                maxCalls == null ? Regex.Repeat.UNBOUNDED : maxCalls.asInt()), text));
     }
 
     /** The lazily built byte automaton of a regex. */

@@ -64,6 +64,18 @@ class ToolCallsOrTextConstraintTest {
     }
 
     @Test
+    void shouldBoundTheNumberOfCallsWithMaxCalls() {
+        ByteDfa one = Constraints.compile(Constraints.toolCallsOrText(AUTO.replaceFirst("^\\{", "{\"max_calls\":1,")));
+        String call = "<tool_call>{\"name\":\"time\",\"arguments\":{}}</tool_call>";
+
+        assertThat(one.matches(("Sure. " + call + " Done.").getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(one.matches((call + call).getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(matches(call + call)).as("unbounded without max_calls").isTrue();
+        assertThatThrownBy(() -> Constraints.toolCallsOrText(AUTO.replaceFirst("^\\{", "{\"max_calls\":0,")))
+                .isInstanceOf(ConstraintException.class).hasMessageContaining("max_calls");
+    }
+
+    @Test
     void shouldKillTheTextBranchOnceTheOpeningTextIsComplete() {
         int inCall = DFA.walk(DFA.start(), "Hi <tool_call>".getBytes(StandardCharsets.UTF_8));
         assertThat(DFA.isAccepting(inCall)).as("no ending inside a call").isFalse();

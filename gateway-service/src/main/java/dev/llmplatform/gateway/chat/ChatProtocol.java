@@ -42,7 +42,7 @@ public final class ChatProtocol {
      *                            are its older names. At most one of these constraints per request
      * @param tools               function tools {@code {"type":"function","function":{"name","description","parameters"}}}
      * @param toolChoice          {@code none}, {@code auto}, {@code required} or {@code {"type":"function","function":{"name"}}}
-     * @param parallelToolCalls   accepted; an enforced answer (required, named) holds one call
+     * @param parallelToolCalls   false: at most one call (the auto guard allows one; an enforced answer holds one anyway)
      */
     public record ChatRequest(
             String model,

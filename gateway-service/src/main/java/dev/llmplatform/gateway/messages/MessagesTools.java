@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * Anthropic's {@code tools} ({@code {"name","description","input_schema"}}) and {@code tool_choice}
  * ({@code auto}, {@code any}, {@code tool} with a name, {@code none}) mapped onto chat's function tools
  * ({@link ToolCalling}): {@code any} is chat's {@code required}, a named tool chat's named function, both enforced
- * by the same constraint. {@code disable_parallel_tool_use} is accepted (an enforced answer holds one call anyway).
+ * by the same constraint. {@code disable_parallel_tool_use} is chat's {@code parallel_tool_calls: false} (an enforced
+ * answer holds one call anyway; under {@code auto} the guard allows one).
  * Errors name Anthropic's fields ({@code tools.0.input_schema}).
  */
 final class MessagesTools {
@@ -49,7 +50,8 @@ final class MessagesTools {
             return ToolCalling.NONE;
         }
         try {
-            return ToolCalling.of(functions, choice, null);
+            boolean oneCall = hasChoice && toolChoice.path("disable_parallel_tool_use").asBoolean(false);
+            return ToolCalling.of(functions, choice, oneCall ? Boolean.FALSE : null);
         } catch (ApiException e) {
             // A schema that cannot be enforced: chat names tools[i].function.parameters.
             String param = e.error().param() == null ? "tools" : e.error().param()

@@ -28,24 +28,37 @@ import java.util.regex.Pattern;
  * compiler refuses gets any JSON object there, as {@code auto} promised no more; a {@code response_format} beside
  * {@code auto} is enforced instead). {@code required}: one
  * call of any of the tools, its arguments valid against that tool's schema; a named function: one call of it. An
- * enforced answer holds exactly one call, whatever {@code parallel_tool_calls} says.
+ * enforced answer holds exactly one call, whatever {@code parallel_tool_calls} says; under {@code auto},
+ * {@code parallel_tool_calls: false} lets the guard allow one call at most (text may follow it, another call not).
  *
  * @param tools    the function tools in OpenAI's shape, as the template gets them; empty for none
  * @param mode     none, auto, required or named
  * @param function the named function, or null
+ * @param parallel whether an answer may hold several calls ({@code parallel_tool_calls}, default true)
  */
-public record ToolCalling(List<Map<String, Object>> tools, Mode mode, String function) {
+public record ToolCalling(List<Map<String, Object>> tools, Mode mode, String function, boolean parallel) {
 
     public enum Mode { NONE, AUTO, REQUIRED, NAMED }
 
     /** No tools: plain chat. */
     public static final ToolCalling NONE = new ToolCalling(List.of(), Mode.NONE, null);
 
+    /** Calls in parallel allowed, as by default. */
+    public ToolCalling(List<Map<String, Object>> tools, Mode mode, String function) {
+        this(tools, mode, function, true);
+    }
+
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** Reads the request's tool parameters; null or missing ones are left out. */
     public static ToolCalling of(JsonNode tools, JsonNode toolChoice, Boolean parallelToolCalls) {
+        ToolCalling chosen = of(tools, toolChoice);
+        return Boolean.FALSE.equals(parallelToolCalls) && chosen.mode != Mode.NONE
+                ? new ToolCalling(chosen.tools, chosen.mode, chosen.function, false) : chosen;
+    }
+
+    private static ToolCalling of(JsonNode tools, JsonNode toolChoice) {
         boolean hasTools = tools != null && !tools.isNull();
         boolean hasChoice = toolChoice != null && !toolChoice.isNull();
         if (hasTools && (!tools.isArray() || tools.isEmpty())) {
@@ -108,6 +121,9 @@ public record ToolCalling(List<Map<String, Object>> tools, Mode mode, String fun
         ToolCallParsers.Format format = ToolCallParsers.format(parser);
         if (mode == Mode.AUTO && format.guardsAuto()) {
             ObjectNode guarded = JSON.createObjectNode().put("open", format.open());
+            if (!parallel) {
+                guarded.put("max_calls", 1);
+            }
             guarded.set("alternatives", alternatives(format, true));
             return OutputConstraint.toolCallsOrText(guarded.toString());
         }

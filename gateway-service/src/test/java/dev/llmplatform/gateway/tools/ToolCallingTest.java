@@ -75,6 +75,23 @@ class ToolCallingTest {
                         new Arguments(0, "{\"city\":\"Oslo\"}"));
     }
 
+    @Test
+    void shouldAllowOneCallUnderAutoWithoutParallelToolCalls() {
+        String call = "<tool_call>{\"name\":\"weather\",\"arguments\":{\"city\":\"Oslo\"}}</tool_call>";
+        String twoCalls = call + call.replace("Oslo", "Paris");
+        var parallel = Constraints.compile(Constraints.toolCallsOrText(ToolCalling.of(TOOLS, JSON.readTree("\"auto\""),
+                null).constraint(ToolCallParsers.HERMES).value()));
+        ToolCalling one = ToolCalling.of(TOOLS, JSON.readTree("\"auto\""), false);
+        var single = Constraints.compile(Constraints.toolCallsOrText(one.constraint(ToolCallParsers.HERMES).value()));
+
+        assertThat(one.parallel()).isFalse();
+        assertThat(parallel.matches(twoCalls.getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(single.matches(twoCalls.getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(single.matches((call + " Done.").getBytes(StandardCharsets.UTF_8))).as("text may follow").isTrue();
+        assertThat(single.matches("No call.".getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(ToolCalling.of(TOOLS, JSON.readTree("\"auto\""), true).parallel()).isTrue();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {ToolCallParsers.LLAMA3_JSON, ToolCallParsers.MISTRAL})
     void shouldLeaveAutoUnguardedWhereCallsOpenWithASpecialToken(String parser) {
