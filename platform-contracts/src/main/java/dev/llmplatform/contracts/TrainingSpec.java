@@ -25,7 +25,10 @@ public record TrainingSpec(
         Objects.requireNonNull(architecture, "architecture");
     }
 
-    /** {@code type} is "synthetic" or "files"; {@code path} is relative to the allowed data root. */
+    /**
+     * {@code type} is "synthetic", "synthetic-tools" (stories with tool-use chats between them) or "files";
+     * {@code path} is relative to the allowed data root.
+     */
     public record Dataset(String type, String path, Long seed, Integer documents) {
         public Dataset {
             Objects.requireNonNull(type, "dataset.type");

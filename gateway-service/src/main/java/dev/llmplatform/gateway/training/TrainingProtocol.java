@@ -34,7 +34,10 @@ public final class TrainingProtocol {
             @JsonProperty("eval_every") Integer evalEvery) {
     }
 
-    /** {@code {"type":"synthetic","seed":…,"documents":…}} or {@code {"type":"files","path":"relative/path"}}. */
+    /**
+     * {@code {"type":"synthetic","seed":…,"documents":…}} (or {@code "synthetic-tools"}) or
+     * {@code {"type":"files","path":"relative/path"}}.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record DatasetBody(String type, String path, Long seed, Integer documents) {
     }

@@ -11,8 +11,9 @@
  * DELETE /v1/training/jobs/{id}         202 with the job; publishes a CancelJob (409 job_finished once ended)
  * </pre>
  *
- * <p>Request body: {@code model} (name to publish), {@code dataset} ({@code {"type":"synthetic","seed","documents"}}
- * or {@code {"type":"files","path":"relative/path"}}), {@code tokenizer} ({@code {"vocab_size":260..32000}} or
+ * <p>Request body: {@code model} (name to publish), {@code dataset} ({@code {"type":"synthetic","seed","documents"}},
+ * {@code "synthetic-tools"} (the same stories with tool-use chats between them) or
+ * {@code {"type":"files","path":"relative/path"}}), {@code tokenizer} ({@code {"vocab_size":260..32000}} or
  * {@code {"reuse_model":"name"}}), {@code architecture} ({@code layers} 1–12, {@code hidden} 16–1024, {@code heads}
  * dividing hidden into even head sizes, {@code kv_heads} dividing heads (default heads), {@code context} 8–1024,
  * optional {@code intermediate}), {@code steps} 1–100000, {@code batch_size} 1–256, {@code learning_rate} (0, 1],
