@@ -17,6 +17,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
 
@@ -68,16 +69,23 @@ public final class KafkaGenerationClient implements GenerationClient {
         return Flux.deferContextual(context -> {
             Observation trace = observation(context);
             AtomicBoolean ended = new AtomicBoolean();
+            Sinks.Empty<Void> overflowed = Sinks.empty();
             // Register before publishing, so even the fastest reply finds its sink. A client too slow to read
             // its stream is given up at once (on the reply thread), not once it has read its backlog.
             Flux<GenerationEvent> replies = router.register(id, () -> {
                 if (ended.compareAndSet(false, true)) {
                     cancel(trace, id, ControlMessage.Reason.CLIENT);
                 }
+                overflowed.tryEmitEmpty();
             });
             return publish(trace, Topics.GENERATION_REQUESTS, id, request)
                     .onErrorMap(e -> !(e instanceof ApiException), e -> unavailable(trace, e))
                     .thenMany(replies)
+                    // ...and its stream fails now, ahead of the events still queued for it: the router's failure
+                    // event waits behind them, i.e. for a client that may never read again, and so would this
+                    // stream's end, its admission slot and its deadline (only an error overtakes queued events).
+                    .takeUntilOther(overflowed.asMono()
+                            .then(Mono.error(() -> new ApiException(router.slowConsumerError()))))
                     .doOnNext(event -> {
                         if (!(event instanceof GenerationEvent.Delta)) {
                             ended.set(true);

@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code max_tokens} events: each stream may have at most {@code maxBacklog} events routed but not yet taken
  * by its subscriber. Past that, the stream gets a {@link #SLOW_CONSUMER} failure as its last event (after
  * what is buffered: memory stays bounded, the reply thread never waits for anyone) and its overflow hook
- * runs at once, which cancels the generation.
+ * runs at once, which cancels the generation. A subscriber that must not wait for a client that may never
+ * read again ends its stream from the hook ({@link KafkaGenerationClient} does): the failure queued here
+ * would only reach it once the client has read what is buffered before it.
  */
 public final class ReplyRouter {
 
@@ -126,12 +128,16 @@ public final class ReplyRouter {
                 + " generation is cancelled", requestId, waiting.backlog.get());
         pending.remove(requestId, waiting);
         waiting.sink.tryEmitNext(new GenerationEvent.Failed(GenerationEvent.CURRENT_VERSION, requestId,
-                new ErrorInfo(503, "server_error", "The client read the stream too slowly: more than " + maxBacklog
-                        + " events waited for it, so the stream was ended and the generation cancelled", null,
-                        SLOW_CONSUMER)));
+                slowConsumerError()));
         waiting.sink.tryEmitComplete();
         onSlowConsumer.run();
         waiting.onOverflow.run();
+    }
+
+    /** The OpenAI-shaped error a stream ends with when its client fell more than the backlog bound behind. */
+    public ErrorInfo slowConsumerError() {
+        return new ErrorInfo(503, "server_error", "The client read the stream too slowly: more than " + maxBacklog
+                + " events waited for it, so the stream was ended and the generation cancelled", null, SLOW_CONSUMER);
     }
 
     /** Fails every waiting request; called once the reply consumer has stopped, so nothing else emits. */

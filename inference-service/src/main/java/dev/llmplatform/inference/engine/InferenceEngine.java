@@ -275,6 +275,11 @@ public final class InferenceEngine implements AutoCloseable {
         scheduler.finishAll(FinishReason.ERROR, SHUT_DOWN, System.nanoTime());
     }
 
+    /** Whether the engine thread has ended (or never started): only then may its decoder's session be closed. */
+    public boolean stopped() {
+        return !thread.isAlive();
+    }
+
     private void publishCounts() {
         waiting = scheduler.waitingCount();
         running = scheduler.runningCount();

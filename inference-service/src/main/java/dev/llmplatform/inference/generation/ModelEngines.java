@@ -172,7 +172,13 @@ public final class ModelEngines implements AutoCloseable {
         }
         for (LoadedModel m : loaded.values()) {
             m.engine().close();
-            m.decoder().close();
+            if (m.engine().stopped()) {
+                m.decoder().close();
+            } else {
+                // Closing the session under a step that still runs would crash the JVM in native code.
+                LOG.warn("model {}: its engine thread is still in a step; its session is left to the process's end",
+                        m.key());
+            }
         }
         loaded.clear();
     }

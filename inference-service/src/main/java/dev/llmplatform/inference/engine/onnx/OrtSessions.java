@@ -30,6 +30,7 @@ public final class OrtSessions {
     }
 
     public static Opened open(OrtEnvironment env, ModelSource source, DecoderOptions options) throws OrtException {
+        OrtEnvironmentPin.pin(env);  // before any session can run: see there
         return switch (options.device()) {
             case CPU -> new Opened(openWith(env, source, options, false), ExecutionDevice.CPU);
             case CUDA -> {
