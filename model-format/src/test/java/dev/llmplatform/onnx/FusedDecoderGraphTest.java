@@ -31,8 +31,11 @@ class FusedDecoderGraphTest {
 
     private static final float TOLERANCE = 1e-4f;
     private static final int BUFFER = 24;
-    /** Measured worst |Δlogit| fp16 vs fp32 KV over the families below: see the test. */
-    private static final float HALF_KV_TOLERANCE = 0.05f;
+    /**
+     * fp16 vs fp32 KV, worst |Δlogit| over max |logit| in these runs (ORT 1.28 CPU): Llama GQA 5.2e-3,
+     * Qwen3 6.7e-4, Qwen2 with q/k/v bias 1.07e-2, GPT-2 2.6e-3; the bound is twice the worst.
+     */
+    private static final float HALF_KV_TOLERANCE = 0.022f;
 
     /** The decoder families the converter maps to, at sizes the fused kernel accepts (head dim 16). */
     enum Family {
