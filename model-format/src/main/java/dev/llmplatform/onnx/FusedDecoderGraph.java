@@ -35,6 +35,10 @@ import static dev.llmplatform.onnx.OnnxGraphBuilder.attr;
  * </ul>
  * ONNX Runtime's CPU kernel takes S > 1 with a past (a prompt chunk after a cached prefix) only for B = 1,
  * and needs a head dimension that is a multiple of 16 for its rotary (of 8 without).
+ *
+ * <p>With {@link KvPrecision#FP16} past and present are float16, and so is the attention op (its one type T
+ * covers query, past and present): q|k|v are cast to float16 before it, the rotary tables are float16, and its
+ * output is cast back to float32 before {@code o_proj}. ONNX Runtime 1.28's CPU kernel runs it.
  */
 final class FusedDecoderGraph {
 
