@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * the same writer run again over the source's own initializers (read by name, inline or external data), so
  * its weights are the source's bit for bit (block-quantized MatMulNBits weights are taken over as they are, with
  * the source's block size, zero points and accuracy level). Graphs of other producers and head dimensions the
- * fused kernel cannot take stay plain.
+ * fused kernel cannot take stay plain. A float16 KV cache ({@link KvPrecision#FP16}, {@code kv_precision} in
+ * {@code llm-platform.json}) is a copy of its own, {@code fused/<graph>.kv-fp16}, so either setting finds its graph.
  */
 public final class FusedCopies {
 
