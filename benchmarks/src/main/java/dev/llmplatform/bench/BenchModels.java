@@ -5,6 +5,7 @@ import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.model.llama.LlamaWeights;
 import dev.llmplatform.model.llama.RandomLlama;
 import dev.llmplatform.onnx.GraphForm;
+import dev.llmplatform.onnx.KvPrecision;
 import dev.llmplatform.onnx.LlamaOnnxWriter;
 import dev.llmplatform.onnx.OnnxWeights;
 import dev.llmplatform.onnx.WeightQuantization;
@@ -97,9 +98,15 @@ final class BenchModels {
 
     /** Writes the weights as an ONNX decoder in the given format and graph form into {@code dir}. */
     static OnnxModel write(String name, LlamaWeights weights, WeightQuantization q, GraphForm form, Path dir) {
-        Path file = dir.resolve(name + "-" + q.format().name().toLowerCase(Locale.ROOT) + "-" + form.label() + ".onnx");
+        return write(name, weights, q, form, KvPrecision.FP32, dir);
+    }
+
+    /** As above, the fused form's KV cache in {@code kv}. */
+    static OnnxModel write(String name, LlamaWeights weights, WeightQuantization q, GraphForm form, KvPrecision kv, Path dir) {
+        Path file = dir.resolve(name + "-" + q.format().name().toLowerCase(Locale.ROOT) + "-" + form.label()
+                + (kv == KvPrecision.FP32 ? "" : "-kv-" + kv.label()) + ".onnx");
         long t0 = System.nanoTime();
-        LlamaOnnxWriter.write(weights, file, LlamaOnnxWriter.Options.quantized(q).withForm(form));
+        LlamaOnnxWriter.write(weights, file, LlamaOnnxWriter.Options.quantized(q).withForm(form).withKv(kv));
         try {
             System.out.printf("wrote %s (%d MB) in %.1f s%n", file.getFileName(), Files.size(file) >> 20,
                     (System.nanoTime() - t0) / 1e9);

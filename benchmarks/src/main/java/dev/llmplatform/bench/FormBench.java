@@ -4,6 +4,7 @@ import dev.llmplatform.inference.engine.kv.KvCache;
 import dev.llmplatform.inference.engine.onnx.DecoderOptions;
 import dev.llmplatform.inference.engine.onnx.OnnxDecoder;
 import dev.llmplatform.onnx.GraphForm;
+import dev.llmplatform.onnx.KvPrecision;
 import dev.llmplatform.onnx.WeightQuantization;
 
 import java.nio.file.Path;
@@ -24,6 +25,9 @@ import java.util.SplittableRandom;
  * Reported per format and stream count: prefill of one {@code --prompt}-token prompt (ms, the engine's
  * time to first token without queueing), decode step (ms) and tokens/s (streams / step), the weight and
  * KV bytes a token reads (Roofline) and the GB/s that makes; {@code --threads=2} intra-op threads.
+ * {@code --pair=kv} pairs the fused form with a float32 KV cache against the fused form with a float16 one
+ * ({@code KvPrecision}) instead of plain against fused, and adds each format's eval loss and top-1 agreement
+ * ({@link EvalLoss}) of the float16 cache against the float32 one.
  * {@code --profile=DIR} instead runs ONNX Runtime's profiler over one stream's decode steps in each form
  * ({@link FormProfile}): time per step by operator type.
  */
@@ -50,27 +54,45 @@ public final class FormBench {
                     args.integer("accuracy-level", WeightQuantization.ACCURACY_INT8));
             return;
         }
+        boolean kvPair = args.string("pair", "forms").equals("kv");
+        String[] labels = kvPair ? new String[]{"fused fp32 KV", "fused fp16 KV"} : new String[]{"plain", "fused"};
         List<String> rows = new ArrayList<>();
+        List<String> evals = new ArrayList<>();
         for (String f : formats) {
             WeightQuantization q = BenchModels.quantization(f, args.integer("accuracy-level", WeightQuantization.ACCURACY_INT8));
-            BenchModels.OnnxModel plainModel = BenchModels.write(source.name(), source.weights(), q, GraphForm.PLAIN, dir);
-            BenchModels.OnnxModel fusedModel = BenchModels.write(source.name(), source.weights(), q, GraphForm.FUSED, dir);
+            BenchModels.OnnxModel plainModel = kvPair
+                    ? BenchModels.write(source.name(), source.weights(), q, GraphForm.FUSED, dir)
+                    : BenchModels.write(source.name(), source.weights(), q, GraphForm.PLAIN, dir);
+            BenchModels.OnnxModel fusedModel = BenchModels.write(source.name(), source.weights(), q, GraphForm.FUSED,
+                    kvPair ? KvPrecision.FP16 : KvPrecision.FP32, dir);
             try (OnnxDecoder plain = OnnxDecoder.open(plainModel.onnx(), plainModel.config(), DecoderOptions.cpu(threads));
                  OnnxDecoder fused = OnnxDecoder.open(fusedModel.onnx(), fusedModel.config(), DecoderOptions.cpu(threads))) {
                 OnnxDecoder[] forms = {plain, fused};
                 Roofline roofline = Roofline.of(plainModel.config(), q);
+                Roofline[] roofs = {roofline, kvPair ? roofline.withKvElementBytes(2) : roofline};
+                if (kvPair) {
+                    int bos = plainModel.config().bosToken() == null ? 0 : plainModel.config().bosToken();
+                    EvalLoss.Result full = EvalLoss.measure(plain, bos, 96, null);
+                    EvalLoss.Result half = EvalLoss.measure(fused, bos, 96, full.reference());
+                    evals.add(String.format("| %s | %.4f | %.4f | %+.4f | %.1f%% |", q.format(), full.loss(), half.loss(),
+                            half.loss() - full.loss(), 100 * half.agreement()));
+                    System.out.println(evals.getLast());
+                }
                 run(forms, 2, prompt, 4, 0);   // warm-up: lazy initialisation and the JIT
                 for (int streams : levels) {
                     double[][] prefillMs = new double[2][Math.max(streams, PREFILLS)];
                     double[][] stepMs = new double[2][steps];
                     runInto(forms, streams, prompt, steps, prefillMs, stepMs);
                     double past = prompt + (steps - 1) / 2.0;
-                    double mb = roofline.bytesPerToken(streams, past) / 1e6;
+                    double[] tpsOf = new double[2];
                     for (int form = 0; form < 2; form++) {
+                        double mb = roofs[form].bytesPerToken(streams, past) / 1e6;
                         double step = median(stepMs[form]);
                         double tps = streams * 1000 / step;
-                        rows.add(String.format("| %s | %s | %d | %.1f | %.2f | %.1f | %.1f | %.1f |", q.format(),
-                                form == 0 ? "plain" : "fused", streams, median(prefillMs[form]), step, tps, mb, mb * tps / 1000));
+                        tpsOf[form] = tps;
+                        rows.add(String.format("| %s | %s | %d | %.1f | %.2f | %.1f | %.1f | %.1f |%s", q.format(),
+                                labels[form], streams, median(prefillMs[form]), step, tps, mb, mb * tps / 1000,
+                                form == 1 ? String.format(" %.2f× |", tps / tpsOf[0]) : " |"));
                         System.out.println(rows.getLast() + "  (load " + Args.loadAverage() + ")");
                     }
                 }
@@ -78,9 +100,16 @@ public final class FormBench {
         }
         System.out.printf("%n%s, prompt %d, %d decode steps, ONNX Runtime intra-op threads %d, medians of paired runs%n",
                 source.name(), prompt, steps, threads);
-        System.out.println("| weights | form | streams | prefill ms (TTFT) | decode step ms | decode tok/s | MB read / token | GB/s |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| weights | form | streams | prefill ms (TTFT) | decode step ms | decode tok/s | MB read / token | GB/s | "
+                + labels[1] + " ÷ " + labels[0] + " (decode) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+        if (kvPair) {
+            System.out.printf("%nEval loss on %d tokens sampled from the fp32-KV model (EvalLoss, one prefill)%n", 96);
+            System.out.println("| weights | fp32 KV loss | fp16 KV loss | Δ | top-1 = fp32 KV |");
+            System.out.println("|---|---|---|---|---|");
+            evals.forEach(System.out::println);
+        }
         System.out.println("# load average at the end: " + Args.loadAverage());
     }
 

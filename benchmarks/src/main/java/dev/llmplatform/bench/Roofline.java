@@ -35,6 +35,11 @@ record Roofline(long weightBytesPerStep, long kvBytesPerPosition) {
         return codes + blocks * Float.BYTES + zeroPoints;
     }
 
+    /** The same weights with a KV cache of {@code elementBytes} per element (2: float16) instead of float32's 4. */
+    Roofline withKvElementBytes(int elementBytes) {
+        return new Roofline(weightBytesPerStep, kvBytesPerPosition / Float.BYTES * elementBytes);
+    }
+
     /** Bytes one decoded token costs at a batch of {@code batch} sequences that each hold {@code past} positions. */
     double bytesPerToken(int batch, double past) {
         return (double) weightBytesPerStep / batch + past * kvBytesPerPosition;

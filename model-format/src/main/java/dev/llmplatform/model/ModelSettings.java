@@ -27,18 +27,26 @@ import java.util.Set;
  *                 GroupQueryAttention, the KV cache written in place; a copy the platform writes of its own
  *                 float32 graphs) or {@code plain} (the graph as it is); null for the default, fused where the
  *                 graph allows it ({@code dev.llmplatform.onnx.FusedCopies})
+ * @param kvPrecision the fused form's KV cache element type: {@code fp32} or {@code fp16} (the attention op then
+ *                 runs in float16, {@code dev.llmplatform.onnx.KvPrecision}); {@code int8} is refused (ONNX Runtime's
+ *                 CPU GroupQueryAttention has no quantized cache); null for {@link #DEFAULT_KV_PRECISION}. Each
+ *                 precision has its own fused copy, so switching is safe. The plain form's cache is always fp32.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSettings(@JsonProperty("weights") String weights, @JsonProperty("onnx_file") String onnxFile,
                             @JsonProperty("reasoning_parser") String reasoningParser,
                             @JsonProperty("tool_call_parser") String toolCallParser,
-                            @JsonProperty("graph_form") String graphForm) {
+                            @JsonProperty("graph_form") String graphForm,
+                            @JsonProperty("kv_precision") String kvPrecision) {
 
     /** Weight format of a converted checkpoint when the user names none: int8 runs well on CPUs. */
     public static final String DEFAULT_WEIGHTS = "int8";
     public static final Set<String> WEIGHT_FORMATS = Set.of("fp32", "int8", "int4");
     public static final Set<String> GRAPH_FORMS = Set.of("plain", "fused");
-    public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null);
+    /** The fused form's KV cache precision when the user names none: chosen by FormBench (docs/benchmarks.md). */
+    public static final String DEFAULT_KV_PRECISION = "fp32";
+    public static final Set<String> KV_PRECISIONS = Set.of("fp32", "fp16");
+    public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null, null);
 
     public ModelSettings {
         if (weights != null && !WEIGHT_FORMATS.contains(weights)) {
@@ -49,6 +57,28 @@ public record ModelSettings(@JsonProperty("weights") String weights, @JsonProper
             throw new IllegalArgumentException(ModelLayout.SETTINGS + ": graph_form '" + graphForm
                     + "' is not one of plain, fused");
         }
+        if ("int8".equals(kvPrecision)) {
+            throw new IllegalArgumentException(ModelLayout.SETTINGS + ": kv_precision 'int8' is not supported: ONNX Runtime's "
+                    + "CPU GroupQueryAttention takes a float32 or float16 cache only; use fp32 or fp16");
+        }
+        if (kvPrecision != null && !KV_PRECISIONS.contains(kvPrecision)) {
+            throw new IllegalArgumentException(ModelLayout.SETTINGS + ": kv_precision '" + kvPrecision
+                    + "' is not one of fp32, fp16");
+        }
+        if ("fp16".equals(kvPrecision) && "plain".equals(graphForm)) {
+            throw new IllegalArgumentException(ModelLayout.SETTINGS + ": kv_precision 'fp16' needs the fused graph form, "
+                    + "graph_form is 'plain' (its cache is float32)");
+        }
+    }
+
+    /** Settings with the default KV precision. */
+    public ModelSettings(String weights, String onnxFile, String reasoningParser, String toolCallParser, String graphForm) {
+        this(weights, onnxFile, reasoningParser, toolCallParser, graphForm, null);
+    }
+
+    /** The fused form's KV cache precision: {@code fp32} or {@code fp16}. */
+    public String kvPrecisionOrDefault() {
+        return kvPrecision == null ? DEFAULT_KV_PRECISION : kvPrecision;
     }
 
     /** Settings with the default graph form. */

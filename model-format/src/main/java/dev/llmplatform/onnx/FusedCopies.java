@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * the same writer run again over the source's own initializers (read by name, inline or external data), so
  * its weights are the source's bit for bit (block-quantized MatMulNBits weights are taken over as they are, with
  * the source's block size, zero points and accuracy level). Graphs of other producers and head dimensions the
- * fused kernel cannot take stay plain.
+ * fused kernel cannot take stay plain. A float16 KV cache ({@link KvPrecision#FP16}, {@code kv_precision} in
+ * {@code llm-platform.json}) is a copy of its own, {@code fused/<graph>.kv-fp16}, so either setting finds its graph.
  */
 public final class FusedCopies {
 
@@ -45,6 +46,12 @@ public final class FusedCopies {
      * {@code why}, when given).
      */
     public static Optional<Path> servable(ModelLayout layout, Path graph, ModelConfig config, StringBuilder why) {
+        return servable(layout, graph, config, KvPrecision.FP32, why);
+    }
+
+    /** As above, with the KV cache in {@code kv}: each precision is a copy of its own ({@link #copyDir}). */
+    public static Optional<Path> servable(ModelLayout layout, Path graph, ModelConfig config, KvPrecision kv,
+                                          StringBuilder why) {
         try {
             OnnxMl.ModelProto plain;
             try (InputStream in = Files.newInputStream(graph)) {
@@ -57,7 +64,7 @@ public final class FusedCopies {
                 }
                 return Optional.empty();
             }
-            Path dir = copyDir(layout, graph);
+            Path dir = copyDir(layout, graph, kv);
             Path copy = dir.resolve(ModelLayout.CONVERTED_GRAPH);
             String stamp = stamp(graph);
             if (Files.isRegularFile(copy) && Files.isRegularFile(dir.resolve(SOURCE_STAMP))
@@ -67,7 +74,7 @@ public final class FusedCopies {
             Files.createDirectories(dir.getParent());
             Path tmp = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".tmp-");
             try {
-                write(plain, graph, config, tmp.resolve(ModelLayout.CONVERTED_GRAPH));
+                write(plain, graph, config, kv, tmp.resolve(ModelLayout.CONVERTED_GRAPH));
                 Files.writeString(tmp.resolve(SOURCE_STAMP), stamp);
                 replace(tmp, dir);
             } finally {
@@ -79,11 +86,17 @@ public final class FusedCopies {
         }
     }
 
-    /** Where the fused copy of a graph of this version lives. */
+    /** Where the fused copy (float32 KV) of a graph of this version lives. */
     public static Path copyDir(ModelLayout layout, Path graph) {
+        return copyDir(layout, graph, KvPrecision.FP32);
+    }
+
+    /** Where the fused copy with a {@code kv} cache lives: {@code fused/<graph>} for fp32, {@code fused/<graph>.kv-fp16}. */
+    public static Path copyDir(ModelLayout layout, Path graph, KvPrecision kv) {
         String relative = layout.dir().toAbsolutePath().normalize().relativize(graph.toAbsolutePath().normalize()).toString();
         String stem = relative.replace('/', '_').replace('\\', '_');
-        return layout.platformDir().resolve("fused").resolve(stem.substring(0, stem.length() - ".onnx".length()));
+        String name = stem.substring(0, stem.length() - ".onnx".length()) + (kv == KvPrecision.FP32 ? "" : ".kv-" + kv.label());
+        return layout.platformDir().resolve("fused").resolve(name);
     }
 
     /** Why this graph gets no fused copy; empty when it can. */
@@ -106,7 +119,7 @@ public final class FusedCopies {
     }
 
     /** The writer again, over the plain graph's initializers, in the fused form. */
-    static void write(OnnxMl.ModelProto plain, Path graph, ModelConfig c, Path file) throws IOException {
+    static void write(OnnxMl.ModelProto plain, Path graph, ModelConfig c, KvPrecision kv, Path file) throws IOException {
         Map<String, TensorProto> init = new HashMap<>();
         plain.getGraph().getInitializerList().forEach(t -> init.put(t.getName(), t));
         Map<String, String> meta = new HashMap<>();
@@ -126,7 +139,7 @@ public final class FusedCopies {
             };
             DecoderSpec spec = spec(init, external, c, q);
             // Weights streamed into model.onnx.data as they are written: a model of any size, one tensor in memory.
-            LlamaOnnxWriter.writeExternal(spec, tensors, file, new LlamaOnnxWriter.Options(false, q, GraphForm.FUSED));
+            LlamaOnnxWriter.writeExternal(spec, tensors, file, new LlamaOnnxWriter.Options(false, q, GraphForm.FUSED, kv));
         }
     }
 

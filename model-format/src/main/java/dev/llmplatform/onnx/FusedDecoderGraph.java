@@ -35,6 +35,10 @@ import static dev.llmplatform.onnx.OnnxGraphBuilder.attr;
  * </ul>
  * ONNX Runtime's CPU kernel takes S > 1 with a past (a prompt chunk after a cached prefix) only for B = 1,
  * and needs a head dimension that is a multiple of 16 for its rotary (of 8 without).
+ *
+ * <p>With {@link KvPrecision#FP16} past and present are float16, and so is the attention op (its one type T
+ * covers query, past and present): q|k|v are cast to float16 before it, the rotary tables are float16, and its
+ * output is cast back to float32 before {@code o_proj}. ONNX Runtime 1.28's CPU kernel runs it.
  */
 final class FusedDecoderGraph {
 
@@ -66,13 +70,14 @@ final class FusedDecoderGraph {
         g.input(SEQLENS_K, DataType.INT32, batch);
         g.input(TOTAL_SEQUENCE_LENGTH, DataType.INT32);
         String keep = g.input(NUM_LOGITS_TO_KEEP, DataType.INT64);
+        DataType kvType = options.kv().onnxType();
         for (int i = 0; i < c.layers(); i++) {
-            g.input("past_key_values." + i + ".key", DataType.FLOAT, batch, kvHeads, maxSeq, headDim);
-            g.input("past_key_values." + i + ".value", DataType.FLOAT, batch, kvHeads, maxSeq, headDim);
+            g.input("past_key_values." + i + ".key", kvType, batch, kvHeads, maxSeq, headDim);
+            g.input("past_key_values." + i + ".value", kvType, batch, kvHeads, maxSeq, headDim);
         }
 
         LlamaGraphOps ops = new LlamaGraphOps(g, spec, tensors, options.weights());
-        Layers layers = new Layers(g, spec, tensors, ops);
+        Layers layers = new Layers(g, spec, tensors, ops, options.kv());
         int h = c.hidden();
         String embedding = g.floatInitializer("model.embed_tokens.weight",
                 tensors.get("model.embed_tokens.weight", c.vocabSize(), h), c.vocabSize(), h);
@@ -106,8 +111,8 @@ final class FusedDecoderGraph {
 
         g.output("logits", DataType.FLOAT, batch, Dim.named("logits_to_keep"), Dim.of(c.vocabSize()));
         for (int i = 0; i < c.layers(); i++) {
-            g.output("present." + i + ".key", DataType.FLOAT, batch, kvHeads, maxSeq, headDim);
-            g.output("present." + i + ".value", DataType.FLOAT, batch, kvHeads, maxSeq, headDim);
+            g.output("present." + i + ".key", kvType, batch, kvHeads, maxSeq, headDim);
+            g.output("present." + i + ".value", kvType, batch, kvHeads, maxSeq, headDim);
         }
         List<OnnxGraphBuilder.Opset> opsets = List.of(new OnnxGraphBuilder.Opset("", LlamaOnnxWriter.OPSET),
                 new OnnxGraphBuilder.Opset(LlamaGraphOps.MS_DOMAIN, LlamaOnnxWriter.MS_OPSET));
@@ -131,15 +136,39 @@ final class FusedDecoderGraph {
         private final ModelConfig config;
         private final DecoderTensors tensors;
         private final LlamaGraphOps ops;
+        private final KvPrecision kv;
         private String cos;
         private String sin;
 
-        Layers(OnnxGraphBuilder g, DecoderSpec spec, DecoderTensors tensors, LlamaGraphOps ops) {
+        Layers(OnnxGraphBuilder g, DecoderSpec spec, DecoderTensors tensors, LlamaGraphOps ops, KvPrecision kv) {
             this.g = g;
             this.spec = spec;
             this.config = spec.config();
             this.tensors = tensors;
             this.ops = ops;
+            this.kv = kv;
+        }
+
+        private boolean half() {
+            return kv == KvPrecision.FP16;
+        }
+
+        /** {@code x} in the attention op's type: float16 when the cache is. */
+        private String toKv(String prefix, String x) {
+            return half() && !x.isEmpty() ? g.node("Cast", prefix + "/Cast_fp16", List.of(x),
+                    attr("to", DataType.FLOAT16.getNumber())) : x;
+        }
+
+        /** A rotary table in the attention op's type (the kernel takes cos/sin of the query's type). */
+        private String table(String name, float[] values, int rows, int cols) {
+            if (!half()) {
+                return g.floatInitializer(name, values, rows, cols);
+            }
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (float v : values) {
+                bytes.putShort(Float.floatToFloat16(v));
+            }
+            return g.rawInitializer(name, DataType.FLOAT16, bytes.flip(), values.length, rows, cols);
         }
 
         private boolean gpt2() {
@@ -162,8 +191,8 @@ final class FusedDecoderGraph {
                     sinTable[p * invFreq.length + i] = (float) Math.sin(angle);
                 }
             }
-            cos = g.floatInitializer("model.rotary_emb.cos_cache", cosTable, positions, invFreq.length);
-            sin = g.floatInitializer("model.rotary_emb.sin_cache", sinTable, positions, invFreq.length);
+            cos = table("model.rotary_emb.cos_cache", cosTable, positions, invFreq.length);
+            sin = table("model.rotary_emb.sin_cache", sinTable, positions, invFreq.length);
         }
 
         /** The first layer's input norm: nothing to add to it yet. */
@@ -223,6 +252,9 @@ final class FusedDecoderGraph {
                 v = split.get(2);
             }
             boolean rotary = !gpt2();
+            q = toKv(prefix + "/q", q);
+            k = toKv(prefix + "/k", k);
+            v = toKv(prefix + "/v", v);
             List<String> inputs = new ArrayList<>(List.of(q, k, v, "past_key_values." + layer + ".key",
                     "past_key_values." + layer + ".value", SEQLENS_K, TOTAL_SEQUENCE_LENGTH));
             if (rotary) {
@@ -234,6 +266,9 @@ final class FusedDecoderGraph {
                     inputs, attr("num_heads", config.heads()), attr("kv_num_heads", config.kvHeads()),
                     attr("do_rotary", rotary ? 1 : 0), attr("rotary_interleaved", 0),
                     attr("scale", (float) (1.0 / Math.sqrt(config.headDim())))).getFirst();
+            if (half()) {
+                context = g.node("Cast", prefix + "/Cast_fp32", List.of(context), attr("to", DataType.FLOAT.getNumber()));
+            }
             return ops.linear(prefix + ".o_proj", context, spec.qDim(), h, spec.outputBias());
         }
 

@@ -58,16 +58,25 @@ public final class LlamaOnnxWriter {
      * @param attentionOutputs also output {@code attentions.{i}} [batch, heads, seq, total] per layer
      * @param weights          float32 linear weights (default) or block-quantized int8/int4 ones
      *                         (ONNX Runtime's {@code MatMulNBits}: the graph then runs only in ONNX Runtime)
+     * @param kv               the fused form's KV buffer element type ({@link KvPrecision}); the plain form's is float32
      */
-    public record Options(boolean attentionOutputs, WeightQuantization weights, GraphForm form) {
+    public record Options(boolean attentionOutputs, WeightQuantization weights, GraphForm form, KvPrecision kv) {
         public static final Options DEFAULT = new Options(false);
 
         public Options {
             weights = weights == null ? WeightQuantization.NONE : weights;
             form = form == null ? GraphForm.PLAIN : form;
+            kv = kv == null ? KvPrecision.FP32 : kv;
             if (form == GraphForm.FUSED && attentionOutputs) {
                 throw new IllegalArgumentException("the fused graph form cannot output attention probabilities");
             }
+            if (form == GraphForm.PLAIN && kv != KvPrecision.FP32) {
+                throw new IllegalArgumentException("the plain graph form keeps a float32 KV cache");
+            }
+        }
+
+        public Options(boolean attentionOutputs, WeightQuantization weights, GraphForm form) {
+            this(attentionOutputs, weights, form, KvPrecision.FP32);
         }
 
         public Options(boolean attentionOutputs, WeightQuantization weights) {
@@ -84,7 +93,12 @@ public final class LlamaOnnxWriter {
 
         /** The same weights in another graph form. */
         public Options withForm(GraphForm form) {
-            return new Options(attentionOutputs, weights, form);
+            return new Options(attentionOutputs, weights, form, kv);
+        }
+
+        /** The same graph with another KV buffer element type (fused form only). */
+        public Options withKv(KvPrecision kv) {
+            return new Options(attentionOutputs, weights, form, kv);
         }
     }
 
@@ -238,6 +252,9 @@ public final class LlamaOnnxWriter {
         m.put("architectures", String.join(",", c.architectures()));
         m.put("graph", "decoder-with-past");
         m.put(GraphForm.METADATA_KEY, options.form().label());
+        if (options.form() == GraphForm.FUSED) {
+            m.put(KvPrecision.METADATA_KEY, options.kv().label());
+        }
         m.put("num_hidden_layers", Integer.toString(c.layers()));
         m.put("num_attention_heads", Integer.toString(c.heads()));
         m.put("num_key_value_heads", Integer.toString(c.kvHeads()));

@@ -18,6 +18,14 @@ public interface Decoder {
     /** Cache bytes one token of one sequence costs. */
     long kvBytesPerToken();
 
+    /**
+     * Bytes one token costs in a float32 copy on the heap, as the prefix cache keeps its blocks: more than
+     * {@link #kvBytesPerToken()} when the decoder's own cache is float16.
+     */
+    default long kvHeapBytesPerToken() {
+        return kvBytesPerToken();
+    }
+
     /** An empty cache for a sequence of at most {@code maxTokens} positions. */
     KvCache newCache(int maxTokens);
 

@@ -93,7 +93,8 @@ public final class InferenceEngine implements AutoCloseable {
         this.sink = sink;
         this.metrics = metrics;
         this.budget = new KvCacheBudget(settings.kvCacheBytes(), decoder.kvBytesPerToken());
-        this.prefixCache = new PrefixCache(settings.prefixBlockTokens(), settings.prefixCacheBytes(), budget);
+        this.prefixCache = new PrefixCache(settings.prefixBlockTokens(), settings.prefixCacheBytes(), budget,
+                decoder.kvHeapBytesPerToken());
         this.scheduler = new Scheduler(decoder, budget, settings.maxBatchSize(), sink, prefixCache, metrics);
         this.step = new BatchStep(decoder, scheduler, prefixCache, sink, metrics, settings.prefillChunkTokens());
         this.thread = Thread.ofPlatform().name("inference-engine-" + name).daemon()

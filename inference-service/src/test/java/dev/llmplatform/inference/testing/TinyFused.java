@@ -6,6 +6,7 @@ import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.onnx.DecoderSpec;
 import dev.llmplatform.onnx.DecoderTensors;
 import dev.llmplatform.onnx.GraphForm;
+import dev.llmplatform.onnx.KvPrecision;
 import dev.llmplatform.onnx.LlamaOnnxWriter;
 
 import java.util.Arrays;
@@ -43,8 +44,13 @@ public final class TinyFused {
 
     /** A CPU decoder (one intra-op thread) of the family in the given form, on seeded random weights. */
     public static OnnxDecoder decoder(Family family, GraphForm form) {
+        return decoder(family, form, KvPrecision.FP32);
+    }
+
+    /** As above, with the fused form's KV cache in {@code kv}. */
+    public static OnnxDecoder decoder(Family family, GraphForm form, KvPrecision kv) {
         DecoderSpec spec = family.spec();
-        LlamaOnnxWriter.Options options = LlamaOnnxWriter.Options.DEFAULT.withForm(form);
+        LlamaOnnxWriter.Options options = LlamaOnnxWriter.Options.DEFAULT.withForm(form).withKv(kv);
         byte[] graph = LlamaOnnxWriter.model(spec, randomTensors(5), options, null).toByteArray();
         return OnnxDecoder.fromBytes(graph, spec.config(), DecoderOptions.cpu(1));
     }

@@ -27,7 +27,12 @@ public final class KvCacheBudget {
 
     /** Keys and values (2), for every layer and kv head, float32 (4 bytes). */
     public static long bytesPerToken(int layers, int kvHeads, int headDim) {
-        return 2L * layers * kvHeads * headDim * Float.BYTES;
+        return bytesPerToken(layers, kvHeads, headDim, Float.BYTES);
+    }
+
+    /** Keys and values (2), for every layer and kv head, of {@code elementBytes} each (2 for a float16 cache). */
+    public static long bytesPerToken(int layers, int kvHeads, int headDim, int elementBytes) {
+        return 2L * layers * kvHeads * headDim * elementBytes;
     }
 
     public long bytesFor(int tokens) {

@@ -70,13 +70,21 @@ public final class PrefixCache {
 
     /** @param maxBytes most bytes the blocks may hold; 0 disables the cache */
     public PrefixCache(int blockTokens, long maxBytes, KvCacheBudget budget) {
+        this(blockTokens, maxBytes, budget, budget.bytesPerToken());
+    }
+
+    /**
+     * @param bytesPerToken what one token of a block costs: blocks are float32 arrays, so twice the budget's
+     *                      per-token cost when the sequences' own cache is float16
+     */
+    public PrefixCache(int blockTokens, long maxBytes, KvCacheBudget budget, long bytesPerToken) {
         if (blockTokens <= 0 || maxBytes < 0) {
             throw new IllegalArgumentException("prefix cache block tokens must be > 0 and max bytes >= 0");
         }
         this.blockTokens = blockTokens;
         this.maxBytes = maxBytes;
         this.budget = budget;
-        this.blockBytes = budget.bytesFor(blockTokens);
+        this.blockBytes = blockTokens * bytesPerToken;
     }
 
     public boolean enabled() {

@@ -22,6 +22,11 @@ import java.util.Map;
  * when a quarter is in use. Memory is rows × the longest row, not the sum of the sequences' lengths: one long
  * sequence beside many short ones costs more here than in heap caches (the engine's KV budget counts the sum).
  *
+ * <p>Elements are float32 (4 bytes) or float16 (2 bytes), as the graph's past/present are
+ * ({@code dev.llmplatform.onnx.KvPrecision}): rows move as bytes; {@link KvCache#appendFrom} and
+ * {@link KvCache#copyOut} convert from and to float (a float16 value widened and narrowed again is the same
+ * value, so a prefix-cache block copied out and back in is exact).
+ *
  * <p>Used by the engine thread only.
  */
 public final class SharedKvBuffer {
@@ -33,6 +38,7 @@ public final class SharedKvBuffer {
     private final int kvHeads;
     private final int headDim;
     private final int maxRowLength;
+    private final int elementBytes;
     private final List<Row> rows = new ArrayList<>();
     private ByteBuffer[] keys;
     private ByteBuffer[] values;
@@ -40,11 +46,23 @@ public final class SharedKvBuffer {
     private int rowLength;
     private long rowsMoved;
 
-    /** @param maxRowLength most positions one sequence may hold (the graph's context length) */
+    /** A float32 buffer. */
     public SharedKvBuffer(int layers, int kvHeads, int headDim, int maxRowLength) {
+        this(layers, kvHeads, headDim, maxRowLength, Float.BYTES);
+    }
+
+    /**
+     * @param maxRowLength most positions one sequence may hold (the graph's context length)
+     * @param elementBytes 4 (float32) or 2 (float16)
+     */
+    public SharedKvBuffer(int layers, int kvHeads, int headDim, int maxRowLength, int elementBytes) {
         if (layers <= 0 || kvHeads <= 0 || headDim <= 0 || maxRowLength <= 0) {
             throw new IllegalArgumentException("KV buffer dimensions must be > 0");
         }
+        if (elementBytes != Float.BYTES && elementBytes != Short.BYTES) {
+            throw new IllegalArgumentException("KV elements are float32 (4 bytes) or float16 (2), not " + elementBytes);
+        }
+        this.elementBytes = elementBytes;
         this.layers = layers;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
@@ -112,23 +130,32 @@ public final class SharedKvBuffer {
         return 0;
     }
 
-    /** Layer {@code l}'s keys for rows {@code [first, first + count)}, as a tensor's data (no copy). */
-    public FloatBuffer keys(int layer, int first, int count) {
+    /** Bytes of one element: 4 (float32) or 2 (float16). */
+    public int elementBytes() {
+        return elementBytes;
+    }
+
+    /**
+     * Layer {@code l}'s keys for rows {@code [first, first + count)}, as a tensor's data (no copy): native-order
+     * bytes of {@link #elementBytes()} per element.
+     */
+    public ByteBuffer keys(int layer, int first, int count) {
         return view(keys[layer], first, count);
     }
 
-    public FloatBuffer values(int layer, int first, int count) {
+    public ByteBuffer values(int layer, int first, int count) {
         return view(values[layer], first, count);
     }
 
-    private FloatBuffer view(ByteBuffer buffer, int first, int count) {
-        int rowBytes = rowFloats() * Float.BYTES;
+    private ByteBuffer view(ByteBuffer buffer, int first, int count) {
+        int rowBytes = kvHeads * rowLength * headDim * elementBytes;
         return buffer.duplicate().clear().position(first * rowBytes).limit((first + count) * rowBytes)
-                .slice().order(ByteOrder.nativeOrder()).asFloatBuffer();
+                .slice().order(ByteOrder.nativeOrder());
     }
 
-    private int rowFloats() {
-        return kvHeads * rowLength * headDim;
+    /** Byte offset of (row, head, position) in a layer's buffer of rows of {@code length} positions. */
+    private int offset(int row, int head, int position, int length) {
+        return ((row * kvHeads + head) * length + position) * headDim * elementBytes;
     }
 
     private Row own(KvCache cache) {
@@ -142,14 +169,19 @@ public final class SharedKvBuffer {
     private void swap(int a, int b) {
         Row ra = rows.get(a);
         Row rb = rows.get(b);
-        int longest = Math.max(ra.length, rb.length);
-        float[] saved = new float[kvHeads * longest * headDim];
+        ByteBuffer saved = ByteBuffer.allocate(kvHeads * ra.length * headDim * elementBytes);
         for (int l = 0; l < layers; l++) {
             for (ByteBuffer[] set : new ByteBuffer[][]{keys, values}) {
-                FloatBuffer all = set[l].duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
-                copyRow(all, a, ra.length, saved);
-                copyRow(all, b, rb.length, all, a);
-                putRow(all, saved, ra.length, b);
+                ByteBuffer all = set[l];
+                for (int h = 0; h < kvHeads; h++) {
+                    saved.put(h * ra.length * headDim * elementBytes, all, offset(a, h, 0, rowLength),
+                            ra.length * headDim * elementBytes);
+                }
+                copyRow(all, b, rb.length, all, a, rowLength);
+                for (int h = 0; h < kvHeads; h++) {
+                    all.put(offset(b, h, 0, rowLength), saved, h * ra.length * headDim * elementBytes,
+                            ra.length * headDim * elementBytes);
+                }
             }
         }
         rows.set(a, rb);
@@ -166,10 +198,8 @@ public final class SharedKvBuffer {
         if (hole != last) {
             Row moved = rows.get(last);
             for (int l = 0; l < layers; l++) {
-                for (ByteBuffer[] set : new ByteBuffer[][]{keys, values}) {
-                    FloatBuffer all = set[l].duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
-                    copyRow(all, last, moved.length, all, hole);
-                }
+                copyRow(keys[l], last, moved.length, keys[l], hole, rowLength);
+                copyRow(values[l], last, moved.length, values[l], hole, rowLength);
             }
             rows.set(hole, moved);
             moved.index = hole;
@@ -196,22 +226,13 @@ public final class SharedKvBuffer {
         }
     }
 
-    private void copyRow(FloatBuffer all, int from, int length, float[] into) {
+    /**
+     * The first {@code length} positions of row {@code from} of {@code src} (rows of {@link #rowLength})
+     * into row {@code to} of {@code dst} (rows of {@code dstRowLength}), as bytes.
+     */
+    private void copyRow(ByteBuffer src, int from, int length, ByteBuffer dst, int to, int dstRowLength) {
         for (int h = 0; h < kvHeads; h++) {
-            all.get((from * kvHeads + h) * rowLength * headDim, into, h * length * headDim, length * headDim);
-        }
-    }
-
-    private void putRow(FloatBuffer all, float[] from, int length, int to) {
-        for (int h = 0; h < kvHeads; h++) {
-            all.put((to * kvHeads + h) * rowLength * headDim, from, h * length * headDim, length * headDim);
-        }
-    }
-
-    private void copyRow(FloatBuffer src, int from, int length, FloatBuffer dst, int to) {
-        for (int h = 0; h < kvHeads; h++) {
-            dst.put((to * kvHeads + h) * rowLength * headDim, src, (from * kvHeads + h) * rowLength * headDim,
-                    length * headDim);
+            dst.put(offset(to, h, 0, dstRowLength), src, offset(from, h, 0, rowLength), length * headDim * elementBytes);
         }
     }
 
@@ -219,7 +240,7 @@ public final class SharedKvBuffer {
     private void reallocate(int capacity, int length) {
         ByteBuffer[] newKeys = new ByteBuffer[layers];
         ByteBuffer[] newValues = new ByteBuffer[layers];
-        long bytes = (long) capacity * kvHeads * length * headDim * Float.BYTES;
+        long bytes = (long) capacity * kvHeads * length * headDim * elementBytes;
         if (bytes > Integer.MAX_VALUE) {
             throw new IllegalStateException("KV buffer of " + bytes + " bytes per layer is over the 2 GiB a buffer holds");
         }
@@ -227,8 +248,8 @@ public final class SharedKvBuffer {
             newKeys[l] = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
             newValues[l] = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
             for (Row r : rows) {
-                copyRowTo(keys[l], newKeys[l], r, length);
-                copyRowTo(values[l], newValues[l], r, length);
+                copyRow(keys[l], r.index, r.length, newKeys[l], r.index, length);
+                copyRow(values[l], r.index, r.length, newValues[l], r.index, length);
             }
         }
         keys = newKeys;
@@ -237,12 +258,17 @@ public final class SharedKvBuffer {
         rowLength = length;
     }
 
-    private void copyRowTo(ByteBuffer oldBuffer, ByteBuffer newBuffer, Row r, int newLength) {
-        FloatBuffer src = oldBuffer.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
-        FloatBuffer dst = newBuffer.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
-        for (int h = 0; h < kvHeads; h++) {
-            dst.put((r.index * kvHeads + h) * newLength * headDim, src, (r.index * kvHeads + h) * rowLength * headDim,
-                    r.length * headDim);
+    /** Element {@code i} (an element index, not bytes) of a layer's buffer, widened to float. */
+    private float get(ByteBuffer buffer, int i) {
+        return elementBytes == Float.BYTES ? buffer.getFloat(i * Float.BYTES) : Float.float16ToFloat(buffer.getShort(i * Short.BYTES));
+    }
+
+    /** Stores {@code v} as element {@code i}, narrowed to float16 (round to nearest even) for a half buffer. */
+    private void set(ByteBuffer buffer, int i, float v) {
+        if (elementBytes == Float.BYTES) {
+            buffer.putFloat(i * Float.BYTES, v);
+        } else {
+            buffer.putShort(i * Short.BYTES, Float.floatToFloat16(v));
         }
     }
 
@@ -301,10 +327,16 @@ public final class SharedKvBuffer {
         }
 
         private void append(ByteBuffer buffer, FloatBuffer src, int batchIndex, int totalLength, int fromPosition, int count) {
-            FloatBuffer dst = buffer.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
             for (int h = 0; h < kvHeads; h++) {
                 int srcStart = ((batchIndex * kvHeads + h) * totalLength + fromPosition) * headDim;
-                dst.put(((index * kvHeads + h) * rowLength + length) * headDim, src, srcStart, count * headDim);
+                int dstStart = ((index * kvHeads + h) * rowLength + length) * headDim;
+                if (elementBytes == Float.BYTES) {
+                    buffer.asFloatBuffer().put(dstStart, src, srcStart, count * headDim);
+                } else {
+                    for (int i = 0; i < count * headDim; i++) {
+                        set(buffer, dstStart + i, src.get(srcStart + i));
+                    }
+                }
             }
         }
 
@@ -321,20 +353,27 @@ public final class SharedKvBuffer {
             if (from < 0 || from + count > length) {
                 throw new IllegalArgumentException("positions " + from + ".." + (from + count) + " are not all cached (" + length + ")");
             }
-            FloatBuffer k = keys[layer].duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
-            FloatBuffer v = values[layer].duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
             for (int h = 0; h < kvHeads; h++) {
                 int start = ((index * kvHeads + h) * rowLength + from) * headDim;
-                k.get(start, keyDst, h * count * headDim, count * headDim);
-                v.get(start, valueDst, h * count * headDim, count * headDim);
+                if (elementBytes == Float.BYTES) {
+                    keys[layer].asFloatBuffer().get(start, keyDst, h * count * headDim, count * headDim);
+                    values[layer].asFloatBuffer().get(start, valueDst, h * count * headDim, count * headDim);
+                } else {
+                    for (int i = 0; i < count * headDim; i++) {
+                        keyDst[h * count * headDim + i] = get(keys[layer], start + i);
+                        valueDst[h * count * headDim + i] = get(values[layer], start + i);
+                    }
+                }
             }
         }
 
         @Override
         public float[] key(int layer, int head, int position) {
             float[] out = new float[headDim];
-            keys[layer].duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer()
-                    .get(((index * kvHeads + head) * rowLength + position) * headDim, out);
+            int start = ((index * kvHeads + head) * rowLength + position) * headDim;
+            for (int i = 0; i < headDim; i++) {
+                out[i] = get(keys[layer], start + i);
+            }
             return out;
         }
 

@@ -21,10 +21,12 @@ import java.util.Map;
  * @param hasLogitsToKeep   the graph takes {@code num_logits_to_keep} (the fused form): logits for the last positions only
  * @param hasPositionIds    the graph takes {@code position_ids} (always in the plain form; in the fused form
  *                          only for learned positions)
+ * @param kvElementBytes    bytes of one past/present element: 4 (float32), or 2 (float16: only the fused form,
+ *                          {@code dev.llmplatform.onnx.KvPrecision#FP16})
  */
 public record DecoderGraph(int layers, int kvHeads, int headDim, int vocabSize, int contextLength,
                            boolean hasUseCacheBranch, boolean fused, boolean hasPositionIds,
-                           boolean hasLogitsToKeep) {
+                           boolean hasLogitsToKeep, int kvElementBytes) {
 
     public static final String SEQLENS_K = "seqlens_k";
     public static final String TOTAL_SEQUENCE_LENGTH = "total_sequence_length";
@@ -70,7 +72,9 @@ public record DecoderGraph(int layers, int kvHeads, int headDim, int vocabSize, 
         require(layers == config.layers(), "graph has " + layers + " layers, config.json says " + config.layers());
 
         TensorInfo past = tensor(inputs.get(pastKey(0)), pastKey(0));
-        require(past.type == OnnxJavaType.FLOAT, "past_key_values must be float32, graph has " + past.type);
+        boolean half = fused && past.type == OnnxJavaType.FLOAT16;
+        require(past.type == OnnxJavaType.FLOAT || half, "past_key_values must be float32 (or float16 in the fused form), graph has "
+                + past.type);
         long[] pastShape = past.getShape();
         require(pastShape.length == 4, "past_key_values must be [batch, kv_heads, past, head_dim]");
         int kvHeads = agree(pastShape[1], config.kvHeads(), "kv heads");
@@ -84,7 +88,7 @@ public record DecoderGraph(int layers, int kvHeads, int headDim, int vocabSize, 
         }
         return new DecoderGraph(layers, kvHeads, headDim, vocab, config.contextLength(),
                 inputs.containsKey(USE_CACHE_BRANCH), fused, inputs.containsKey(POSITION_IDS),
-                inputs.containsKey(NUM_LOGITS_TO_KEEP));
+                inputs.containsKey(NUM_LOGITS_TO_KEEP), half ? Short.BYTES : Float.BYTES);
     }
 
     private static TensorInfo tensor(NodeInfo node, String name) {

@@ -1,5 +1,6 @@
 package dev.llmplatform.inference.engine.onnx;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -7,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import dev.llmplatform.inference.engine.kv.KvCache;
 import dev.llmplatform.inference.engine.kv.SharedKvBuffer;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -36,7 +38,8 @@ final class FusedStep {
         this.env = env;
         this.session = session;
         this.graph = graph;
-        this.kv = new SharedKvBuffer(graph.layers(), graph.kvHeads(), graph.headDim(), graph.contextLength());
+        this.kv = new SharedKvBuffer(graph.layers(), graph.kvHeads(), graph.headDim(), graph.contextLength(),
+                graph.kvElementBytes());
     }
 
     KvCache newCache(int maxTokens) {
@@ -99,12 +102,12 @@ final class FusedStep {
             long[] shape = {batch, graph.kvHeads(), kv.rowLength(), graph.headDim()};
             for (int l = 0; l < graph.layers(); l++) {
                 // The same memory in and out: the kernel sees past == present and writes in place.
-                FloatBuffer keys = kv.keys(l, first, batch);
-                FloatBuffer values = kv.values(l, first, batch);
-                inputs.put(DecoderGraph.pastKey(l), OnnxTensor.createTensor(env, keys, shape));
-                inputs.put(DecoderGraph.pastValue(l), OnnxTensor.createTensor(env, values, shape));
-                outputs.put(DecoderGraph.presentKey(l), OnnxTensor.createTensor(env, keys, shape));
-                outputs.put(DecoderGraph.presentValue(l), OnnxTensor.createTensor(env, values, shape));
+                ByteBuffer keys = kv.keys(l, first, batch);
+                ByteBuffer values = kv.values(l, first, batch);
+                inputs.put(DecoderGraph.pastKey(l), kvTensor(keys, shape));
+                inputs.put(DecoderGraph.pastValue(l), kvTensor(values, shape));
+                outputs.put(DecoderGraph.presentKey(l), kvTensor(keys, shape));
+                outputs.put(DecoderGraph.presentValue(l), kvTensor(values, shape));
             }
             FloatBuffer logits = buffers.floats(DecoderGraph.LOGITS, batch * kept * graph.vocabSize());
             outputs.put(DecoderGraph.LOGITS, OnnxTensor.createTensor(env, logits, new long[]{batch, kept, graph.vocabSize()}));
@@ -115,6 +118,12 @@ final class FusedStep {
             inputs.values().forEach(OnnxTensor::close);
             outputs.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /** A row range of the shared buffer as a tensor over its memory (direct, so no copy): float32 or float16. */
+    private OnnxTensor kvTensor(ByteBuffer rows, long[] shape) throws OrtException {
+        return kv.elementBytes() == Float.BYTES ? OnnxTensor.createTensor(env, rows.asFloatBuffer(), shape)
+                : OnnxTensor.createTensor(env, rows.asShortBuffer(), shape, OnnxJavaType.FLOAT16);
     }
 
     /** Rows {@code [from, kept)} of each sequence's {@code kept} logits rows, in the caller's order. */

@@ -113,6 +113,11 @@ public final class OnnxDecoder implements Decoder, AutoCloseable {
 
     @Override
     public long kvBytesPerToken() {
+        return KvCacheBudget.bytesPerToken(graph.layers(), graph.kvHeads(), graph.headDim(), graph.kvElementBytes());
+    }
+
+    @Override
+    public long kvHeapBytesPerToken() {
         return KvCacheBudget.bytesPerToken(graph.layers(), graph.kvHeads(), graph.headDim());
     }
 

@@ -4,6 +4,7 @@ import dev.llmplatform.model.Float32Copies;
 import dev.llmplatform.model.ModelNotReadyException;
 import dev.llmplatform.model.ModelPackage;
 import dev.llmplatform.onnx.FusedCopies;
+import dev.llmplatform.onnx.KvPrecision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,25 +66,35 @@ public final class ServedDecoders {
     private static Path fusedOrSame(ModelPackage pkg, Path graph, DecoderOptions options, String name, String file) {
         boolean cpu = options.device() == ExecutionDevice.CPU
                 || options.device() == ExecutionDevice.AUTO && !OrtSessions.cudaAvailable();
+        KvPrecision kv = KvPrecision.parse(pkg.layout().settings().kvPrecisionOrDefault());
         if (!cpu || !pkg.layout().settings().fusedAllowed()) {
+            warnFloat32Cache(kv, name, file, "it does not run in the fused form here");
             return graph;
         }
         StringBuilder why = new StringBuilder();
         try {
             long start = System.nanoTime();
-            boolean existed = Files.isDirectory(FusedCopies.copyDir(pkg.layout(), graph));
-            Optional<Path> fused = FusedCopies.servable(pkg.layout(), graph, pkg.decoderConfig(), why);
+            boolean existed = Files.isDirectory(FusedCopies.copyDir(pkg.layout(), graph, kv));
+            Optional<Path> fused = FusedCopies.servable(pkg.layout(), graph, pkg.decoderConfig(), kv, why);
             if (fused.isPresent()) {
-                LOG.info("model {}: {} runs in the fused graph form ({}, {})", name, file,
+                LOG.info("model {}: {} runs in the fused graph form, {} KV cache ({}, {})", name, file, kv.label(),
                         pkg.dir().relativize(fused.get().getParent()),
                         existed ? "made before" : "made now in " + (System.nanoTime() - start) / 1_000_000 + " ms");
                 return fused.get();
             }
             LOG.info("model {}: {} runs in the plain graph form: {}", name, file, why);
+            warnFloat32Cache(kv, name, file, "the plain form's cache is float32");
         } catch (RuntimeException e) {
             LOG.warn("model {}: no fused copy of {} ({}); it runs in the plain graph form", name, file, e.getMessage());
         }
         return graph;
+    }
+
+    /** A float16 cache asked for where the graph runs in the plain form: said, not silently dropped. */
+    private static void warnFloat32Cache(KvPrecision kv, String name, String file, String why) {
+        if (kv != KvPrecision.FP32) {
+            LOG.warn("model {}: kv_precision {} is not applied to {}: {}; its KV cache is float32", name, kv.label(), file, why);
+        }
     }
 
     private static String megabytes(long bytes) {

@@ -1,7 +1,9 @@
 package dev.llmplatform.inference.engine.kv;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Rows of the shared buffer keep each sequence's positions through everything that moves them: growth of the
  * rows and the row length, batches arranged into the front rows, departures refilled from the last row, and
- * shrinking once most of it is idle. Checked against a plain copy of what each sequence was given.
+ * shrinking once most of it is idle. Checked against a plain copy of what each sequence was given, in float32
+ * and in float16 elements (values float16 can hold, so the copies are exact in both).
  */
 class SharedKvBufferTest {
 
@@ -23,10 +26,12 @@ class SharedKvBufferTest {
     private static final int KV_HEADS = 2;
     private static final int HEAD_DIM = 3;
 
-    @Test
-    void shouldKeepEverySequencesPositionsWhateverMovesItsRow() {
+    @ParameterizedTest
+    @ValueSource(ints = {4, 2})
+    void shouldKeepEverySequencesPositionsWhateverMovesItsRow(int elementBytes) {
         SplittableRandom random = new SplittableRandom(20261206L);
-        SharedKvBuffer buffer = new SharedKvBuffer(LAYERS, KV_HEADS, HEAD_DIM, 300);
+        SharedKvBuffer buffer = new SharedKvBuffer(LAYERS, KV_HEADS, HEAD_DIM, 300, elementBytes);
+        assertThat(buffer.elementBytes()).isEqualTo(elementBytes);
         Map<KvCache, List<float[]>> expected = new HashMap<>();   // per cache: [layer·2 + k/v] flat [kvHeads][len][headDim]
         List<KvCache> live = new ArrayList<>();
         for (int round = 0; round < 40; round++) {
@@ -48,9 +53,12 @@ class SharedKvBufferTest {
                     // row first + r holds batch[order[r]]: its first key is where the tensor view says
                     KvCache c = batch.get(order[r]);
                     if (c.length() > 0) {
-                        FloatBuffer keys = buffer.keys(0, first, batch.size());
+                        ByteBuffer keys = buffer.keys(0, first, batch.size());
                         float[] k = new float[HEAD_DIM];
-                        keys.get(r * KV_HEADS * buffer.rowLength() * HEAD_DIM, k);
+                        int at = r * KV_HEADS * buffer.rowLength() * HEAD_DIM;
+                        for (int i = 0; i < HEAD_DIM; i++) {
+                            k[i] = elementBytes == 4 ? keys.getFloat((at + i) * 4) : Float.float16ToFloat(keys.getShort((at + i) * 2));
+                        }
                         assertThat(k).containsExactly(c.key(0, 0, 0));
                     }
                 }
@@ -77,14 +85,27 @@ class SharedKvBufferTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldRoundToFloat16InAHalfBufferAndRefuseOtherElementSizes() {
+        SharedKvBuffer half = new SharedKvBuffer(1, 1, 2, 8, 2);
+        KvCache c = half.newCache(8);
+        float[] k = {1.0001f, -3.14159f};
+        c.appendFrom(0, FloatBuffer.wrap(k), FloatBuffer.wrap(k), 0, 1, 0, 1);
+        c.advance(1);
+        assertThat(c.key(0, 0, 0)).containsExactly(Float.float16ToFloat(Float.floatToFloat16(1.0001f)),
+                Float.float16ToFloat(Float.floatToFloat16(-3.14159f)));
+        assertThatThrownBy(() -> new SharedKvBuffer(1, 1, 2, 8, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static void append(KvCache c, int count, SplittableRandom random, List<float[]> expected) {
         int length = c.length();
         for (int l = 0; l < LAYERS; l++) {
             float[] k = new float[KV_HEADS * count * HEAD_DIM];
             float[] v = new float[KV_HEADS * count * HEAD_DIM];
             for (int i = 0; i < k.length; i++) {
-                k[i] = (float) random.nextDouble();
-                v[i] = (float) random.nextDouble();
+                // float16-exact values: a half buffer then holds them exactly too
+                k[i] = Float.float16ToFloat(Float.floatToFloat16((float) random.nextDouble()));
+                v[i] = Float.float16ToFloat(Float.floatToFloat16((float) random.nextDouble()));
             }
             c.appendFrom(l, FloatBuffer.wrap(k), FloatBuffer.wrap(v), 0, count, 0, count);
             expected.set(2 * l, concat(expected.get(2 * l), length, k, count));

@@ -6,6 +6,7 @@ import dev.llmplatform.inference.engine.kv.PrefixCache;
 import dev.llmplatform.inference.testing.TinyFused;
 import dev.llmplatform.inference.testing.TinyFused.Family;
 import dev.llmplatform.onnx.GraphForm;
+import dev.llmplatform.onnx.KvPrecision;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,27 +21,54 @@ import static org.assertj.core.api.Assertions.assertThat;
  * GroupQueryAttention) against the plain form (the oracle) on the same random weights: every step of a
  * script where sequences prefill, decode in a batch, join, leave, hit the prefix cache, prefill in chunks
  * and run up to the context length. Logits must agree within 1e-4 in float32 at every step.
+ *
+ * <p>The same script checks a float16 KV cache ({@link KvPrecision#FP16}: the attention op in float16) against
+ * the float32 fused form, within {@link #HALF_KV_TOLERANCE} of the logits' scale.
  */
 class FusedOnnxDecoderTest {
 
     private static final double TOLERANCE = 1e-4;
+    /**
+     * fp16 vs fp32 KV: worst |Δlogit| / max |logit| over a step. Measured over the three scripts below
+     * (ORT 1.28 CPU, random weights of std 0.3, logits of up to ~10): Llama GQA 6.5e-3, 4.1e-3, 7.4e-3;
+     * GPT-2 2.3e-3, 3.1e-3, 3.1e-3 (docs/benchmarks.md); the bound is twice the worst.
+     */
+    private static final double HALF_KV_TOLERANCE = 1.5e-2;
     private static final int CONTEXT = TinyFused.CONTEXT;
 
     /** The same sequence in both decoders: its cache in each. */
     private record Twin(KvCache plain, KvCache fused) {
     }
 
-    /** Runs both forms side by side and checks every step's logits. */
+    /** A family with the fused form's KV precision: fp32 is checked against the plain form, fp16 against fused fp32. */
+    enum Case {
+        LLAMA_GQA(Family.LLAMA_GQA, KvPrecision.FP32), GPT2(Family.GPT2, KvPrecision.FP32),
+        LLAMA_GQA_FP16_KV(Family.LLAMA_GQA, KvPrecision.FP16), GPT2_FP16_KV(Family.GPT2, KvPrecision.FP16);
+
+        final Family family;
+        final KvPrecision kv;
+
+        Case(Family family, KvPrecision kv) {
+            this.family = family;
+            this.kv = kv;
+        }
+    }
+
+    /** Runs the oracle and the fused form side by side and checks every step's logits. */
     private static final class Pair implements AutoCloseable {
+        /** The oracle: the plain form, or the float32 fused form for a float16 cache. */
         final OnnxDecoder plain;
         final OnnxDecoder fused;
-        final Family family;
+        final Case family;
+        final boolean half;
+        double worst;
         int steps;
 
-        Pair(Family family) {
-            this.family = family;
-            plain = TinyFused.decoder(family, GraphForm.PLAIN);
-            fused = TinyFused.decoder(family, GraphForm.FUSED);
+        Pair(Case c) {
+            this.family = c;
+            this.half = c.kv == KvPrecision.FP16;
+            plain = half ? TinyFused.decoder(c.family, GraphForm.FUSED) : TinyFused.decoder(c.family, GraphForm.PLAIN);
+            fused = TinyFused.decoder(c.family, GraphForm.FUSED, c.kv);
         }
 
         Twin newSequence(int maxTokens) {
@@ -53,8 +81,13 @@ class FusedOnnxDecoderTest {
             steps++;
             assertThat(actual.length).isEqualTo(expected.length);
             for (int b = 0; b < expected.length; b++) {
-                assertThat(maxAbsDiff(actual[b], expected[b])).as("%s step %d sequence %d", family, steps, b)
-                        .isLessThanOrEqualTo(TOLERANCE);
+                double diff = maxAbsDiff(actual[b], expected[b]);
+                if (half) {
+                    diff /= maxAbs(expected[b]);
+                }
+                worst = Math.max(worst, diff);
+                assertThat(diff).as("%s step %d sequence %d", family, steps, b)
+                        .isLessThanOrEqualTo(half ? HALF_KV_TOLERANCE : TOLERANCE);
                 assertThat(twins.get(b).fused().length()).isEqualTo(twins.get(b).plain().length());
             }
             return actual;
@@ -70,17 +103,21 @@ class FusedOnnxDecoderTest {
 
         @Override
         public void close() {
+            System.out.printf("%s: worst %s logit difference %.3e over %d steps%n", family, half ? "relative" : "absolute",
+                    worst, steps);
             plain.close();
             fused.close();
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Family.class)
-    void shouldMatchThePlainFormAsSequencesPrefillDecodeJoinAndLeave(Family family) {
+    @EnumSource(Case.class)
+    void shouldMatchThePlainFormAsSequencesPrefillDecodeJoinAndLeave(Case family) {
         try (Pair pair = new Pair(family)) {
             assertThat(pair.fused.graph().fused()).isTrue();
-            assertThat(pair.plain.graph().fused()).isFalse();
+            assertThat(pair.plain.graph().fused()).isEqualTo(pair.half);
+            assertThat(pair.fused.graph().kvElementBytes()).isEqualTo(family.kv.bytes());
+            assertThat(pair.fused.kvBytesPerToken()).isEqualTo(pair.plain.kvBytesPerToken() * family.kv.bytes() / 4);
             Twin a = pair.newSequence(40);
             Twin b = pair.newSequence(40);
             pair.step(List.of(a), List.of(new int[]{3, 17, 42, 8, 0, 49, 25}), true);
@@ -112,8 +149,8 @@ class FusedOnnxDecoderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Family.class)
-    void shouldMatchThePlainFormOnAPrefixCacheHitAndChunkedPrefill(Family family) {
+    @EnumSource(Case.class)
+    void shouldMatchThePlainFormOnAPrefixCacheHitAndChunkedPrefill(Case family) {
         try (Pair pair = new Pair(family)) {
             int[] prompt = {3, 17, 42, 8, 0, 49, 25, 11, 6, 30};
             int[] sharing = {3, 17, 42, 8, 0, 49, 25, 11, 51, 52, 53};
@@ -125,7 +162,7 @@ class FusedOnnxDecoderTest {
             KvCacheBudget plainBudget = new KvCacheBudget(1 << 24, pair.plain.kvBytesPerToken());
             KvCacheBudget fusedBudget = new KvCacheBudget(1 << 24, pair.fused.kvBytesPerToken());
             PrefixCache plainPrefixes = new PrefixCache(4, 1 << 20, plainBudget);
-            PrefixCache fusedPrefixes = new PrefixCache(4, 1 << 20, fusedBudget);
+            PrefixCache fusedPrefixes = new PrefixCache(4, 1 << 20, fusedBudget, pair.fused.kvHeapBytesPerToken());
             plainPrefixes.insert(prompt, first.plain());
             fusedPrefixes.insert(prompt, first.fused());
 
@@ -142,8 +179,8 @@ class FusedOnnxDecoderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Family.class)
-    void shouldMatchThePlainFormUpToTheContextLength(Family family) {
+    @EnumSource(Case.class)
+    void shouldMatchThePlainFormUpToTheContextLength(Case family) {
         try (Pair pair = new Pair(family)) {
             Twin full = pair.newSequence(CONTEXT);
             Twin shorter = pair.newSequence(CONTEXT);
@@ -158,6 +195,16 @@ class FusedOnnxDecoderTest {
             }
             assertThat(full.fused().length()).isEqualTo(CONTEXT);
         }
+    }
+
+    private static double maxAbs(float[][] a) {
+        double max = 0;
+        for (float[] row : a) {
+            for (float v : row) {
+                max = Math.max(max, Math.abs(v));
+            }
+        }
+        return max;
     }
 
     private static double maxAbsDiff(float[][] a, float[][] b) {
