@@ -48,7 +48,8 @@ class ConstrainedDecodingTest {
 
     private static TokenVocabulary starterVocabulary() {
         try {
-            return TokenVocabulary.read(Path.of("../models/starter/1/tokenizer.json"), 563);
+            return TokenVocabulary.read(Path.of("../models/starter/1/tokenizer.json"),
+                    starterVocabSize());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -147,5 +148,11 @@ class ConstrainedDecodingTest {
             out.writeBytes(VOCAB.bytes(t));
         }
         return out.toByteArray();
+    }
+
+    /** The shipped starter's vocabulary size, from its config.json (it changes when the starter is retrained). */
+    private static int starterVocabSize() throws java.io.IOException {
+        return dev.llmplatform.model.ModelConfig.parse(
+                java.nio.file.Files.readString(Path.of("../models/starter/1/config.json")), "config.json").vocabSize();
     }
 }

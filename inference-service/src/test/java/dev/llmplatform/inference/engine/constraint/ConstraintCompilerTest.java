@@ -18,7 +18,8 @@ class ConstraintCompilerTest {
 
     @Test
     void shouldCompileOnceAndShareTheMasksOfTheSameConstraintAndModel() throws Exception {
-        TokenVocabulary vocab = TokenVocabulary.read(Path.of("../models/starter/1/tokenizer.json"), 563);
+        TokenVocabulary vocab = TokenVocabulary.read(Path.of("../models/starter/1/tokenizer.json"),
+                    starterVocabSize());
         AtomicInteger reads = new AtomicInteger();
         try (ConstraintCompiler compiler = new ConstraintCompiler(2, Duration.ofSeconds(30))) {
             OutputConstraint schema = OutputConstraint.jsonSchema("{\"type\":\"integer\"}");
@@ -44,5 +45,11 @@ class ConstraintCompilerTest {
                     .isInstanceOf(CompletionException.class)
                     .cause().isInstanceOf(ConstraintException.class).hasMessageContaining("'not'");
         }
+    }
+
+    /** The shipped starter's vocabulary size, from its config.json (it changes when the starter is retrained). */
+    private static int starterVocabSize() throws java.io.IOException {
+        return dev.llmplatform.model.ModelConfig.parse(
+                java.nio.file.Files.readString(Path.of("../models/starter/1/config.json")), "config.json").vocabSize();
     }
 }
