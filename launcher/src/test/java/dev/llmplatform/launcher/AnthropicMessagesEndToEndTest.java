@@ -308,7 +308,7 @@ class AnthropicMessagesEndToEndTest {
     }
 
     /**
-     * One tool with a small enum input (the starter's context is 128 tokens and its template lists tools by name): named
+     * One tool with a small enum input (the starter's context is small and its template lists tools by name): named
      * in tool_choice, the grammar makes the answer one call whose input obeys the schema.
      */
     private static final Tool PICK = Tool.builder().name("Pick").inputSchema(Tool.InputSchema.builder()
@@ -349,7 +349,7 @@ class AnthropicMessagesEndToEndTest {
                 .as("greedy: the partial_json fragments make up the whole input")
                 .isEqualTo(Messages.mapper().valueToTree(input));
 
-        // The round trip on the random-weight decoder (same template, 256 tokens): it does not fit the starter's 128.
+        // The round trip on the random-weight decoder (same template, 256 tokens): kept off the starter's small context.
         Message answer = anthropic.messages().create(MessageCreateParams.builder().model(LONGER).maxTokens(8)
                 .addUserMessage("Mood?").addTool(PICK).addMessage(whole)
                 .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()

@@ -44,7 +44,7 @@ class OpenAiSurfaceEndToEndTest {
 
     /**
      * A random decoder with a long context, so cancellation tests can ask for a generation that
-     * takes seconds however fast the machine is (the starter model's 128 tokens may finish first).
+     * takes seconds however fast the machine is (the starter model's 256 tokens may finish first).
      */
     private static final String LONG_MODEL = "long-context-random";
     private static final int LONG_GENERATION = 4000;

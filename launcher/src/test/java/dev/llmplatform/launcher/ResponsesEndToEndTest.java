@@ -52,12 +52,12 @@ import static org.awaitility.Awaitility.await;
 class ResponsesEndToEndTest {
 
     private static final String MODEL = CompletionContract.model();
-    /** The random-weight decoder with 256 tokens of context: a round trip (call, output, answer) outgrows the starter's 128. */
+    /** The random-weight decoder with 256 tokens of context: a round trip (call, output, answer) is kept off the starter's small context. */
     private static final String LONGER = DefaultModels.RANDOM_MODEL;
 
     enum Mood { HAPPY, SAD, CALM }
 
-    /** One short tool: the starter's context is 128 tokens, prompt and answer together. */
+    /** One short tool: the starter's context is 256 tokens, prompt and answer together. */
     record Pick(Mood mood) {
     }
 

@@ -27,10 +27,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Tool calling on the real platform (broker, four services, the default starter model, no test doubles) with the
- * official OpenAI Java client: the starter was never trained on tools, yet with {@code tool_choice} naming a function
- * the grammar makes its answer one call whose arguments parse into the tool's class, whole and streamed (fragments
- * concatenated equal the whole arguments); with {@code required} on the random-weight decoder (the starter's 128
- * tokens hold no round trip) one of two tools is called and the tool's result sent back is answered; under
+ * official OpenAI Java client: the starter was never trained on these tools, yet with {@code tool_choice} naming a
+ * function the grammar makes its answer one call whose arguments parse into the tool's class, whole and streamed
+ * (fragments concatenated equal the whole arguments); with {@code required} on the random-weight decoder (a model that
+ * knows no tools at all) one of two tools is called and the tool's result sent back is answered; under
  * {@code auto} a model built to open a call and then write prose ({@link ToolOpeningModel}) gets a valid call; a
  * {@code tool_choice} naming no tool is a 400.
  */
@@ -40,14 +40,14 @@ class ToolCallingEndToEndTest {
     private static final String MODEL = CompletionContract.model();
     /**
      * The platform's random-weight decoder (same template, never trained on anything) with 256 tokens of context: two
-     * tools and a whole round trip (call, tool result, answer) do not fit the starter's 128.
+     * tools and a whole round trip (call, tool result, answer) are kept off the starter, whose template lists no schemas.
      */
     private static final String LONGER = DefaultModels.RANDOM_MODEL;
 
     enum Mood { HAPPY, SAD, CALM }
 
-    // Short names and small argument values: the starter's context is 128 tokens, prompt and answer together, and its
-    // 563-token vocabulary spells JSON punctuation a character at a time.
+    // Short names and small argument values: the starter's context is 256 tokens, prompt and answer together, and its
+    // small vocabulary spells JSON punctuation in short pieces.
 
     record Pick(Mood mood) {
     }
