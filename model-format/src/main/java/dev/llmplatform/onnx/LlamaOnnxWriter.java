@@ -216,12 +216,13 @@ public final class LlamaOnnxWriter {
         if (q.quantized() && q.quantizeLmHead()) {
             // The embedding [vocab, hidden] is already MatMulNBits' [N, K]; a tied model gets a quantized copy
             // (fetched again rather than kept, so a streaming source holds one tensor at a time).
+            int bits = q.lmHead().bits();
             BlockQuantizedMatrix head = tensors.quantized("lm_head", h, c.vocabSize());
             head = head != null ? head : tied
                     ? BlockQuantizedMatrix.quantizeOutIn(tensors.get("model.embed_tokens.weight", c.vocabSize(), h), h,
-                    c.vocabSize(), q.format().bits(), q.blockSize(), q.symmetric())
+                    c.vocabSize(), bits, q.blockSize(), q.symmetric())
                     : BlockQuantizedMatrix.quantizeInOut(tensors.get("lm_head.weight", h, c.vocabSize()), h,
-                    c.vocabSize(), q.format().bits(), q.blockSize(), q.symmetric());
+                    c.vocabSize(), bits, q.blockSize(), q.symmetric());
             ops.matMulNBits("logits", "lm_head", last, head);
         } else {
             String head = tied
@@ -253,6 +254,7 @@ public final class LlamaOnnxWriter {
             m.put("quant_block_size", Integer.toString(q.blockSize()));
             m.put("quant_symmetric", Boolean.toString(q.symmetric()));
             m.put("quant_lm_head", Boolean.toString(q.quantizeLmHead()));
+            m.put("quant_lm_head_format", q.lmHead().name().toLowerCase(Locale.ROOT));
             m.put("quant_accuracy_level", Integer.toString(q.accuracyLevel()));
         }
         return m;

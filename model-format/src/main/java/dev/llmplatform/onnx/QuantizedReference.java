@@ -39,9 +39,11 @@ public final class QuantizedReference {
         if (!q.quantizeLmHead()) {
             return new LlamaWeights(c, w.embedding(), layers, w.finalNorm(), w.lmHead());
         }
+        int headBits = q.lmHead().bits();
         float[] head = w.lmHead() != null
-                ? roundTrip(w.lmHead(), h, c.vocabSize(), q)
-                : BlockQuantizedMatrix.quantizeOutIn(w.embedding(), h, c.vocabSize(), q.format().bits(), q.blockSize(),
+                ? BlockQuantizedMatrix.quantizeInOut(w.lmHead(), h, c.vocabSize(), headBits, q.blockSize(), q.symmetric())
+                .dequantizeInOut()
+                : BlockQuantizedMatrix.quantizeOutIn(w.embedding(), h, c.vocabSize(), headBits, q.blockSize(),
                 q.symmetric()).dequantizeInOut();
         ModelConfig untied = c.withTiedHead(false);
         return new LlamaWeights(untied, w.embedding(), layers, w.finalNorm(), head);
