@@ -55,18 +55,19 @@ public final class QuantBench {
         System.out.println("# load average at the end: " + Args.loadAverage());
     }
 
-    /** {@code fp32} or {@code int4-b64-zp-head-int8} (format, block size, sym|zp, the head's format). */
+    /** {@code fp32} or {@code int4-b64-zp-head-int8[-shared]} (format, block size, sym|zp, the head's format, tied table shared). */
     static WeightQuantization parse(String label) {
         String[] p = label.toLowerCase(Locale.ROOT).split("-");
         if (p[0].equals("fp32")) {
             return WeightQuantization.NONE;
         }
-        if (p.length != 5 || !p[1].startsWith("b") || !p[3].equals("head")) {
-            throw new IllegalArgumentException("variant '" + label + "' is not like int4-b32-sym-head-int8");
+        if (p.length < 5 || p.length > 6 || !p[1].startsWith("b") || !p[3].equals("head")
+                || (p.length == 6 && !p[5].equals("shared"))) {
+            throw new IllegalArgumentException("variant '" + label + "' is not like int4-b32-sym-head-int8[-shared]");
         }
         Format format = Format.valueOf(p[0].toUpperCase(Locale.ROOT));
         return new WeightQuantization(format, Integer.parseInt(p[1].substring(1)), p[2].equals("sym"),
-                Format.valueOf(p[4].toUpperCase(Locale.ROOT)), WeightQuantization.ACCURACY_INT8);
+                Format.valueOf(p[4].toUpperCase(Locale.ROOT)), WeightQuantization.ACCURACY_INT8, p.length == 6);
     }
 
     /** Writes one variant; returns the file (a single-file graph: its size is the bytes on disk). */
@@ -88,14 +89,21 @@ public final class QuantBench {
         int n = variants.size();
         OnnxDecoder[] decoders = new OnnxDecoder[n];
         long[] fileBytes = new long[n];
+        long[] rssBytes = new long[n];
         try {
             for (int v = 0; v < n; v++) {
                 long t0 = System.nanoTime();
                 Path file = write(source.weights(), variants.get(v), form, dir, "gpt2");
                 fileBytes[v] = Files.size(file);
+                long rss = residentBytes();
                 decoders[v] = OnnxDecoder.open(file, c, DecoderOptions.cpu(threads));
-                System.out.printf("%s: %d MB, written and opened in %.1f s (load %s)%n", variants.get(v).label(),
-                        fileBytes[v] >> 20, (System.nanoTime() - t0) / 1e9, Args.loadAverage());
+                KvCache cache = decoders[v].newCache(2);
+                decoders[v].step(List.of(cache), List.of(new int[]{5}), false);
+                cache.release();
+                rssBytes[v] = residentBytes() - rss;
+                System.out.printf("%s: %d MB, written and opened in %.1f s, process RSS +%d MB (load %s)%n",
+                        variants.get(v).label(), fileBytes[v] >> 20, (System.nanoTime() - t0) / 1e9, rssBytes[v] >> 20,
+                        Args.loadAverage());
             }
             run(decoders, 2, prompt, 4, new double[n][16], new double[n][4]);   // warm-up
             List<String> rows = new ArrayList<>();
@@ -109,8 +117,8 @@ public final class QuantBench {
                     WeightQuantization q = variants.get(v);
                     double step = median(stepMs[v]);
                     double tps = streams * 1000 / step;
-                    rows.add(String.format("| %s | %d | %.1f | %.2f | %.1f | %.2f× | %.1f | %.1f |", q.label(), streams,
-                            median(prefillMs[v]), step, tps, tps / base, fileBytes[v] / 1e6,
+                    rows.add(String.format("| %s | %d | %.1f | %.2f | %.1f | %.2f× | %.1f | %.0f | %.1f |", q.label(),
+                            streams, median(prefillMs[v]), step, tps, tps / base, fileBytes[v] / 1e6, rssBytes[v] / 1e6,
                             Roofline.of(c, q).weightBytesPerStep() / 1e6));
                     System.out.println(rows.getLast());
                 }
@@ -119,8 +127,9 @@ public final class QuantBench {
             System.out.printf("%n%s, %s form, prompt %d, %d decode steps, ONNX Runtime intra-op threads %d, medians of "
                     + "interleaved runs (every step in every variant, order rotating)%n", source.name(), form.label(), prompt,
                     steps, threads);
-            System.out.println("| variant | streams | prefill ms | decode step ms | decode tok/s | ÷ first | file MB | weights MB read / step |");
-            System.out.println("|---|---|---|---|---|---|---|---|");
+            System.out.println("| variant | streams | prefill ms | decode step ms | decode tok/s | ÷ first | file MB "
+                    + "| RSS + MB (open) | weights MB read / step |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
             rows.forEach(System.out::println);
         } finally {
             for (OnnxDecoder d : decoders) {
@@ -168,6 +177,20 @@ public final class QuantBench {
             }
         }
         caches.forEach(list -> list.forEach(KvCache::release));
+    }
+
+    /** The process's resident memory (VmRSS): what a session adds, ONNX Runtime's copies and pre-packed weights included. */
+    private static long residentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no figure
+        }
+        return 0;
     }
 
     static double median(double[] values) {

@@ -79,8 +79,9 @@ public final class CheckpointConverter {
             throw new CheckpointException(source.resolve(CONFIG_FILE) + ": " + e.getMessage(), e);
         }
         LlamaOnnxWriter.Options options = LlamaOnnxWriter.Options.quantized(quantization);
+        // A quantized copy of a tied embedding reads the embedding twice (once when it is shared with the head).
         boolean quantizedTiedHead = config.tieWordEmbeddings() && options.weights().quantized()
-                && options.weights().quantizeLmHead();
+                && options.weights().quantizeLmHead() && !options.weights().sharesEmbedding(config);
 
         progress.update(0.01, "checking tensors");
         try (SafetensorsCheckpoint checkpoint = openCheckpoint(source)) {

@@ -159,7 +159,8 @@ public final class FusedCopies {
                 ? WeightQuantization.Format.valueOf(head.toUpperCase(java.util.Locale.ROOT))
                 : Boolean.parseBoolean(meta.get("quant_lm_head")) ? body : WeightQuantization.Format.FP32;
         return new WeightQuantization(body, Integer.parseInt(meta.get("quant_block_size")),
-                Boolean.parseBoolean(meta.get("quant_symmetric")), lmHead, Integer.parseInt(meta.get("quant_accuracy_level")));
+                Boolean.parseBoolean(meta.get("quant_symmetric")), lmHead, Integer.parseInt(meta.get("quant_accuracy_level")),
+                Boolean.parseBoolean(meta.get("quant_shared_embedding")));
     }
 
     /** A MatMulNBits weight of the source ({@code <prefix>.weight_Q<bits>}, scales, zero points) as it is; null if none. */

@@ -19,9 +19,14 @@ package dev.llmplatform.onnx;
  *                       (ONNX Runtime 1.28) 4 is the fast path: int8 weights at level 0 decoded 75x
  *                       slower in our benchmark (docs/benchmarks.md); 0 computes exactly with the
  *                       dequantized weights, which is what the packing tests compare against
+ * @param sharedEmbedding a tied model with a quantized head gathers its input embeddings from the head's own
+ *                       bytes ({@code com.microsoft::GatherBlockQuantized}) instead of a float32 copy of the
+ *                       table: the embedding is stored once, in the head's bits (see {@link TokenEmbedding});
+ *                       without effect on untied models, a float32 head, or a hidden size that is not a
+ *                       multiple of the block size
  */
 public record WeightQuantization(Format format, int blockSize, boolean symmetric, Format lmHead,
-                                 int accuracyLevel) {
+                                 int accuracyLevel, boolean sharedEmbedding) {
 
     /** Storage of the linear weights. */
     public enum Format {
@@ -39,7 +44,8 @@ public record WeightQuantization(Format format, int blockSize, boolean symmetric
     }
 
     public static final int DEFAULT_BLOCK_SIZE = 32;
-    public static final WeightQuantization NONE = new WeightQuantization(Format.FP32, DEFAULT_BLOCK_SIZE, true, Format.FP32, 0);
+    public static final WeightQuantization NONE = new WeightQuantization(Format.FP32, DEFAULT_BLOCK_SIZE, true, Format.FP32, 0,
+            false);
 
     public WeightQuantization {
         if (format == null) {
@@ -57,18 +63,23 @@ public record WeightQuantization(Format format, int blockSize, boolean symmetric
     /** ONNX Runtime's CPU fast path: activations quantized to int8 inside MatMulNBits. */
     public static final int ACCURACY_INT8 = 4;
 
-    /** The LM head in the body's format ({@code true}) or float32 ({@code false}). */
+    /** The LM head in the body's format ({@code true}) or float32 ({@code false}); the embedding not shared. */
     public WeightQuantization(Format format, int blockSize, boolean symmetric, boolean quantizeLmHead, int accuracyLevel) {
-        this(format, blockSize, symmetric, quantizeLmHead ? format : Format.FP32, accuracyLevel);
+        this(format, blockSize, symmetric, quantizeLmHead ? format : Format.FP32, accuracyLevel, false);
     }
 
-    /** Block 32, symmetric, LM head in the same format, accuracy level 4 (int8 activations). */
+    /** Block 32, symmetric, LM head in the same format, accuracy level 4 (int8 activations), embedding not shared. */
     public static WeightQuantization of(Format format) {
-        return new WeightQuantization(format, DEFAULT_BLOCK_SIZE, true, format, ACCURACY_INT8);
+        return new WeightQuantization(format, DEFAULT_BLOCK_SIZE, true, format, ACCURACY_INT8, false);
     }
 
     public boolean quantized() {
         return format != Format.FP32;
+    }
+
+    /** Whether a graph of {@code c} with these options gathers its input embeddings from the quantized head. */
+    public boolean sharesEmbedding(dev.llmplatform.model.ModelConfig c) {
+        return sharedEmbedding && c.tieWordEmbeddings() && quantized() && quantizeLmHead() && c.hidden() % blockSize == 0;
     }
 
     /** Whether the LM head is a MatMulNBits too (in {@link #lmHead()}'s bits). */
@@ -77,11 +88,11 @@ public record WeightQuantization(Format format, int blockSize, boolean symmetric
     }
 
     public WeightQuantization withAccuracyLevel(int level) {
-        return new WeightQuantization(format, blockSize, symmetric, lmHead, level);
+        return new WeightQuantization(format, blockSize, symmetric, lmHead, level, sharedEmbedding);
     }
 
     public WeightQuantization withSymmetric(boolean value) {
-        return new WeightQuantization(format, blockSize, value, lmHead, accuracyLevel);
+        return new WeightQuantization(format, blockSize, value, lmHead, accuracyLevel, sharedEmbedding);
     }
 
     /** The LM head in the body's format, or float32. */
@@ -90,11 +101,15 @@ public record WeightQuantization(Format format, int blockSize, boolean symmetric
     }
 
     public WeightQuantization withLmHead(Format value) {
-        return new WeightQuantization(format, blockSize, symmetric, value, accuracyLevel);
+        return new WeightQuantization(format, blockSize, symmetric, value, accuracyLevel, sharedEmbedding);
     }
 
     public WeightQuantization withBlockSize(int value) {
-        return new WeightQuantization(format, value, symmetric, lmHead, accuracyLevel);
+        return new WeightQuantization(format, value, symmetric, lmHead, accuracyLevel, sharedEmbedding);
+    }
+
+    public WeightQuantization withSharedEmbedding(boolean value) {
+        return new WeightQuantization(format, blockSize, symmetric, lmHead, accuracyLevel, value);
     }
 
     /** e.g. {@code int4-b32-sym-head-int8}: the options in a file name or a table row. */
@@ -103,6 +118,6 @@ public record WeightQuantization(Format format, int blockSize, boolean symmetric
             return "fp32";
         }
         return format.name().toLowerCase(java.util.Locale.ROOT) + "-b" + blockSize + (symmetric ? "-sym" : "-zp")
-                + "-head-" + lmHead.name().toLowerCase(java.util.Locale.ROOT);
+                + "-head-" + lmHead.name().toLowerCase(java.util.Locale.ROOT) + (sharedEmbedding ? "-shared" : "");
     }
 }
