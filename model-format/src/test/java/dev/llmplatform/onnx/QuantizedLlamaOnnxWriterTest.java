@@ -69,7 +69,8 @@ class QuantizedLlamaOnnxWriterTest {
     }
 
     /**
-     * The default options (block 32, symmetric, LM head quantized, int8 activations). Bounds about
+     * Block 32 (the default before QuantBench; the defaults' bounds are {@link QuantizationDefaultsTest}'s, on a
+     * model wide enough for block 128), symmetric, LM head quantized, int8 activations. Bounds about
      * twice what these weights give (logit std 0.74, fp32 eval loss 3.04 nats against ln 96 = 4.56
      * for a uniform guess): int8 max |diff| 0.085 (11% of the logit std), mean 0.016 (2.2%), loss
      * +0.002 nats; int4 max 1.34, mean 0.22 (29%), loss +0.11 nats. A small random model amplifies
@@ -83,7 +84,7 @@ class QuantizedLlamaOnnxWriterTest {
         LlamaWeights w = weights(false);
         int[] tokens = text(48);
         float[][] fp32 = ortLogits(w, WeightQuantization.NONE, tokens);
-        float[][] quantized = ortLogits(w, WeightQuantization.of(format), tokens);
+        float[][] quantized = ortLogits(w, WeightQuantization.of(format).withBlockSize(32), tokens);
         int[] greedyTargets = CrossEntropy.argmax(fp32);
 
         double std = std(fp32);
@@ -123,7 +124,9 @@ class QuantizedLlamaOnnxWriterTest {
     void shouldWriteMatMulNBitsForEveryLinearLayerAndShrinkTheModel() {
         LlamaWeights w = weights(true);
         OnnxMl.ModelProto fp32 = LlamaOnnxWriter.model(w, LlamaOnnxWriter.Options.DEFAULT);
-        OnnxMl.ModelProto int4 = LlamaOnnxWriter.model(w, LlamaOnnxWriter.Options.quantized(WeightQuantization.of(Format.INT4)));
+        // Block 32: hidden 64 is less than one default block (128), which would be padded to twice the codes.
+        WeightQuantization b32 = WeightQuantization.of(Format.INT4).withBlockSize(32).withSharedEmbedding(false);
+        OnnxMl.ModelProto int4 = LlamaOnnxWriter.model(w, LlamaOnnxWriter.Options.quantized(b32));
         OnnxMl.ModelProto int8NoHead = LlamaOnnxWriter.model(w,
                 LlamaOnnxWriter.Options.quantized(WeightQuantization.of(Format.INT8).withLmHead(false)));
 
@@ -139,7 +142,7 @@ class QuantizedLlamaOnnxWriterTest {
                 && p.getValue().equals("int8"));
         // A shared tied embedding: no float32 table, the rows gathered from the head's bytes.
         OnnxMl.ModelProto shared = LlamaOnnxWriter.model(w,
-                LlamaOnnxWriter.Options.quantized(WeightQuantization.of(Format.INT4).withSharedEmbedding(true)));
+                LlamaOnnxWriter.Options.quantized(b32.withSharedEmbedding(true)));
         assertThat(shared.getGraph().getInitializerList()).extracting(OnnxMl.TensorProto::getName)
                 .doesNotContain("model.embed_tokens.weight").contains("lm_head.weight_Q4");
         assertThat(count(shared, "GatherBlockQuantized")).isEqualTo(1);
