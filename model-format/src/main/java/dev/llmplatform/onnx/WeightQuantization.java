@@ -4,7 +4,8 @@ package dev.llmplatform.onnx;
  * How {@link LlamaOnnxWriter} stores the weights of the linear layers (q, k, v, o, gate, up, down
  * and optionally the LM head). Anything but {@link Format#FP32} writes ONNX Runtime's contrib op
  * {@code com.microsoft::MatMulNBits} with block-quantized weights (see {@link BlockQuantizedMatrix});
- * embeddings and norms stay float32.
+ * norms, and the input embedding unless shared with a tied head, stay float32. The defaults ({@link #of})
+ * were chosen by measurement (QuantBench, docs/benchmarks.md).
  *
  * @param blockSize      weights per block along the input axis; a power of two, at least 16
  * @param symmetric      true: no zero points (ORT's default zero point 2^(bits-1)); false: a zero
@@ -13,7 +14,8 @@ package dev.llmplatform.onnx;
  *                       multiplies by its float32 embedding), INT8/INT4 quantize it with this block size and
  *                       symmetry (for GPT-2-sized models it is a third of the bytes read per token); with
  *                       tied embeddings the quantized head is a second copy of the embedding, beside the
- *                       float32 table the graph gathers from. Ignored (FP32) when {@code format} is FP32
+ *                       float32 table the graph gathers from, unless {@code sharedEmbedding}. Null: the
+ *                       body's format; ignored (FP32) when {@code format} is FP32
  * @param accuracyLevel  MatMulNBits' {@code accuracy_level}: 0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8
  *                       (activations quantized per block to int8 too, for int8 dot products). On CPU
  *                       (ONNX Runtime 1.28) 4 is the fast path: int8 weights at level 0 decoded 75x
