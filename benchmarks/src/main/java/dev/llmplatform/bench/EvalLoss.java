@@ -28,7 +28,12 @@ final class EvalLoss {
 
     /** With a null reference the decoder is taken as float32: it samples the text and sets the targets. */
     static Result measure(OnnxDecoder decoder, int bos, int length, Reference reference) {
-        int[] text = reference != null ? reference.text() : sample(decoder, bos, Math.min(length + 1, decoder.contextLength()));
+        return measure(decoder, bos, length, reference, BenchModels.SEED);
+    }
+
+    /** As above, the text sampled with {@code seed} (several texts for a steadier mean). */
+    static Result measure(OnnxDecoder decoder, int bos, int length, Reference reference, long seed) {
+        int[] text = reference != null ? reference.text() : sample(decoder, bos, Math.min(length + 1, decoder.contextLength()), seed);
         int n = text.length - 1;
         float[][] logits = decoder.step(List.of(decoder.newCache(n)), List.of(Arrays.copyOf(text, n)), true)[0];
         int[] top = CrossEntropy.argmax(logits);
@@ -40,8 +45,8 @@ final class EvalLoss {
         return new Result(CrossEntropy.mean(logits, Arrays.copyOfRange(text, 1, n + 1)), (double) same / n, ref);
     }
 
-    private static int[] sample(OnnxDecoder decoder, int bos, int length) {
-        SplittableRandom random = new SplittableRandom(BenchModels.SEED);
+    private static int[] sample(OnnxDecoder decoder, int bos, int length, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
         KvCache cache = decoder.newCache(length);
         int[] text = new int[length];
         text[0] = bos;

@@ -17,7 +17,8 @@ record Roofline(long weightBytesPerStep, long kvBytesPerPosition) {
         long inter = c.intermediate();
         long perLayer = matrix(h, h, q) + 2 * matrix(h, kv, q) + matrix(h, h, q)
                 + 2 * matrix(h, inter, q) + matrix(inter, h, q) + 2 * h * Float.BYTES;
-        long head = q.quantized() && q.quantizeLmHead() ? matrix(h, c.vocabSize(), q) : h * c.vocabSize() * Float.BYTES;
+        long head = q.quantized() && q.quantizeLmHead() ? matrix(h, c.vocabSize(), q.lmHead().bits(), q)
+                : h * c.vocabSize() * Float.BYTES;
         long weights = c.layers() * perLayer + h * Float.BYTES + head;
         long kvPerPosition = 2L * c.layers() * kv * Float.BYTES;
         return new Roofline(weights, kvPerPosition);
@@ -28,10 +29,15 @@ record Roofline(long weightBytesPerStep, long kvBytesPerPosition) {
         if (!q.quantized()) {
             return in * out * Float.BYTES;
         }
+        return matrix(in, out, q.format().bits(), q);
+    }
+
+    /** As above in {@code bits} (the LM head may have its own), with q's block size and zero points. */
+    static long matrix(long in, long out, int bits, WeightQuantization q) {
         long blocksPerColumn = (in + q.blockSize() - 1) / q.blockSize();
         long blocks = out * blocksPerColumn;
-        long codes = blocks * q.blockSize() * q.format().bits() / 8;
-        long zeroPoints = q.symmetric() ? 0 : out * ((blocksPerColumn * q.format().bits() + 7) / 8);
+        long codes = blocks * q.blockSize() * bits / 8;
+        long zeroPoints = q.symmetric() ? 0 : out * ((blocksPerColumn * bits + 7) / 8);
         return codes + blocks * Float.BYTES + zeroPoints;
     }
 

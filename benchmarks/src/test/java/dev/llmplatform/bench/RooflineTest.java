@@ -29,10 +29,10 @@ class RooflineTest {
         Roofline int8 = Roofline.of(GPT2, WeightQuantization.of(Format.INT8));
         long norms = 4L * (2 * 12 + 1) * 768;
 
-        // 4 bits + a 32-bit scale per 32 weights = 5 bits per weight; 8 bits + scale = 9.
-        assertThat((double) (int4.weightBytesPerStep() - norms)).isCloseTo(fp32Linear * 5.0 / 32, within(1.0));
-        assertThat((double) (int8.weightBytesPerStep() - norms)).isCloseTo(fp32Linear * 9.0 / 32, within(1.0));
-        assertThat(Roofline.matrix(64, 10, WeightQuantization.of(Format.INT4).withSymmetric(false)))
+        // 4 bits + a 32-bit scale per 128 weights (the default block) = 4.25 bits per weight; 8 bits + scale = 8.25.
+        assertThat((double) (int4.weightBytesPerStep() - norms)).isCloseTo(fp32Linear * 4.25 / 32, within(1.0));
+        assertThat((double) (int8.weightBytesPerStep() - norms)).isCloseTo(fp32Linear * 8.25 / 32, within(1.0));
+        assertThat(Roofline.matrix(64, 10, WeightQuantization.of(Format.INT4).withBlockSize(32).withSymmetric(false)))
                 .as("asymmetric adds one 4-bit zero point per block").isEqualTo(10 * 2 * (16 + 4) + 10);
     }
 

@@ -5,6 +5,7 @@ import dev.llmplatform.model.ModelConfig;
 import dev.llmplatform.model.safetensors.SafetensorsCheckpoint;
 import dev.llmplatform.onnx.DecoderSpec;
 import dev.llmplatform.onnx.LlamaOnnxWriter;
+import dev.llmplatform.onnx.WeightQuantization;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -47,6 +48,18 @@ public final class CheckpointConverter {
     public static final String DATA_FILE = "model.onnx.data";
 
     public ConversionResult convert(Path checkpointDir, Path outputDir, WeightFormat format, ConversionProgress progress) {
+        return convert(checkpointDir, outputDir, format, format.quantization(), progress);
+    }
+
+    /**
+     * As above with the quantization spelled out (block size, zero points, the LM head's format):
+     * {@code quantization}'s format must be {@code format}'s.
+     */
+    public ConversionResult convert(Path checkpointDir, Path outputDir, WeightFormat format, WeightQuantization quantization,
+                                    ConversionProgress progress) {
+        if (quantization.format().bits() != format.quantization().format().bits()) {
+            throw new IllegalArgumentException("quantization " + quantization.label() + " is not weight format " + format.id());
+        }
         long start = System.nanoTime();
         Path source = checkpointDir.toAbsolutePath().normalize();
         Path target = outputDir.toAbsolutePath().normalize();
@@ -65,9 +78,10 @@ public final class CheckpointConverter {
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(source.resolve(CONFIG_FILE) + ": " + e.getMessage(), e);
         }
-        LlamaOnnxWriter.Options options = LlamaOnnxWriter.Options.quantized(format.quantization());
+        LlamaOnnxWriter.Options options = LlamaOnnxWriter.Options.quantized(quantization);
+        // A quantized copy of a tied embedding reads the embedding twice (once when it is shared with the head).
         boolean quantizedTiedHead = config.tieWordEmbeddings() && options.weights().quantized()
-                && options.weights().quantizeLmHead();
+                && options.weights().quantizeLmHead() && !options.weights().sharesEmbedding(config);
 
         progress.update(0.01, "checking tensors");
         try (SafetensorsCheckpoint checkpoint = openCheckpoint(source)) {

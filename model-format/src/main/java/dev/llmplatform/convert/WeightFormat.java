@@ -6,8 +6,9 @@ import java.util.Locale;
 
 /**
  * How the converted graph stores its linear weights: float32, or block-quantized int8/int4 with
- * ONNX Runtime's {@code MatMulNBits} ({@link WeightQuantization#of}: block 32, symmetric, LM head
- * included, int8 activations on CPU). Embeddings and norms stay float32 in every format.
+ * ONNX Runtime's {@code MatMulNBits} ({@link WeightQuantization#of}: block 128, symmetric, LM head
+ * in the same format, int8 activations on CPU; a tied embedding is stored once, as the quantized head, and
+ * gathered from it). Norms, and an untied model's input embedding, stay float32 in every format.
  */
 public enum WeightFormat {
     FP32, INT8, INT4;

@@ -165,22 +165,29 @@ public final class FusedCopies {
         if (format.equals("fp32")) {
             return WeightQuantization.NONE;
         }
-        return new WeightQuantization(WeightQuantization.Format.valueOf(format.toUpperCase(java.util.Locale.ROOT)),
-                Integer.parseInt(meta.get("quant_block_size")), Boolean.parseBoolean(meta.get("quant_symmetric")),
-                Boolean.parseBoolean(meta.get("quant_lm_head")), Integer.parseInt(meta.get("quant_accuracy_level")));
+        WeightQuantization.Format body = WeightQuantization.Format.valueOf(format.toUpperCase(java.util.Locale.ROOT));
+        // quant_lm_head_format is newer than quant_lm_head: without it the head is in the body's format or float32.
+        String head = meta.get("quant_lm_head_format");
+        WeightQuantization.Format lmHead = head != null
+                ? WeightQuantization.Format.valueOf(head.toUpperCase(java.util.Locale.ROOT))
+                : Boolean.parseBoolean(meta.get("quant_lm_head")) ? body : WeightQuantization.Format.FP32;
+        return new WeightQuantization(body, Integer.parseInt(meta.get("quant_block_size")),
+                Boolean.parseBoolean(meta.get("quant_symmetric")), lmHead, Integer.parseInt(meta.get("quant_accuracy_level")),
+                Boolean.parseBoolean(meta.get("quant_shared_embedding")));
     }
 
     /** A MatMulNBits weight of the source ({@code <prefix>.weight_Q<bits>}, scales, zero points) as it is; null if none. */
     private static BlockQuantizedMatrix quantized(Map<String, TensorProto> init, ExternalReader external,
                                                   WeightQuantization q, String prefix, int k, int n) {
-        String base = prefix + ".weight_Q" + q.format().bits();
+        int bits = prefix.equals("lm_head") ? q.lmHead().bits() : q.format().bits();
+        String base = prefix + ".weight_Q" + bits;
         if (!q.quantized() || !init.containsKey(base)) {
             return null;
         }
         byte[] packed = bytes(init.get(base), external);
         float[] scales = floats(init, external, base + "_scales", init.get(base + "_scales").getDims(0));
         byte[] zeroPoints = init.containsKey(base + "_zero_points") ? bytes(init.get(base + "_zero_points"), external) : null;
-        return new BlockQuantizedMatrix(k, n, q.format().bits(), q.blockSize(), packed, scales, zeroPoints);
+        return new BlockQuantizedMatrix(k, n, bits, q.blockSize(), packed, scales, zeroPoints);
     }
 
     private static byte[] bytes(TensorProto t, ExternalReader external) {

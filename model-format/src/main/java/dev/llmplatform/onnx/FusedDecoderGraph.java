@@ -79,9 +79,8 @@ final class FusedDecoderGraph {
         LlamaGraphOps ops = new LlamaGraphOps(g, spec, tensors, options.weights());
         Layers layers = new Layers(g, spec, tensors, ops, options.kv());
         int h = c.hidden();
-        String embedding = g.floatInitializer("model.embed_tokens.weight",
-                tensors.get("model.embed_tokens.weight", c.vocabSize(), h), c.vocabSize(), h);
-        String hidden = g.node("Gather", "model.embed_tokens/Gather", List.of(embedding, inputIds), attr("axis", 0));
+        TokenEmbedding embedding = TokenEmbedding.gather(g, ops, c, tensors, options.weights(), inputIds);
+        String hidden = embedding.hidden();
         if (gpt2) {
             String positions = g.floatInitializer("model.embed_positions.weight",
                     tensors.get("model.embed_positions.weight", c.contextLength(), h), c.contextLength(), h);
@@ -107,7 +106,7 @@ final class FusedDecoderGraph {
             residual = next[1];
             last = next[0];
         }
-        LlamaOnnxWriter.lmHead(g, ops, c, tensors, options.weights(), embedding, lastPositions(g, last, keep));
+        embedding.lmHead(g, ops, c, tensors, options.weights(), lastPositions(g, last, keep));
 
         g.output("logits", DataType.FLOAT, batch, Dim.named("logits_to_keep"), Dim.of(c.vocabSize()));
         for (int i = 0; i < c.layers(); i++) {

@@ -147,15 +147,26 @@ final class LlamaGraphOps {
      * like ONNX Runtime's own quantizer names them ({@code <module>.weight_Q4}, {@code _scales}, {@code _zero_points}).
      */
     String matMulNBits(String output, String prefix, String x, BlockQuantizedMatrix q) {
+        return matMulNBits(output, x, nbitsInitializers(prefix, q), q);
+    }
+
+    /** The initializers of a MatMulNBits weight: packed codes [N, kBlocks, blob], scales [N·kBlocks], zero points if any. */
+    List<String> nbitsInitializers(String prefix, BlockQuantizedMatrix q) {
         String base = prefix + ".weight_Q" + q.bits();
         String b = g.rawInitializer(base, DataType.UINT8, ByteBuffer.wrap(q.packed()), q.packed().length,
                 q.n(), q.kBlocks(), q.blobSize());
         String scales = g.floatInitializer(base + "_scales", q.scales(), q.scales().length);
-        List<String> inputs = new ArrayList<>(List.of(x, b, scales));
-        if (q.zeroPoints() != null) {
-            inputs.add(g.rawInitializer(base + "_zero_points", DataType.UINT8, ByteBuffer.wrap(q.zeroPoints()),
-                    q.zeroPoints().length, q.zeroPoints().length));
+        if (q.zeroPoints() == null) {
+            return List.of(b, scales);
         }
+        return List.of(b, scales, g.rawInitializer(base + "_zero_points", DataType.UINT8, ByteBuffer.wrap(q.zeroPoints()),
+                q.zeroPoints().length, q.zeroPoints().length));
+    }
+
+    /** y = x · dequantize(q) over initializers already written ({@link #nbitsInitializers}). */
+    String matMulNBits(String output, String x, List<String> weights, BlockQuantizedMatrix q) {
+        List<String> inputs = new ArrayList<>(List.of(x));
+        inputs.addAll(weights);
         return g.node(MS_DOMAIN, "MatMulNBits", List.of(output), inputs,
                 attr("K", q.k()), attr("N", q.n()), attr("bits", q.bits()), attr("block_size", q.blockSize()),
                 attr("accuracy_level", quantization.accuracyLevel())).getFirst();

@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import static dev.llmplatform.onnx.OnnxGraphBuilder.attr;
-import static dev.llmplatform.onnx.OnnxGraphBuilder.attrInts;
 
 /**
  * Writes a decoder (Llama-style, or GPT-2's block: see {@link DecoderSpec}) as an ONNX graph with Optimum's names (inputs {@code input_ids},
@@ -180,9 +179,8 @@ public final class LlamaOnnxWriter {
 
         LlamaGraphOps ops = new LlamaGraphOps(g, spec, tensors, options.weights());
         int h = c.hidden();
-        String embedding = g.floatInitializer("model.embed_tokens.weight",
-                tensors.get("model.embed_tokens.weight", c.vocabSize(), h), c.vocabSize(), h);
-        String hidden = g.node("Gather", "model.embed_tokens/Gather", List.of(embedding, inputIds), attr("axis", 0));
+        TokenEmbedding embedding = TokenEmbedding.gather(g, ops, c, tensors, options.weights(), inputIds);
+        String hidden = embedding.hidden();
         LlamaGraphOps.Rotary rotary = null;
         if (spec.block() == DecoderSpec.Block.GPT2) {
             String positions = g.floatInitializer("model.embed_positions.weight",
@@ -204,7 +202,7 @@ public final class LlamaOnnxWriter {
         }
         String last = ops.norm("model.norm", hidden);
         WeightQuantization q = options.weights();
-        lmHead(g, ops, c, tensors, q, embedding, last);
+        embedding.lmHead(g, ops, c, tensors, q, last);
 
         g.output("logits", DataType.FLOAT, batch, seq, Dim.of(c.vocabSize()));
         for (int i = 0; i < c.layers(); i++) {
@@ -220,29 +218,6 @@ public final class LlamaOnnxWriter {
                 ? List.of(new OnnxGraphBuilder.Opset("", OPSET), new OnnxGraphBuilder.Opset(LlamaGraphOps.MS_DOMAIN, MS_OPSET))
                 : List.of(new OnnxGraphBuilder.Opset("", OPSET));
         return g.build(PRODUCER, PRODUCER_VERSION, opsets, metadata(c, options));
-    }
-
-    /** logits = last · lm_head (the embedding's transpose when tied), block-quantized when the options say so. */
-    static void lmHead(OnnxGraphBuilder g, LlamaGraphOps ops, ModelConfig c, DecoderTensors tensors, WeightQuantization q,
-                       String embedding, String last) {
-        int h = c.hidden();
-        boolean tied = c.tieWordEmbeddings();
-        if (q.quantized() && q.quantizeLmHead()) {
-            // The embedding [vocab, hidden] is already MatMulNBits' [N, K]; a tied model gets a quantized copy
-            // (fetched again rather than kept, so a streaming source holds one tensor at a time).
-            BlockQuantizedMatrix head = tensors.quantized("lm_head", h, c.vocabSize());
-            head = head != null ? head : tied
-                    ? BlockQuantizedMatrix.quantizeOutIn(tensors.get("model.embed_tokens.weight", c.vocabSize(), h), h,
-                    c.vocabSize(), q.format().bits(), q.blockSize(), q.symmetric())
-                    : BlockQuantizedMatrix.quantizeInOut(tensors.get("lm_head.weight", h, c.vocabSize()), h,
-                    c.vocabSize(), q.format().bits(), q.blockSize(), q.symmetric());
-            ops.matMulNBits("logits", "lm_head", last, head);
-        } else {
-            String head = tied
-                    ? g.node("Transpose", "lm_head.tied_weight", List.of(embedding), attrInts("perm", 1, 0))
-                    : g.floatInitializer("lm_head.weight", tensors.get("lm_head.weight", h, c.vocabSize()), h, c.vocabSize());
-            g.node("MatMul", "logits", List.of(last, head));
-        }
     }
 
     static Map<String, String> metadata(ModelConfig c, Options options) {
@@ -270,6 +245,8 @@ public final class LlamaOnnxWriter {
             m.put("quant_block_size", Integer.toString(q.blockSize()));
             m.put("quant_symmetric", Boolean.toString(q.symmetric()));
             m.put("quant_lm_head", Boolean.toString(q.quantizeLmHead()));
+            m.put("quant_lm_head_format", q.lmHead().name().toLowerCase(Locale.ROOT));
+            m.put("quant_shared_embedding", Boolean.toString(TokenEmbedding.shared(c, q)));
             m.put("quant_accuracy_level", Integer.toString(q.accuracyLevel()));
         }
         return m;

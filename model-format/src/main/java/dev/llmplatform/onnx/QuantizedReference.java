@@ -19,7 +19,8 @@ public final class QuantizedReference {
 
     /**
      * @return the round-tripped weights; with a quantized LM head and tied embeddings the result is
-     * untied (the graph gathers float32 embeddings but multiplies by a quantized copy)
+     * untied (the graph gathers float32 embeddings but multiplies by a quantized copy), unless the embedding
+     * is shared with the head ({@link WeightQuantization#sharedEmbedding()}): then tied to the dequantized table
      */
     public static LlamaWeights roundTrip(LlamaWeights w, WeightQuantization q) {
         if (!q.quantized()) {
@@ -39,10 +40,22 @@ public final class QuantizedReference {
         if (!q.quantizeLmHead()) {
             return new LlamaWeights(c, w.embedding(), layers, w.finalNorm(), w.lmHead());
         }
+        int headBits = q.lmHead().bits();
         float[] head = w.lmHead() != null
-                ? roundTrip(w.lmHead(), h, c.vocabSize(), q)
-                : BlockQuantizedMatrix.quantizeOutIn(w.embedding(), h, c.vocabSize(), q.format().bits(), q.blockSize(),
+                ? BlockQuantizedMatrix.quantizeInOut(w.lmHead(), h, c.vocabSize(), headBits, q.blockSize(), q.symmetric())
+                .dequantizeInOut()
+                : BlockQuantizedMatrix.quantizeOutIn(w.embedding(), h, c.vocabSize(), headBits, q.blockSize(),
                 q.symmetric()).dequantizeInOut();
+        if (TokenEmbedding.shared(c, q)) {
+            // The graph gathers its input rows from the quantized head too: still tied, to the dequantized table.
+            float[] table = new float[head.length];
+            for (int k = 0; k < h; k++) {
+                for (int v = 0; v < c.vocabSize(); v++) {
+                    table[v * h + k] = head[k * c.vocabSize() + v];
+                }
+            }
+            return new LlamaWeights(c, table, layers, w.finalNorm(), null);
+        }
         ModelConfig untied = c.withTiedHead(false);
         return new LlamaWeights(untied, w.embedding(), layers, w.finalNorm(), head);
     }

@@ -46,13 +46,20 @@ class QuantizedLlamaOnnxWriterTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} symmetric={1} tied={2}")
-    @CsvSource({"INT8,true,true", "INT8,false,false", "INT4,true,false", "INT4,false,true"})
-    void shouldComputeWhatThePlainJavaDequantizedWeightsCompute(Format format, boolean symmetric, boolean tied)
-            throws OrtException {
+    @ParameterizedTest(name = "{0} symmetric={1} tied={2} block={3} head={4} shared={5}")
+    @CsvSource({"INT8,true,true,32,INT8,false", "INT8,false,false,32,INT8,false", "INT4,true,false,32,INT4,false",
+            "INT4,false,true,32,INT4,false", "INT4,true,true,32,INT8,false", "INT4,false,false,64,INT8,false",
+            "INT4,true,true,128,FP32,false", "INT8,true,false,128,INT4,false",
+            "INT4,true,true,32,INT4,true", "INT4,false,true,64,INT4,true", "INT8,false,true,32,INT8,true",
+            "INT4,true,true,32,INT8,true"})
+    void shouldComputeWhatThePlainJavaDequantizedWeightsCompute(Format format, boolean symmetric, boolean tied, int block,
+                                                                Format head, boolean shared) throws OrtException {
         LlamaWeights w = weights(tied);
         // Level 0: float activations, so only the weights' rounding separates ONNX Runtime from the reference.
-        WeightQuantization q = WeightQuantization.of(format).withSymmetric(symmetric).withAccuracyLevel(0);
+        // Block 128 is past K = 64 (one padded block) for all but down_proj (K = 128). Shared: the input rows are
+        // gathered from the quantized head (GatherBlockQuantized), so the reference's embedding is dequantized too.
+        WeightQuantization q = WeightQuantization.of(format).withSymmetric(symmetric).withBlockSize(block).withLmHead(head)
+                .withSharedEmbedding(shared).withAccuracyLevel(0);
         int[] tokens = text(12);
 
         float[][] expected = LlamaReference.logits(QuantizedReference.roundTrip(w, q), tokens);
@@ -62,7 +69,8 @@ class QuantizedLlamaOnnxWriterTest {
     }
 
     /**
-     * The default options (block 32, symmetric, LM head quantized, int8 activations). Bounds about
+     * Block 32 (the default before QuantBench; the defaults' bounds are {@link QuantizationDefaultsTest}'s, on a
+     * model wide enough for block 128), symmetric, LM head quantized, int8 activations. Bounds about
      * twice what these weights give (logit std 0.74, fp32 eval loss 3.04 nats against ln 96 = 4.56
      * for a uniform guess): int8 max |diff| 0.085 (11% of the logit std), mean 0.016 (2.2%), loss
      * +0.002 nats; int4 max 1.34, mean 0.22 (29%), loss +0.11 nats. A small random model amplifies
@@ -76,7 +84,7 @@ class QuantizedLlamaOnnxWriterTest {
         LlamaWeights w = weights(false);
         int[] tokens = text(48);
         float[][] fp32 = ortLogits(w, WeightQuantization.NONE, tokens);
-        float[][] quantized = ortLogits(w, WeightQuantization.of(format), tokens);
+        float[][] quantized = ortLogits(w, WeightQuantization.of(format).withBlockSize(32), tokens);
         int[] greedyTargets = CrossEntropy.argmax(fp32);
 
         double std = std(fp32);
@@ -116,7 +124,9 @@ class QuantizedLlamaOnnxWriterTest {
     void shouldWriteMatMulNBitsForEveryLinearLayerAndShrinkTheModel() {
         LlamaWeights w = weights(true);
         OnnxMl.ModelProto fp32 = LlamaOnnxWriter.model(w, LlamaOnnxWriter.Options.DEFAULT);
-        OnnxMl.ModelProto int4 = LlamaOnnxWriter.model(w, LlamaOnnxWriter.Options.quantized(WeightQuantization.of(Format.INT4)));
+        // Block 32: hidden 64 is less than one default block (128), which would be padded to twice the codes.
+        WeightQuantization b32 = WeightQuantization.of(Format.INT4).withBlockSize(32).withSharedEmbedding(false);
+        OnnxMl.ModelProto int4 = LlamaOnnxWriter.model(w, LlamaOnnxWriter.Options.quantized(b32));
         OnnxMl.ModelProto int8NoHead = LlamaOnnxWriter.model(w,
                 LlamaOnnxWriter.Options.quantized(WeightQuantization.of(Format.INT8).withLmHead(false)));
 
@@ -124,6 +134,19 @@ class QuantizedLlamaOnnxWriterTest {
         assertThat(fp32.getOpsetImportList()).extracting(OnnxMl.OperatorSetIdProto::getDomain).containsExactly("");
         assertThat(count(int4, "MatMulNBits")).isEqualTo(2 * 7 + 1);
         assertThat(count(int8NoHead, "MatMulNBits")).isEqualTo(2 * 7);
+        OnnxMl.ModelProto int4Head8 = LlamaOnnxWriter.model(w,
+                LlamaOnnxWriter.Options.quantized(WeightQuantization.of(Format.INT4).withLmHead(Format.INT8)));
+        assertThat(int4Head8.getGraph().getInitializerList()).extracting(OnnxMl.TensorProto::getName)
+                .contains("lm_head.weight_Q8", "model.layers.0.mlp.down_proj.weight_Q4");
+        assertThat(int4Head8.getMetadataPropsList()).anyMatch(p -> p.getKey().equals("quant_lm_head_format")
+                && p.getValue().equals("int8"));
+        // A shared tied embedding: no float32 table, the rows gathered from the head's bytes.
+        OnnxMl.ModelProto shared = LlamaOnnxWriter.model(w,
+                LlamaOnnxWriter.Options.quantized(b32.withSharedEmbedding(true)));
+        assertThat(shared.getGraph().getInitializerList()).extracting(OnnxMl.TensorProto::getName)
+                .doesNotContain("model.embed_tokens.weight").contains("lm_head.weight_Q4");
+        assertThat(count(shared, "GatherBlockQuantized")).isEqualTo(1);
+        assertThat(int4.getSerializedSize() - shared.getSerializedSize()).isGreaterThan(4 * 96 * 64 - 1024);
         assertThat(int4.getOpsetImportList()).extracting(OnnxMl.OperatorSetIdProto::getDomain).contains("com.microsoft");
         assertThat(int4.getMetadataPropsList()).anyMatch(p -> p.getKey().equals("weight_format") && p.getValue().equals("int4"));
         // Linear weights are 4 bits plus one float scale per 32 (5 bits a weight); the embedding stays float32.

@@ -44,16 +44,26 @@ class FusedServingTest {
     @TempDir
     Path store;
 
+    /**
+     * The defaults of each format, one with every setting off the default, and a tied embedding shared with the
+     * quantized head (GPT-2 here is tied, the Llama untied; block 32, as hidden 64 is less than the default
+     * block of 128, which shares only when the hidden size is a multiple of the block): the copy must keep them.
+     */
     static Stream<Arguments> cases() {
-        return Stream.of(Family.values()).flatMap(f -> Stream.of(Format.FP32, Format.INT8, Format.INT4)
-                .map(format -> Arguments.of(f, format)));
+        return Stream.of(Family.values()).flatMap(f -> Stream.of(WeightQuantization.NONE, WeightQuantization.of(Format.INT8),
+                        WeightQuantization.of(Format.INT4),
+                        WeightQuantization.of(Format.INT4).withBlockSize(16).withSymmetric(false).withLmHead(Format.INT8),
+                        WeightQuantization.of(Format.INT4).withBlockSize(32).withSymmetric(false).withSharedEmbedding(true))
+                .map(q -> Arguments.of(f, q.label(), q)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void shouldServeAFusedCopyWithThePlainGraphsLogitsUnlessPinnedPlain(Family family, Format format) throws IOException {
+    void shouldServeAFusedCopyWithThePlainGraphsLogitsUnlessPinnedPlain(Family family, String label, WeightQuantization q)
+            throws IOException {
         Path dir = Files.createDirectories(store.resolve("tiny").resolve("1"));
-        WeightQuantization q = format == Format.FP32 ? WeightQuantization.NONE : WeightQuantization.of(format);
+        Format format = q.format();
+        boolean shared = q.sharesEmbedding(family.spec().config());
         LlamaOnnxWriter.writeExternal(family.spec(), TinyFused.randomTensors(5), dir.resolve("model.onnx"),
                 LlamaOnnxWriter.Options.quantized(q));
         ModelPackageWriter.writeJson(dir.resolve(ModelPackage.CONFIG), family.spec().config());
@@ -79,6 +89,11 @@ class FusedServingTest {
             }
         }
         assertThat(copy).isRegularFile().startsWith(dir.resolve(".llm-platform"));
+        // A shared table stays shared in the copy: gathered from the head's bytes, no float32 table.
+        ai.onnx.proto.OnnxMl.GraphProto copied = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(copy)).getGraph();
+        assertThat(copied.getNodeList().stream().anyMatch(n -> n.getOpType().equals("GatherBlockQuantized"))).isEqualTo(shared);
+        assertThat(copied.getInitializerList().stream().anyMatch(t -> t.getName().equals("model.embed_tokens.weight")))
+                .isEqualTo(!shared);
         FileTime made = Files.getLastModifiedTime(copy);
         try (OnnxDecoder again = ServedDecoders.open(pkg, DecoderOptions.cpu(1))) {
             assertThat(again.graph().fused()).isTrue();
