@@ -42,7 +42,7 @@ public final class TrainStarterModel {
             new TrainingSpec.Dataset("synthetic-tools", null, SEED, 20_000),
             new TrainingSpec.TokenizerSpec(1024, null),
             new TrainingSpec.Architecture(4, 128, 4, 2, 256, null),
-            2_400, 8, 3e-3, SEED, 300, 300);
+            4_000, 8, 3e-3, SEED, 500, 500);
 
     static final List<String> PROMPTS = List.of(
             "Tom gave the book to Anna. Now Anna has the",
