@@ -52,27 +52,8 @@ final class EvalLoss {
         text[0] = bos;
         for (int i = 1; i < length; i++) {
             float[] logits = decoder.step(List.of(cache), List.of(new int[] {text[i - 1]}), false)[0][0];
-            text[i] = draw(logits, random.nextDouble());
+            text[i] = CrossEntropy.sample(logits, random.nextDouble());
         }
         return text;
-    }
-
-    private static int draw(float[] logits, double u) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
-        }
-        double target = u * sum;
-        for (int i = 0; i < logits.length; i++) {
-            target -= Math.exp(logits[i] - max);
-            if (target <= 0) {
-                return i;
-            }
-        }
-        return logits.length - 1;
     }
 }

@@ -37,6 +37,26 @@ public final class CrossEntropy {
         return out;
     }
 
+    /** The token a draw {@code u} in [0, 1) picks from the softmax of {@code logits} (inverse CDF, temperature 1). */
+    public static int sample(float[] logits, double u) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : logits) {
+            sum += Math.exp(v - max);
+        }
+        double target = u * sum;
+        for (int i = 0; i < logits.length; i++) {
+            target -= Math.exp(logits[i] - max);
+            if (target <= 0) {
+                return i;
+            }
+        }
+        return logits.length - 1;
+    }
+
     private static double logSumExp(float[] row) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : row) {

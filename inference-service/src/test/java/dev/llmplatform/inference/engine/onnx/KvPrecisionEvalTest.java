@@ -83,7 +83,7 @@ class KvPrecisionEvalTest {
             texts[s][0] = bos;
             for (int i = 1; i < length; i++) {
                 float[] logits = decoder.step(List.of(cache), List.of(new int[]{texts[s][i - 1]}), false)[0][0];
-                texts[s][i] = draw(logits, random.nextDouble());
+                texts[s][i] = CrossEntropy.sample(logits, random.nextDouble());
             }
             cache.release();
         }
@@ -120,24 +120,5 @@ class KvPrecisionEvalTest {
             same += reference == null || top[i] == reference[i] ? 1 : 0;
         }
         return new Result(CrossEntropy.mean(logits, targets), (double) same / top.length, top);
-    }
-
-    private static int draw(float[] logits, double u) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
-        }
-        double target = u * sum;
-        for (int i = 0; i < logits.length; i++) {
-            target -= Math.exp(logits[i] - max);
-            if (target <= 0) {
-                return i;
-            }
-        }
-        return logits.length - 1;
     }
 }
