@@ -30,9 +30,8 @@ class StarterToolUseEndToEndTest {
 
     private static final String MODEL = CompletionContract.model();
     private static final long HELD_OUT_SEED = 20261207L;
-    private static final int QUESTIONS = 40;
-    /** Bookings' people and times are copied wrong at times (see docs/benchmarks.md); weather and sums are not. */
-    private static final int MIN_RIGHT_ARGUMENTS = 26;
+    /** 40 in the suite; {@code -Dstarter.tool.questions=200} for the rate in docs/benchmarks.md. */
+    private static final int QUESTIONS = Integer.getInteger("starter.tool.questions", 40);
 
     private PlatformUnderTest platform;
 
@@ -88,9 +87,11 @@ class StarterToolUseEndToEndTest {
                         + "answer from the tool's result %d, exactly the expected reply %d%n", exchanges.size(),
                 rightTool, rightArguments, answeredFromResult, exactReplies);
         misses.forEach(miss -> System.out.println("  miss: " + miss));
-        assertThat(rightTool).as("right tool of %d: %s", exchanges.size(), misses).isGreaterThanOrEqualTo(36);
-        assertThat(rightArguments).as("%s", misses).isGreaterThanOrEqualTo(MIN_RIGHT_ARGUMENTS);
-        assertThat(answeredFromResult).as("%s", misses).isGreaterThanOrEqualTo(36);
+        // Measured 40/40, 40/40 and 38/40 (two sums copied a digit wrong); bounds at 90% and 85%.
+        assertThat(rightTool).as("right tool of %d: %s", exchanges.size(), misses)
+                .isGreaterThanOrEqualTo(QUESTIONS * 9 / 10);
+        assertThat(rightArguments).as("%s", misses).isGreaterThanOrEqualTo(QUESTIONS * 85 / 100);
+        assertThat(answeredFromResult).as("%s", misses).isGreaterThanOrEqualTo(QUESTIONS * 85 / 100);
     }
 
     /** The reply states what the result says: the sky and temperature, the sum, the table or the refusal. */
