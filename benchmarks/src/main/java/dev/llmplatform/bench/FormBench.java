@@ -28,6 +28,8 @@ import java.util.SplittableRandom;
  * {@code --pair=kv} pairs the fused form with a float32 KV cache against the fused form with a float16 one
  * ({@code KvPrecision}) instead of plain against fused, and adds each format's eval loss and top-1 agreement
  * ({@link EvalLoss}) of the float16 cache against the float32 one.
+ * {@code --pair=issue} pairs the plain form with issue 16's day's quantization (blocks of 32, the tied table stored
+ * twice) against today's default fused form: the speed-up the issue's targets are stated in.
  * {@code --profile=DIR} instead runs ONNX Runtime's profiler over one stream's decode steps in each form
  * ({@link FormProfile}): time per step by operator type.
  */
@@ -55,21 +57,23 @@ public final class FormBench {
             return;
         }
         boolean kvPair = args.string("pair", "forms").equals("kv");
-        String[] labels = kvPair ? new String[]{"fused fp32 KV", "fused fp16 KV"} : new String[]{"plain", "fused"};
+        boolean issuePair = args.string("pair", "forms").equals("issue");
+        String[] labels = kvPair ? new String[]{"fused fp32 KV", "fused fp16 KV"}
+                : issuePair ? new String[]{"issue-day plain", "today's default"} : new String[]{"plain", "fused"};
         List<String> rows = new ArrayList<>();
         List<String> evals = new ArrayList<>();
         for (String f : formats) {
             WeightQuantization q = BenchModels.quantization(f, args.integer("accuracy-level", WeightQuantization.ACCURACY_INT8));
             BenchModels.OnnxModel plainModel = kvPair
                     ? BenchModels.write(source.name(), source.weights(), q, GraphForm.FUSED, dir)
-                    : BenchModels.write(source.name(), source.weights(), q, GraphForm.PLAIN, dir);
+                    : BenchModels.write(source.name(), source.weights(), issuePair ? issueDay(q) : q, GraphForm.PLAIN, dir);
             BenchModels.OnnxModel fusedModel = BenchModels.write(source.name(), source.weights(), q, GraphForm.FUSED,
                     kvPair ? KvPrecision.FP16 : KvPrecision.FP32, dir);
             try (OnnxDecoder plain = OnnxDecoder.open(plainModel.onnx(), plainModel.config(), DecoderOptions.cpu(threads));
                  OnnxDecoder fused = OnnxDecoder.open(fusedModel.onnx(), fusedModel.config(), DecoderOptions.cpu(threads))) {
                 OnnxDecoder[] forms = {plain, fused};
-                Roofline roofline = Roofline.of(plainModel.config(), q);
-                Roofline[] roofs = {roofline, kvPair ? roofline.withKvElementBytes(2) : roofline};
+                Roofline roofline = Roofline.of(plainModel.config(), issuePair ? issueDay(q) : q);
+                Roofline[] roofs = {roofline, kvPair ? roofline.withKvElementBytes(2) : Roofline.of(plainModel.config(), q)};
                 if (kvPair) {
                     int bos = plainModel.config().bosToken() == null ? 0 : plainModel.config().bosToken();
                     EvalLoss.Result full = EvalLoss.measure(plain, bos, 96, null);
@@ -111,6 +115,15 @@ public final class FormBench {
             evals.forEach(System.out::println);
         }
         System.out.println("# load average at the end: " + Args.loadAverage());
+    }
+
+    /**
+     * {@code --pair=issue}: what issue 16 was measured against — the plain form with the quantization of its day
+     * (MatMulNBits blocks of 32, a tied table stored again beside the quantized head) — against today's default
+     * (the fused form, blocks of 128, the table shared with the head).
+     */
+    private static WeightQuantization issueDay(WeightQuantization today) {
+        return today.quantized() ? today.withBlockSize(32).withSharedEmbedding(false) : today;
     }
 
     private static void run(OnnxDecoder[] forms, int streams, int prompt, int steps, long seed) {
