@@ -138,10 +138,11 @@ class FusedServingTest {
                 }
             }
             // fp32 weights: FusedOnnxDecoderTest's bound. Quantized weights: their kernels quantize activations
-            // (accuracy level 4), so float16 rounding upstream can move a quantum too (measured 2.0e-2 int8,
-            // 3.3e-2 int4 of the logits' scale here, on these sharp random weights); bound 5e-2. What it costs a
-            // trained model is measured as eval loss (KvPrecisionEvalTest, docs/benchmarks.md).
-            double bound = format == Format.FP32 ? 1.5e-2 : 5e-2;
+            // (accuracy level 4) per block of the input, so float16 rounding upstream can move a quantum too
+            // (measured 2.0e-2 int8, 3.3e-2 int4 of the logits' scale at blocks of 32; 5.2e-2 and 5.6e-2 at the
+            // default 128, on these sharp random weights); bound 8e-2. What it costs a trained model is measured as
+            // eval loss (KvPrecisionEvalTest, docs/benchmarks.md).
+            double bound = format == Format.FP32 ? 1.5e-2 : 8e-2;
             assertThat(OnnxDecoderTest.maxAbsDiff(logits, full) / scale).isLessThanOrEqualTo(bound);
         }
         assertThat(FusedCopies.copyDir(pkg.layout(), pkg.modelFile(), dev.llmplatform.onnx.KvPrecision.FP16))
