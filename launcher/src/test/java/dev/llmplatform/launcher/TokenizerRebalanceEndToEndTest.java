@@ -20,6 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -42,6 +44,8 @@ class TokenizerRebalanceEndToEndTest {
     private static final int PROMPTS = 16;
     private static final int CONCURRENT = 8;
     private static final int MAX_TOKENS = 96;
+    /** Longer than any round of streams takes (a few seconds) and than the gateway's 120 s request timeout. */
+    private static final java.time.Duration STREAM_LIMIT = java.time.Duration.ofSeconds(150);
 
     private PlatformUnderTest platform;
     private ConfigurableApplicationContext secondTokenizer;
@@ -122,7 +126,8 @@ class TokenizerRebalanceEndToEndTest {
     /** Streams one greedy completion per prompt, {@link #CONCURRENT} at a time, each to {@code MAX_TOKENS} tokens. */
     private void runStreams(List<Integer> prompts, BiConsumer<Integer, String> done, List<long[]> spans)
             throws Exception {
-        try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT)) {
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT);
+        try {
             List<Future<?>> futures = new ArrayList<>();
             for (int prompt : prompts) {
                 futures.add(pool.submit(() -> {
@@ -137,9 +142,19 @@ class TokenizerRebalanceEndToEndTest {
                     return null;
                 }));
             }
-            for (Future<?> future : futures) {
-                future.get();
+            // Bounded: a stream that never ends (seen once in CI, 2026-12-07: the server kept the response open
+            // after the generation had ended, see issue 14's note) fails the test instead of hanging the build.
+            long deadline = System.nanoTime() + STREAM_LIMIT.toNanos();
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    throw new AssertionError("the stream of prompt " + prompts.get(i) + " did not end within "
+                            + STREAM_LIMIT.toSeconds() + " s", e);
+                }
             }
+        } finally {
+            pool.shutdownNow();   // interrupts a read still blocked on a stream that never ended
         }
     }
 
