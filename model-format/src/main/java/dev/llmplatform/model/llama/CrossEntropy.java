@@ -39,15 +39,8 @@ public final class CrossEntropy {
 
     /** The token a draw {@code u} in [0, 1) picks from the softmax of {@code logits} (inverse CDF, temperature 1). */
     public static int sample(float[] logits, double u) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        for (float v : logits) {
-            sum += Math.exp(v - max);
-        }
-        double target = u * sum;
+        double max = max(logits);
+        double target = u * sumExp(logits, max);
         for (int i = 0; i < logits.length; i++) {
             target -= Math.exp(logits[i] - max);
             if (target <= 0) {
@@ -58,14 +51,24 @@ public final class CrossEntropy {
     }
 
     private static double logSumExp(float[] row) {
+        double max = max(row);
+        return max + Math.log(sumExp(row, max));
+    }
+
+    private static double max(float[] row) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : row) {
             max = Math.max(max, v);
         }
+        return max;
+    }
+
+    /** Σ exp(v − max): shifted by the row's maximum so no term overflows. */
+    private static double sumExp(float[] row, double max) {
         double sum = 0;
         for (float v : row) {
             sum += Math.exp(v - max);
         }
-        return max + Math.log(sum);
+        return sum;
     }
 }
