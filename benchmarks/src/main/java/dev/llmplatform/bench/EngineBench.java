@@ -30,6 +30,7 @@ import java.util.SplittableRandom;
  * {@code --threads=2} (ONNX Runtime intra-op threads), {@code --repeat=2} (runs per level; the median
  * decode rate is reported), {@code --bandwidth-gbs=N} (skip the bandwidth probe), {@code --eval-tokens=96},
  * {@code --accuracy-level=4} (MatMulNBits accuracy_level of the quantized graphs; 0 = float activations), {@code --intermediate=2048},
+ * {@code --spin=true} (ONNX Runtime's spinning workers, as the platform's {@code llm.inference.spinning}),
  * {@code --forms=plain,fused} (graph forms to compare, each format written in each; default plain). The repeats run in
  * alternating rounds over all models (decode-rate median per model and level).
  */
@@ -68,7 +69,8 @@ public final class EngineBench {
             for (BenchModels.OnnxModel m : models) {
                 long t0 = System.nanoTime();
                 OnnxDecoder decoder = OnnxDecoder.open(m.onnx(), m.config(),
-                        new DecoderOptions(device, threads, args.integer("cuda-device", 0)));
+                        new DecoderOptions(device, threads, args.integer("cuda-device", 0))
+                                .withSpinning(Boolean.parseBoolean(args.string("spin", "true"))));
                 decoders.add(decoder);
                 System.out.printf("%s %s: session open in %.1f s on %s%n", m.name(), m.label(),
                         (System.nanoTime() - t0) / 1e9, decoder.device());

@@ -30,8 +30,11 @@ import java.util.SplittableRandom;
  * ({@link EvalLoss}) of the float16 cache against the float32 one.
  * {@code --pair=issue} pairs the plain form with issue 16's day's quantization (blocks of 32, the tied table stored
  * twice) against today's default fused form: the speed-up the issue's targets are stated in.
+ * {@code --spin=a,b}: ONNX Runtime's spinning intra-op workers for each column (default {@code true,true}, the
+ * platform's {@code llm.inference.spinning}; {@code false,true} with {@code --pair=issue}, as the issue's day ran).
  * {@code --profile=DIR} instead runs ONNX Runtime's profiler over one stream's decode steps in each form
- * ({@link FormProfile}): time per step by operator type.
+ * ({@link FormProfile}): time per step by operator type; {@code --profile-what=prefill} profiles {@code --steps}
+ * prefills of one prompt instead.
  */
 public final class FormBench {
 
@@ -53,13 +56,18 @@ public final class FormBench {
         Path dir = BenchModels.tempDir("llm-formbench-");
         if (args.string("profile", null) != null) {
             FormProfile.run(source, formats, dir, Path.of(args.string("profile", null)), prompt, steps, threads,
-                    args.integer("accuracy-level", WeightQuantization.ACCURACY_INT8));
+                    args.integer("accuracy-level", WeightQuantization.ACCURACY_INT8),
+                    args.string("profile-what", "decode").equals("prefill"));
             return;
         }
         boolean kvPair = args.string("pair", "forms").equals("kv");
         boolean issuePair = args.string("pair", "forms").equals("issue");
         String[] labels = kvPair ? new String[]{"fused fp32 KV", "fused fp16 KV"}
                 : issuePair ? new String[]{"issue-day plain", "today's default"} : new String[]{"plain", "fused"};
+        // --spin=a,b: ONNX Runtime's spinning intra-op workers per column; the platform spins (llm.inference.spinning),
+        // issue 16's day did not
+        List<Boolean> spin = args.strings("spin", issuePair ? "false,true" : "true,true").stream()
+                .map(Boolean::parseBoolean).toList();
         List<String> rows = new ArrayList<>();
         List<String> evals = new ArrayList<>();
         for (String f : formats) {
@@ -69,8 +77,10 @@ public final class FormBench {
                     : BenchModels.write(source.name(), source.weights(), issuePair ? issueDay(q) : q, GraphForm.PLAIN, dir);
             BenchModels.OnnxModel fusedModel = BenchModels.write(source.name(), source.weights(), q, GraphForm.FUSED,
                     kvPair ? KvPrecision.FP16 : KvPrecision.FP32, dir);
-            try (OnnxDecoder plain = OnnxDecoder.open(plainModel.onnx(), plainModel.config(), DecoderOptions.cpu(threads));
-                 OnnxDecoder fused = OnnxDecoder.open(fusedModel.onnx(), fusedModel.config(), DecoderOptions.cpu(threads))) {
+            try (OnnxDecoder plain = OnnxDecoder.open(plainModel.onnx(), plainModel.config(),
+                    DecoderOptions.cpu(threads).withSpinning(spin.get(0)));
+                 OnnxDecoder fused = OnnxDecoder.open(fusedModel.onnx(), fusedModel.config(),
+                         DecoderOptions.cpu(threads).withSpinning(spin.get(1)))) {
                 OnnxDecoder[] forms = {plain, fused};
                 Roofline roofline = Roofline.of(plainModel.config(), issuePair ? issueDay(q) : q);
                 Roofline[] roofs = {roofline, kvPair ? roofline.withKvElementBytes(2) : Roofline.of(plainModel.config(), q)};

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  * ONNX Runtime's profiler over one stream in each graph form: a prompt, then {@code steps} decode steps;
  * the trace's node events of the decode runs summed by operator type, per step. The profiler slows every node
  * a little, so the totals sit above {@link FormBench}'s step times; the split between operators is the point.
+ * With {@code prefills} set, {@code steps} prompts are prefilled instead, each into a new cache, and those runs summed.
  */
 final class FormProfile {
 
@@ -29,7 +30,7 @@ final class FormProfile {
     }
 
     static void run(BenchModels.Source source, List<String> formats, Path dir, Path out, int prompt, int steps,
-                    int threads, int accuracyLevel) throws IOException {
+                    int threads, int accuracyLevel, boolean prefills) throws IOException {
         Files.createDirectories(out);
         for (String f : formats) {
             WeightQuantization q = BenchModels.quantization(f, accuracyLevel);
@@ -38,24 +39,32 @@ final class FormProfile {
                 BenchModels.OnnxModel model = BenchModels.write(source.name(), source.weights(), q, form, dir);
                 String prefix = out.resolve(f + "-" + form.label()).toString();
                 String trace;
-                try (OnnxDecoder decoder = OnnxDecoder.open(model.onnx(), model.config(), DecoderOptions.cpu(threads).profiled(prefix))) {
+                try (OnnxDecoder decoder = OnnxDecoder.open(model.onnx(), model.config(), DecoderOptions.cpu(threads).withSpinning(true).profiled(prefix))) {
                     SplittableRandom random = new SplittableRandom(20261206L);
+                    if (prefills) {
+                        for (int i = 0; i <= steps; i++) {   // the first one warms up, and is not counted
+                            KvCache fresh = decoder.newCache(prompt + 1);
+                            decoder.step(List.of(fresh), List.of(random.ints(prompt, 3, decoder.vocabSize()).toArray()), false);
+                            fresh.release();
+                        }
+                    }
                     KvCache cache = decoder.newCache(prompt + steps);
                     decoder.step(List.of(cache), List.of(random.ints(prompt, 3, decoder.vocabSize()).toArray()), false);
-                    for (int i = 0; i < steps; i++) {
+                    for (int i = 0; i < steps && !prefills; i++) {
                         decoder.step(List.of(cache), List.of(new int[]{random.nextInt(3, decoder.vocabSize())}), false);
                     }
                     cache.release();
                     trace = decoder.endProfiling();
                 }
-                byForm.put(form, perStep(Path.of(trace), steps));
+                byForm.put(form, perStep(Path.of(trace), steps, prefills ? 1 : 0));
             }
-            print(q.format() + ", 1 stream, " + steps + " decode steps after a " + prompt + "-token prompt", byForm);
+            print(q.format() + ", 1 stream, " + (prefills ? steps + " prefills of a " + prompt + "-token prompt"
+                    : steps + " decode steps after a " + prompt + "-token prompt"), byForm);
         }
     }
 
-    /** Node time of the last {@code steps} model runs, by operator type, in ms per run. */
-    static Map<String, Double> perStep(Path trace, int steps) throws IOException {
+    /** Node time of {@code steps} model runs, the last but {@code skipLast}, by operator type, in ms per run. */
+    static Map<String, Double> perStep(Path trace, int steps, int skipLast) throws IOException {
         JsonNode events = Messages.mapper().readTree(Files.readString(trace));
         List<long[]> runs = new ArrayList<>();
         for (JsonNode e : events) {
@@ -64,7 +73,8 @@ final class FormProfile {
             }
         }
         runs.sort(Comparator.comparingLong(r -> r[0]));
-        List<long[]> decode = runs.subList(Math.max(0, runs.size() - steps), runs.size());
+        int end = runs.size() - skipLast;
+        List<long[]> decode = runs.subList(Math.max(0, end - steps), end);
         Map<String, Double> ms = new TreeMap<>();
         double total = 0;
         for (JsonNode e : events) {

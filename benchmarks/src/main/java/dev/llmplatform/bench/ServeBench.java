@@ -102,7 +102,8 @@ public final class ServeBench {
         }
         long t0 = System.nanoTime();
         try (InProcessPlatform p = InProcessPlatform.start(data, model.seed(), settings);
-             OnnxDecoder decoder = OnnxDecoder.open(model.onnx(), config, DecoderOptions.cpu(threads))) {
+             OnnxDecoder decoder = OnnxDecoder.open(model.onnx(), config, DecoderOptions.cpu(threads)
+                     .withSpinning(Boolean.parseBoolean(settings.getOrDefault("llm.inference.spinning", "true"))))) {
             System.out.printf("platform up in %.1f s at %s, model %s (%,d parameters); engine: the same model.onnx in this JVM, "
                             + "batch %d, whole-prompt prefill, no prefix cache, %d intra-op threads%n",
                     (System.nanoTime() - t0) / 1e9, p.baseUrl(), model.name(), config.parameterCount(), maxBatch, threads);

@@ -17,6 +17,9 @@ import java.util.List;
  * @param modelStore         root of the model store ({@code <name>/<version>/} packages)
  * @param device             {@code cpu}, {@code cuda}, or {@code auto} (CUDA when it works, else CPU; logged)
  * @param intraOpThreads     ONNX Runtime threads per operator; 0 lets it choose one per core
+ * @param spinning           ONNX Runtime's intra-op workers spin between the operators of one step instead of
+ *                           sleeping (stopped when the step returns): faster steps; turn off when several engines
+ *                           or other processes share few cores
  * @param cudaDeviceId       GPU index for {@code cuda} and {@code auto}
  * @param maxBatchSize       most sequences decoded together, per loaded model
  * @param kvCacheBytes       KV cache memory per loaded model ("256MB", or a number of bytes)
@@ -42,6 +45,7 @@ public record InferenceProperties(
         Path modelStore,
         @DefaultValue("auto") String device,
         @DefaultValue("0") int intraOpThreads,
+        @DefaultValue("true") boolean spinning,
         @DefaultValue("0") int cudaDeviceId,
         @DefaultValue("16") int maxBatchSize,
         @DefaultValue("256MB") DataSize kvCacheBytes,
@@ -76,7 +80,7 @@ public record InferenceProperties(
     }
 
     public DecoderOptions decoderOptions() {
-        return new DecoderOptions(ExecutionDevice.parse(device), intraOpThreads, cudaDeviceId);
+        return new DecoderOptions(ExecutionDevice.parse(device), intraOpThreads, cudaDeviceId).withSpinning(spinning);
     }
 
     public EngineSettings engineSettings() {

@@ -73,7 +73,8 @@ public final class EncoderSession implements AutoCloseable {
         OrtSession withAttention = null;
         try {
             withAttention = AnalysisSessions.open((env, so) -> env.createSession(augmented, so),
-                    new DecoderOptions(plain.device(), options.intraOpThreads(), options.cudaDeviceId()),
+                    new DecoderOptions(plain.device(), options.intraOpThreads(), options.cudaDeviceId())
+                            .withSpinning(options.spinning()),
                     "encoder " + modelFile + " with attention outputs").session();
             return new EncoderSession(plain.session(), withAttention, softmax, plain.device());
         } catch (RuntimeException e) {

@@ -7,10 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens ONNX Runtime sessions with the platform's settings: full graph optimisation, no spinning
- * worker threads (they would steal the few cores from Kafka and the JVM; measured slower here under
- * load, see docs/benchmarks.md), and the execution provider
- * asked for. {@code auto} tries CUDA and falls back to CPU, and says in one log line which one runs.
+ * Opens ONNX Runtime sessions with the platform's settings: full graph optimisation, intra-op workers that
+ * spin between the operators of a run or sleep ({@link DecoderOptions#spinning()}; either way they stop
+ * spinning when the run returns, so they never hold a core between engine steps — docs/benchmarks.md), and
+ * the execution provider asked for. {@code auto} tries CUDA and falls back to CPU, and says in one log line which one runs.
  */
 public final class OrtSessions {
 
@@ -60,7 +60,9 @@ public final class OrtSessions {
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             so.setIntraOpNumThreads(options.intraOpThreads());
             so.setInterOpNumThreads(1);
-            so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            so.addConfigEntry("session.intra_op.allow_spinning", options.spinning() ? "1" : "0");
+            // Spinning workers stop the moment a run returns, so they never hold a core between steps.
+            so.addConfigEntry("session.force_spinning_stop", "1");
             so.addConfigEntry("session.inter_op.allow_spinning", "0");
             // Memory patterns stay on (the default) although shapes change every step: turning them off
             // made a 16-sequence step of the 124M model 30-50% slower (docs/benchmarks.md).
