@@ -24,7 +24,8 @@ import java.util.Map;
  * @param requestTimeout   longest a generation may take end to end; past it the client gets an error
  *                         and the platform a cancel. A client may shorten it per request with the
  *                         {@code X-Request-Timeout} header, never lengthen it
- * @param maxTokensDefault {@code max_tokens} when a request leaves it out (16, like OpenAI)
+ * @param maxTokensDefault {@code max_tokens} when a completion leaves it out (16, like OpenAI); chat and the
+ *                         Responses API default to the rest of the context instead, as vLLM does
  * @param security         API keys ({@code llm.gateway.security.*}), off by default
  * @param limits           rate, size and concurrency limits ({@code llm.gateway.limits.*})
  * @param cors             cross-origin access for browser clients served from elsewhere ({@code llm.gateway.cors.*})

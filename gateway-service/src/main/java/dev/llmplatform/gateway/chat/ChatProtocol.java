@@ -95,6 +95,11 @@ public final class ChatProtocol {
             return maxCompletionTokens != null ? "max_completion_tokens" : "max_tokens";
         }
 
+        @Override
+        public boolean maxTokensDefaultsToContext() {
+            return true;
+        }
+
         public boolean wantsLogprobs() {
             return Boolean.TRUE.equals(logprobs);
         }

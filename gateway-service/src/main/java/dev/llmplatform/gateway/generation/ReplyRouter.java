@@ -116,11 +116,22 @@ public final class ReplyRouter {
             return;
         }
         waiting.backlog.incrementAndGet();
-        waiting.sink.tryEmitNext(event);
+        report(waiting.sink.tryEmitNext(event), event);
         if (event.isTerminal()) {
             pending.remove(event.requestId(), waiting);
-            waiting.sink.tryEmitComplete();
+            report(waiting.sink.tryEmitComplete(), event);
         }
+    }
+
+    /**
+     * An event a stream's sink refused. Cancelled (the client went away) is expected; anything else would leave a
+     * stream without its end, so it is logged loudly rather than lost without a trace.
+     */
+    private static void report(Sinks.EmitResult result, GenerationEvent event) {
+        if (result.isSuccess() || result == Sinks.EmitResult.FAIL_CANCELLED) {
+            return;
+        }
+        log.warn("request {}: its stream refused {} ({})", event.requestId(), event.getClass().getSimpleName(), result);
     }
 
     private void overflow(Waiting waiting, String requestId) {

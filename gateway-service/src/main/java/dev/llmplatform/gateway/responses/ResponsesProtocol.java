@@ -84,6 +84,11 @@ public final class ResponsesProtocol {
             return "max_output_tokens";
         }
 
+        @Override
+        public boolean maxTokensDefaultsToContext() {
+            return true;
+        }
+
         /** The Responses API has no {@code stream_options} the platform implements. */
         @Override
         public StreamOptions streamOptions() {

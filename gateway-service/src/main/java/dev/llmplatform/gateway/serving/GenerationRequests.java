@@ -27,9 +27,18 @@ final class GenerationRequests {
     private static final double OPENAI_TOP_P = 1.0;
 
     private final int maxTokensDefault;
+    private final long maxTokensPerRequest;
+    private final long tokensPerMinute;
 
-    GenerationRequests(int maxTokensDefault) {
+    /**
+     * @param maxTokensDefault    {@code max_tokens} of a completion that leaves it out
+     * @param maxTokensPerRequest the gateway's bound on n × max_tokens (0 = none): a default never exceeds it
+     * @param tokensPerMinute     a client's token rate limit (0 = none): a default never exceeds it either
+     */
+    GenerationRequests(int maxTokensDefault, long maxTokensPerRequest, long tokensPerMinute) {
         this.maxTokensDefault = maxTokensDefault;
+        this.maxTokensPerRequest = maxTokensPerRequest;
+        this.tokensPerMinute = tokensPerMinute;
     }
 
     /** @param priority the scheduling priority every choice gets, resolved for the client already */
@@ -37,12 +46,12 @@ final class GenerationRequests {
                                    long deadlineEpochMs, int priority) {
         SamplingRequest r = input.request();
         RegisteredModel model = input.model();
-        int maxTokens = r.requestedMaxTokens() != null ? r.requestedMaxTokens() : maxTokensDefault;
+        int perInput = r.choices();
+        int choices = input.inputCount() * perInput;
+        int maxTokens = r.requestedMaxTokens() != null ? r.requestedMaxTokens() : defaultMaxTokens(r, model, choices);
         if (model.contextLength() > 0) {
             maxTokens = Math.min(maxTokens, model.contextLength());
         }
-        int perInput = r.choices();
-        int choices = input.inputCount() * perInput;
         List<GenerationRequest> requests = new ArrayList<>(choices);
         for (int index = 0; index < choices; index++) {
             int j = index % perInput;
@@ -57,6 +66,26 @@ final class GenerationRequests {
                     input.messages() == null ? null : r.chatTemplateKwargs(), priority, input.tools()));
         }
         return requests;
+    }
+
+    /**
+     * What a request without {@code max_tokens} may generate. Chat and the Responses API: up to the end of the
+     * model's context (vLLM's and OpenAI's chat default; the engine stops there with {@code length}), within
+     * the gateway's per-request and per-minute token bounds, so leaving it out is never refused for a size the
+     * client did not ask for. Completions: {@code max-tokens-default} (16, OpenAI's and vLLM's).
+     */
+    private int defaultMaxTokens(SamplingRequest r, RegisteredModel model, int choices) {
+        if (!r.maxTokensDefaultsToContext() || model.contextLength() <= 0) {
+            return maxTokensDefault;
+        }
+        long tokens = model.contextLength();
+        if (maxTokensPerRequest > 0) {
+            tokens = Math.min(tokens, maxTokensPerRequest / choices);
+        }
+        if (tokensPerMinute > 0) {
+            tokens = Math.min(tokens, tokensPerMinute / choices);
+        }
+        return (int) Math.max(1, tokens);
     }
 
     /** @param constraint what the output must be, or null */

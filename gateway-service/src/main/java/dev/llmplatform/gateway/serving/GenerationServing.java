@@ -44,7 +44,8 @@ public class GenerationServing {
         this.generation = generation;
         this.admission = admission;
         this.priorities = priorities;
-        this.requests = new GenerationRequests(properties.maxTokensDefault());
+        this.requests = new GenerationRequests(properties.maxTokensDefault(), properties.limits().maxTokensPerRequest(),
+                properties.limits().tokensPerMinute());
         this.renderer = new ResponseRenderer(json);
         this.maxTimeout = properties.requestTimeout();
     }

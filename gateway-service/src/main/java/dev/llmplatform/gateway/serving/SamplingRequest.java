@@ -17,6 +17,14 @@ public interface SamplingRequest {
     /** {@code max_tokens}, or chat's {@code max_completion_tokens}. */
     Integer requestedMaxTokens();
 
+    /**
+     * Whether leaving {@code max_tokens} out means "to the end of the context" (chat, as vLLM and OpenAI) rather
+     * than the gateway's {@code max-tokens-default} (legacy completions, 16).
+     */
+    default boolean maxTokensDefaultsToContext() {
+        return false;
+    }
+
     /** The parameter {@link #requestedMaxTokens()} came from, for error messages. */
     default String maxTokensParam() {
         return "max_tokens";
