@@ -1,5 +1,6 @@
 package dev.llmplatform.convert;
 
+import dev.llmplatform.model.ModelSettings;
 import dev.llmplatform.onnx.WeightQuantization;
 
 import java.util.Locale;
@@ -19,6 +20,24 @@ public enum WeightFormat {
             case INT8 -> WeightQuantization.of(WeightQuantization.Format.INT8);
             case INT4 -> WeightQuantization.of(WeightQuantization.Format.INT4);
         };
+    }
+
+    /** This format's quantization with the choices of a folder's {@code llm-platform.json} (null: the defaults). */
+    public WeightQuantization quantization(ModelSettings.Quantization choices) {
+        WeightQuantization q = quantization();
+        if (choices == null || !q.quantized()) {
+            return q;
+        }
+        if (choices.blockSize() != null) {
+            q = q.withBlockSize(choices.blockSize());
+        }
+        if (choices.lmHead() != null) {
+            q = q.withLmHead(parse(choices.lmHead()).quantization().format());
+        }
+        if (choices.zeroPoints() != null) {
+            q = q.withSymmetric(!choices.zeroPoints());
+        }
+        return q;
     }
 
     /** "fp32", "int8" or "int4" (case-insensitive). */

@@ -53,6 +53,15 @@ public record ModelLayout(Path dir, SourceFormat format) {
         return platformDir().resolve("onnx-" + weightFormat);
     }
 
+    /**
+     * Where this folder's checkpoint is converted as its settings ask: {@code onnx-<conversion id>}
+     * ({@link ModelSettings#conversionId()}: {@code onnx-int8}, or {@code onnx-int4-b32-head-int8} with quantization
+     * choices), so each choice has its own graph and changing the settings converts again.
+     */
+    public Path convertedDir() {
+        return platformDir().resolve("onnx-" + settings().conversionId());
+    }
+
     /** Where a reduced-precision ONNX variant (e.g. {@code onnx/model_fp16.onnx}) is kept converted to float32. */
     public Path float32Dir(Path sourceGraph) {
         String relative = dir.toAbsolutePath().normalize().relativize(sourceGraph.toAbsolutePath().normalize()).toString();
@@ -81,7 +90,7 @@ public record ModelLayout(Path dir, SourceFormat format) {
         return switch (format) {
             case PLATFORM -> Optional.of(dir.resolve(ModelPackage.MODEL)).filter(Files::isRegularFile);
             case ONNX -> OnnxVariants.choose(dir, settings());
-            case SAFETENSORS -> Optional.of(convertedDir(settings().weightFormat()).resolve(CONVERTED_GRAPH))
+            case SAFETENSORS -> Optional.of(convertedDir().resolve(CONVERTED_GRAPH))
                     .filter(Files::isRegularFile);
         };
     }

@@ -77,7 +77,7 @@ public record ModelPackage(String name, String version, Path dir, Manifest manif
         ModelLayout layout = layout();
         return layout.servedGraph().orElseThrow(() -> new ModelNotReadyException(switch (layout.format()) {
             case SAFETENSORS -> "model " + name + ":" + version + " is a safetensors checkpoint not converted to ONNX yet ("
-                    + dir.relativize(layout.convertedDir(layout.settings().weightFormat()).resolve(ModelLayout.CONVERTED_GRAPH))
+                    + dir.relativize(layout.convertedDir().resolve(ModelLayout.CONVERTED_GRAPH))
                     + " does not exist)";
             case ONNX -> "model " + name + ":" + version + " has no ONNX graph";
             case PLATFORM -> "model " + name + ":" + version + " has no " + MODEL;

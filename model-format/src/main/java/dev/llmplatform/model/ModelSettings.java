@@ -31,13 +31,50 @@ import java.util.Set;
  *                 runs in float16, {@code dev.llmplatform.onnx.KvPrecision}); {@code int8} is refused (ONNX Runtime's
  *                 CPU GroupQueryAttention has no quantized cache); null for {@link #DEFAULT_KV_PRECISION}. Each
  *                 precision has its own fused copy, so switching is safe. The plain form's cache is always fp32.
+ * @param quantization how an int8/int4 conversion quantizes ({@link Quantization}); null for the measured defaults
+ *                 (blocks of 128, symmetric, the LM head in the body's format). Each choice converts into its own
+ *                 folder ({@link #conversionId()}), so changing it converts again and never serves a stale graph.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSettings(@JsonProperty("weights") String weights, @JsonProperty("onnx_file") String onnxFile,
                             @JsonProperty("reasoning_parser") String reasoningParser,
                             @JsonProperty("tool_call_parser") String toolCallParser,
                             @JsonProperty("graph_form") String graphForm,
-                            @JsonProperty("kv_precision") String kvPrecision) {
+                            @JsonProperty("kv_precision") String kvPrecision,
+                            @JsonProperty("quantization") Quantization quantization) {
+
+    /**
+     * A checkpoint conversion's quantization, beside {@code weights}: {@code {"block_size": 32, "lm_head": "int8",
+     * "zero_points": true}}, each optional (llama.cpp's users pick Q4_0 or Q8_0 the same way). The defaults were
+     * chosen by measurement (docs/benchmarks.md, "Quantized weights, revisited").
+     *
+     * @param blockSize  weights per MatMulNBits block: 16, 32, 64, 128 or 256 (smaller: closer to float32, slower)
+     * @param lmHead     the LM head's format: {@code fp32}, {@code int8} or {@code int4} (a float32 head of a tied model
+     *                   also keeps its float32 embedding)
+     * @param zeroPoints true for asymmetric blocks (a zero point each), false for symmetric
+     */
+    public record Quantization(@JsonProperty("block_size") Integer blockSize, @JsonProperty("lm_head") String lmHead,
+                               @JsonProperty("zero_points") Boolean zeroPoints) {
+
+        public static final Set<Integer> BLOCK_SIZES = Set.of(16, 32, 64, 128, 256);
+
+        public Quantization {
+            if (blockSize != null && !BLOCK_SIZES.contains(blockSize)) {
+                throw new IllegalArgumentException(ModelLayout.SETTINGS + ": quantization.block_size " + blockSize
+                        + " is not one of 16, 32, 64, 128, 256");
+            }
+            if (lmHead != null && !WEIGHT_FORMATS.contains(lmHead)) {
+                throw new IllegalArgumentException(ModelLayout.SETTINGS + ": quantization.lm_head '" + lmHead
+                        + "' is not one of fp32, int8, int4");
+            }
+        }
+
+        /** What the conversion folder's name adds for these choices: "" when none is made. */
+        String suffix() {
+            return (blockSize == null ? "" : "-b" + blockSize) + (lmHead == null ? "" : "-head-" + lmHead)
+                    + (zeroPoints == null ? "" : zeroPoints ? "-zp" : "-sym");
+        }
+    }
 
     /** Weight format of a converted checkpoint when the user names none: int8 runs well on CPUs. */
     public static final String DEFAULT_WEIGHTS = "int8";
@@ -46,7 +83,7 @@ public record ModelSettings(@JsonProperty("weights") String weights, @JsonProper
     /** The fused form's KV cache precision when the user names none: chosen by FormBench (docs/benchmarks.md). */
     public static final String DEFAULT_KV_PRECISION = "fp32";
     public static final Set<String> KV_PRECISIONS = Set.of("fp32", "fp16");
-    public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null, null);
+    public static final ModelSettings NONE = new ModelSettings(null, null, null, null, null, null, null);
 
     public ModelSettings {
         if (weights != null && !WEIGHT_FORMATS.contains(weights)) {
@@ -69,6 +106,16 @@ public record ModelSettings(@JsonProperty("weights") String weights, @JsonProper
             throw new IllegalArgumentException(ModelLayout.SETTINGS + ": kv_precision 'fp16' needs the fused graph form, "
                     + "graph_form is 'plain' (its cache is float32)");
         }
+        if (quantization != null && "fp32".equals(weights)) {
+            throw new IllegalArgumentException(ModelLayout.SETTINGS + ": quantization applies to int8 and int4 weights, "
+                    + "weights is 'fp32'");
+        }
+    }
+
+    /** Settings without quantization choices. */
+    public ModelSettings(String weights, String onnxFile, String reasoningParser, String toolCallParser, String graphForm,
+                         String kvPrecision) {
+        this(weights, onnxFile, reasoningParser, toolCallParser, graphForm, kvPrecision, null);
     }
 
     /** Settings with the default KV precision. */
@@ -104,6 +151,14 @@ public record ModelSettings(@JsonProperty("weights") String weights, @JsonProper
     /** The weight format to convert a checkpoint to. */
     public String weightFormat() {
         return weights == null ? DEFAULT_WEIGHTS : weights;
+    }
+
+    /**
+     * Names a checkpoint's conversion: the weight format, then any quantization choice ({@code int4},
+     * {@code int4-b32-head-int8}); the folder it is converted into ({@link ModelLayout#convertedDir()}) has this name.
+     */
+    public String conversionId() {
+        return weightFormat() + (quantization == null ? "" : quantization.suffix());
     }
 
     /** The folder's settings; {@link #NONE} when it has no {@code llm-platform.json}. */

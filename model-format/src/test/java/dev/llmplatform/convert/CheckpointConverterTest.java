@@ -2,6 +2,7 @@ package dev.llmplatform.convert;
 
 import ai.onnx.proto.OnnxMl;
 import dev.llmplatform.model.ModelConfig;
+import dev.llmplatform.model.ModelSettings;
 import dev.llmplatform.model.llama.LlamaReference;
 import dev.llmplatform.model.llama.LlamaWeights;
 import dev.llmplatform.model.llama.RandomLlama;
@@ -10,6 +11,7 @@ import dev.llmplatform.model.safetensors.HuggingFaceExport;
 import dev.llmplatform.onnx.ExternalData;
 import dev.llmplatform.onnx.LlamaOnnxWriter;
 import dev.llmplatform.onnx.OrtDecoder;
+import dev.llmplatform.onnx.WeightQuantization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,6 +105,35 @@ class CheckpointConverterTest {
             for (int s = 0; s < 6; s++) {
                 assertThat(a.logits()[s]).containsExactly(b.logits()[s]);
             }
+        }
+    }
+
+    /** {@code llm-platform.json}'s quantization choices reach the converted graph (and change its logits). */
+    @Test
+    void shouldQuantizeWithTheFoldersChoices(@TempDir Path dir) throws Exception {
+        LlamaWeights weights = sharpWeights(true, 4);
+        Path checkpoint = dir.resolve("checkpoint");
+        HuggingFaceExport.write(weights, checkpoint, Dtype.F32, 1);
+        WeightQuantization chosen = WeightFormat.INT4.quantization(new ModelSettings.Quantization(32, "int8", true));
+        assertThat(chosen).isEqualTo(WeightFormat.INT4.quantization().withBlockSize(32)
+                .withLmHead(WeightQuantization.Format.INT8).withSymmetric(false));
+        assertThat(WeightFormat.INT4.quantization(null)).isEqualTo(WeightFormat.INT4.quantization());
+        assertThat(WeightFormat.FP32.quantization(new ModelSettings.Quantization(32, null, null))).isEqualTo(WeightQuantization.NONE);
+
+        ConversionResult withChoices = new CheckpointConverter().convert(checkpoint, dir.resolve("chosen"), WeightFormat.INT4,
+                chosen, ConversionProgress.NONE);
+        ConversionResult withDefaults = new CheckpointConverter().convert(checkpoint, dir.resolve("default"), WeightFormat.INT4,
+                ConversionProgress.NONE);
+        Path inMemory = dir.resolve("in-memory.onnx");
+        LlamaOnnxWriter.write(weights, inMemory, LlamaOnnxWriter.Options.quantized(chosen));
+
+        ModelConfig c = weights.config();
+        try (OrtDecoder streamed = new OrtDecoder(withChoices.onnx(), c.layers(), c.kvHeads(), c.headDim());
+             OrtDecoder reference = new OrtDecoder(inMemory, c.layers(), c.kvHeads(), c.headDim());
+             OrtDecoder defaults = new OrtDecoder(withDefaults.onnx(), c.layers(), c.kvHeads(), c.headDim())) {
+            OrtDecoder.Greedy a = streamed.greedy(TOKENS, 3);
+            assertThat(a.logits()[0]).containsExactly(reference.greedy(TOKENS, 3).logits()[0]);
+            assertThat(a.logits()[0]).isNotEqualTo(defaults.greedy(TOKENS, 3).logits()[0]);
         }
     }
 

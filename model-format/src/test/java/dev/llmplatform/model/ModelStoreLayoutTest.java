@@ -90,6 +90,41 @@ class ModelStoreLayoutTest {
     }
 
     @Test
+    void shouldConvertEachQuantizationChoiceIntoItsOwnFolder() throws IOException {
+        Path dir = folder("choices", "1", "config.json", "model.safetensors", "llm-platform.json");
+        Files.writeString(dir.resolve("llm-platform.json"), """
+                {"weights": "int4", "quantization": {"block_size": 32, "lm_head": "int8", "zero_points": true}}""");
+        ModelPackage pkg = new ModelStore(root).open("choices", "1").orElseThrow();
+
+        assertThat(pkg.layout().settings().conversionId()).isEqualTo("int4-b32-head-int8-zp");
+        assertThatThrownBy(pkg::modelFile).isInstanceOf(ModelNotReadyException.class)
+                .hasMessageContaining(".llm-platform/onnx-int4-b32-head-int8-zp/model.onnx");
+        Path converted = pkg.layout().convertedDir();
+        Files.createDirectories(converted);
+        Files.writeString(converted.resolve(ModelLayout.CONVERTED_GRAPH), "graph");
+        assertThat(pkg.modelFile()).isEqualTo(converted.resolve("model.onnx"));
+
+        // Another choice is another conversion: the graph made for the first is not served for it.
+        Files.writeString(dir.resolve("llm-platform.json"), "{\"weights\": \"int4\", \"quantization\": {\"block_size\": 64}}");
+        ModelPackage changed = new ModelStore(root).open("choices", "1").orElseThrow();
+        assertThat(changed.layout().convertedDir()).isEqualTo(dir.resolve(".llm-platform/onnx-int4-b64"));
+        assertThat(changed.servedGraph()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseQuantizationChoicesItCannotHonour() throws IOException {
+        Path dir = folder("bad", "1", "config.json", "model.safetensors", "llm-platform.json");
+        Files.writeString(dir.resolve("llm-platform.json"), "{\"weights\": \"int8\", \"quantization\": {\"block_size\": 48}}");
+        assertThatThrownBy(() -> ModelSettings.read(dir)).hasMessageContaining("quantization.block_size 48");
+        Files.writeString(dir.resolve("llm-platform.json"), "{\"weights\": \"int8\", \"quantization\": {\"lm_head\": \"fp16\"}}");
+        assertThatThrownBy(() -> ModelSettings.read(dir)).hasMessageContaining("quantization.lm_head 'fp16'");
+        Files.writeString(dir.resolve("llm-platform.json"), "{\"weights\": \"fp32\", \"quantization\": {\"block_size\": 32}}");
+        assertThatThrownBy(() -> ModelSettings.read(dir)).hasMessageContaining("quantization applies to int8 and int4");
+        Files.writeString(dir.resolve("llm-platform.json"), "{\"quantization\": {}}");
+        assertThat(ModelSettings.read(dir).conversionId()).as("no choice made: the default folder").isEqualTo("int8");
+    }
+
+    @Test
     void shouldReadTheManifestThePlatformKeepsInItsOwnFolderOfAUserModel() throws IOException {
         Path dir = folder("kept", "1", "config.json", "model.onnx");
         Files.createDirectories(dir.resolve(ModelLayout.PLATFORM_DIR));

@@ -201,7 +201,7 @@ public final class StoreWatcher implements AutoCloseable {
         long[] lastAnnounced = {0};
         try {
             long parameters = layout.format() == SourceFormat.SAFETENSORS
-                    ? converter.convert(layout, layout.convertedDir(weights), weights, (fraction, step) -> {
+                    ? converter.convert(layout, layout.convertedDir(), weights, (fraction, step) -> {
                 long now = clock.millis();
                 if (now - lastAnnounced[0] >= PROGRESS_EVERY_MS) {
                     lastAnnounced[0] = now;
