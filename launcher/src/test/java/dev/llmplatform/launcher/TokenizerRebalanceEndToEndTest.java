@@ -68,7 +68,7 @@ class TokenizerRebalanceEndToEndTest {
     @Test
     void shouldLoseAndDuplicateNothingOfAnyStreamWhenTheTokenizerRebalancesInTheMiddle() throws Exception {
         Map<Integer, String> baseline = new ConcurrentHashMap<>();
-        runStreams(IntStream.range(0, PROMPTS).boxed().toList(), (prompt, text) -> baseline.put(prompt, text), null);
+        runStreams(IntStream.range(0, PROMPTS).boxed().toList(), (prompt, text) -> baseline.put(prompt, text), null, null);
         assertThat(baseline).hasSize(PROMPTS).allSatisfy((prompt, text) -> assertThat(text).isNotEmpty());
 
         // Streams keep starting, round after round of the same prompts, until both rebalances are over.
@@ -76,6 +76,7 @@ class TokenizerRebalanceEndToEndTest {
         AtomicInteger finished = new AtomicInteger();
         long[] firstClosedAt = {Long.MAX_VALUE};
         List<long[]> spans = new ArrayList<>();
+        AtomicInteger inFlight = new AtomicInteger();
         Map<Integer, List<String>> texts = new ConcurrentHashMap<>();
         Thread rebalance = Thread.ofPlatform().daemon().start(() -> {
             awaitFinished(finished, CONCURRENT);
@@ -84,6 +85,8 @@ class TokenizerRebalanceEndToEndTest {
                     .serviceArguments("tokenizer", 0, bootstrap).toArray(String[]::new));
             int joined = finished.get();
             awaitFinished(finished, joined + CONCURRENT);
+            // Not between two rounds of streams (all ended, the next not begun): some must be running as it leaves.
+            awaitInFlight(inFlight, CONCURRENT / 2);
             firstClosedAt[0] = System.nanoTime();
             // The first instance's consumers leave the group. (Closing its whole context here would also dispose
             // Reactor Netty's JVM-wide resources, which the gateway in this same JVM serves HTTP with.)
@@ -97,7 +100,7 @@ class TokenizerRebalanceEndToEndTest {
             runStreams(IntStream.range(0, PROMPTS).boxed().toList(), (prompt, text) -> {
                 texts.computeIfAbsent(prompt, p -> new CopyOnWriteArrayList<>()).add(text);
                 finished.incrementAndGet();
-            }, spans);
+            }, spans, inFlight);
             round++;
         }
         rebalance.join();
@@ -123,16 +126,37 @@ class TokenizerRebalanceEndToEndTest {
         }
     }
 
-    /** Streams one greedy completion per prompt, {@link #CONCURRENT} at a time, each to {@code MAX_TOKENS} tokens. */
-    private void runStreams(List<Integer> prompts, BiConsumer<Integer, String> done, List<long[]> spans)
-            throws Exception {
+    /** Waits until at least {@code count} streams are running, at most a minute. */
+    private static void awaitInFlight(AtomicInteger inFlight, int count) {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
+        while (inFlight.get() < count && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+    }
+
+    /**
+     * Streams one greedy completion per prompt, {@link #CONCURRENT} at a time, each to {@code MAX_TOKENS} tokens;
+     * {@code inFlight} (may be null) counts the streams running.
+     */
+    private void runStreams(List<Integer> prompts, BiConsumer<Integer, String> done, List<long[]> spans,
+                            AtomicInteger inFlight) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int prompt : prompts) {
                 futures.add(pool.submit(() -> {
                     long start = System.nanoTime();
-                    String text = stream(prompt);
+                    if (inFlight != null) {
+                        inFlight.incrementAndGet();
+                    }
+                    String text;
+                    try {
+                        text = stream(prompt);
+                    } finally {
+                        if (inFlight != null) {
+                            inFlight.decrementAndGet();
+                        }
+                    }
                     if (spans != null) {
                         synchronized (spans) {
                             spans.add(new long[] {start, System.nanoTime()});
