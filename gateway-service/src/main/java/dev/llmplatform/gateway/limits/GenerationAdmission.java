@@ -6,6 +6,7 @@ import dev.llmplatform.gateway.GatewayProperties;
 import dev.llmplatform.gateway.security.ClientIdentity;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.SignalType;
 
 import java.time.Duration;
 import java.util.Map;
@@ -13,13 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 /**
  * Lets a generation start or refuses it at once, when its events are subscribed: a 503 with
  * {@code Retry-After} when {@code max-in-flight-generations} are already running on this instance
  * (no queue that grows without bound), a 429 when the client's {@code tokens-per-minute} cannot
- * cover the request's {@code max_tokens}. Tokens are reserved up front and not refunded when a
- * generation stops early; the in-flight slot is held until the events end or are cancelled. A request
+ * cover the request's {@code max_tokens}. Tokens are reserved up front; what a request that ends normally did not
+ * generate is given back when it ends (one that fails or is cancelled keeps its charge), so a chat that leaves
+ * {@code max_tokens} to the rest of the context pays for what it used; the in-flight slot is held until the events
+ * end or are cancelled. A request
  * for {@code n} choices takes {@code n} slots and {@code n × max_tokens} tokens. Two bounds per request and
  * client: {@code max-tokens-per-request} (n × max_tokens, a 400) and {@code max-in-flight-per-client}
  * (generations one API key, or IP without keys, runs at once on this instance, a 429 with {@code Retry-After}).
@@ -57,6 +62,15 @@ public class GenerationAdmission {
      * not at all: one in-flight slot each, the token budget charged every one's {@code max_tokens}.
      */
     public <T> Flux<T> admit(List<GenerationRequest> requests, Flux<T> events) {
+        return admit(requests, events, event -> 0);
+    }
+
+    /**
+     * As above, and when the generations all end normally the token budget gets back what their {@code max_tokens}
+     * reserved and they did not generate ({@code generated}: the tokens an event reports as generated, counted
+     * once per choice, e.g. a completion's usage). A request that fails or is cancelled keeps its whole charge.
+     */
+    public <T> Flux<T> admit(List<GenerationRequest> requests, Flux<T> events, ToLongFunction<T> generated) {
         int slots = requests.size();
         long maxTokens = requests.stream().mapToLong(GenerationRequest::maxTokens).sum();
         return Flux.deferContextual(context -> {
@@ -83,10 +97,14 @@ public class GenerationAdmission {
                 }
             }
             AtomicBoolean released = new AtomicBoolean();
-            return events.doFinally(signal -> {
+            AtomicLong used = new AtomicLong();
+            return events.doOnNext(event -> used.addAndGet(generated.applyAsLong(event))).doFinally(signal -> {
                 if (released.compareAndSet(false, true)) {
                     inFlight.release(slots);
                     releaseForClient(client, slots);
+                    if (tokens != null && signal == SignalType.ON_COMPLETE) {
+                        tokens.refund(client, maxTokens - used.get());
+                    }
                 }
             });
         });

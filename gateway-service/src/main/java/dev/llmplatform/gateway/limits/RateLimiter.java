@@ -50,6 +50,17 @@ public final class RateLimiter {
         return bucket.tryTake(amount, now);
     }
 
+    /**
+     * Gives back units taken and not used (a generation that ended before its {@code max_tokens}); never more than
+     * a full bucket. A client whose bucket is gone (full again, swept) gets nothing back: it has all there is.
+     */
+    public void refund(String client, long amount) {
+        Bucket bucket = buckets.get(client);
+        if (bucket != null && amount > 0) {
+            bucket.give(amount, nanoClock.getAsLong());
+        }
+    }
+
     /** One client's bucket; a short lock, never held across I/O. */
     private final class Bucket {
         private double available;
@@ -68,6 +79,11 @@ public final class RateLimiter {
             }
             double missing = amount - available;
             return Duration.ofNanos((long) Math.ceil(missing * NANOS_PER_MINUTE / perMinute));
+        }
+
+        synchronized void give(long amount, long now) {
+            refill(now);
+            available = Math.min(perMinute, available + amount);
         }
 
         synchronized boolean isFull(long now) {

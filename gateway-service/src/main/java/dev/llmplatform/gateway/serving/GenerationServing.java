@@ -1,5 +1,6 @@
 package dev.llmplatform.gateway.serving;
 
+import dev.llmplatform.contracts.GenerationEvent;
 import dev.llmplatform.contracts.GenerationRequest;
 import dev.llmplatform.gateway.GatewayProperties;
 import dev.llmplatform.gateway.generation.GenerationClient;
@@ -95,8 +96,14 @@ public class GenerationServing {
                     now + timeout.toMillis(), priority);
             return admission.admit(published, Flux.merge(IntStream.range(0, published.size())
                     .mapToObj(i -> generation.generate(published.get(i)).map(event -> new IndexedEvent(i, event)))
-                    .toList()));
+                    .toList()), GenerationServing::generatedTokens);
         });
         return new Generation(id, choices, events);
+    }
+
+    /** A choice's generated tokens, as its completion reports them (what the token budget is finally charged). */
+    private static long generatedTokens(IndexedEvent indexed) {
+        return indexed.event() instanceof GenerationEvent.Completed done && done.usage() != null
+                ? done.usage().completionTokens() : 0;
     }
 }

@@ -35,6 +35,19 @@ class RateLimiterTest {
     }
 
     @Test
+    void shouldTakeBackWhatWasNotUsedButNeverPastAFullBucket() {
+        assertThat(limiter.tryAcquire("a", 50)).isZero();
+        limiter.refund("a", 45);
+        assertThat(limiter.tryAcquire("a", 55)).isZero();
+        assertThat(limiter.tryAcquire("a", 1)).isEqualTo(Duration.ofSeconds(1));
+
+        limiter.refund("a", 1_000);
+        assertThat(limiter.tryAcquire("a", 60)).isZero();
+        assertThat(limiter.tryAcquire("a", 1)).as("a refund never fills past one minute").isEqualTo(Duration.ofSeconds(1));
+        limiter.refund("nobody", 10);   // no bucket: nothing to give back to
+    }
+
+    @Test
     void shouldRoundRetryAfterUpToWholeSecondsAndNeverSayZero() {
         assertThat(LimitErrors.retryAfterSeconds(Duration.ofMillis(1))).isEqualTo(1);
         assertThat(LimitErrors.retryAfterSeconds(Duration.ofMillis(2001))).isEqualTo(3);

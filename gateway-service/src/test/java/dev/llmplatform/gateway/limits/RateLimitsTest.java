@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Requests and tokens per minute, per API key: 3 requests and 40 tokens a minute. Each test spends
- * its own keys, so the buckets the tests share in this context do not couple them.
+ * its own keys, so the buckets the tests share in this context do not couple them (BRAVO: one model list in
+ * one test, two completions in another).
  */
 @WebFluxTest(controllers = {CompletionsController.class, ModelsController.class}, properties = {
         "spring.config.name=gateway",
@@ -54,7 +55,8 @@ class RateLimitsTest {
 
     @Test
     void shouldChargeMaxTokensUpFrontAndRefuseWhatTheTokenBudgetCannotCover() {
-        complete(TestKeys.CHARLIE, 30).expectStatus().isOk();
+        // A generation that fails keeps its whole charge.
+        complete(TestKeys.CHARLIE, 30, "fail-midway").expectStatus().is5xxServerError();
         int published = backend.requests().size();
 
         complete(TestKeys.CHARLIE, 30)
@@ -66,6 +68,13 @@ class RateLimitsTest {
         assertThat(backend.requests()).as("a refused generation is not published").hasSize(published);
 
         complete(TestKeys.CHARLIE, 10).expectStatus().isOk();
+    }
+
+    @Test
+    void shouldGiveBackWhatACompletedGenerationDidNotUse() {
+        complete(TestKeys.BRAVO, 30).expectStatus().isOk();   // the script generates 5 of its 30
+
+        complete(TestKeys.BRAVO, 35).expectStatus().isOk();   // 40 - 30 + 25 given back
     }
 
     @Test
@@ -83,9 +92,14 @@ class RateLimitsTest {
     }
 
     private WebTestClient.ResponseSpec complete(String key, int maxTokens) {
+        return complete(key, maxTokens, "Say hello");
+    }
+
+    /** A completion; the prompt's first word picks the scripted backend's answer ({@code Replies.scripted}). */
+    private WebTestClient.ResponseSpec complete(String key, int maxTokens, String prompt) {
         return http.post().uri("/v1/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"model\":\"%s\",\"prompt\":\"Say hello\",\"max_tokens\":%d}".formatted(MODEL, maxTokens))
+                .bodyValue("{\"model\":\"%s\",\"prompt\":\"%s\",\"max_tokens\":%d}".formatted(MODEL, prompt, maxTokens))
                 .exchange();
     }
 }
