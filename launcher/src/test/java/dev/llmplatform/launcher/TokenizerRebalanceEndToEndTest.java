@@ -52,7 +52,9 @@ class TokenizerRebalanceEndToEndTest {
 
     @BeforeAll
     void startPlatform() {
-        platform = PlatformUnderTest.start(null, Map.of());
+        // Debug for the reply path: what the router drops (an event for a request no longer waiting, a repeat) is
+        // what to see if a stream ever stalls again (see runStreams).
+        platform = PlatformUnderTest.start(null, Map.of("logging.level.dev.llmplatform.gateway.generation", "DEBUG"));
     }
 
     @AfterAll
@@ -173,6 +175,8 @@ class TokenizerRebalanceEndToEndTest {
                 try {
                     futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (TimeoutException e) {
+                    System.err.println("stream of prompt " + prompts.get(i) + " stalled; its lines so far: "
+                            + received.get(prompts.get(i)) + "\n" + threadDump());
                     throw new AssertionError("the stream of prompt " + prompts.get(i) + " did not end within "
                             + STREAM_LIMIT.toSeconds() + " s", e);
                 }
@@ -182,6 +186,21 @@ class TokenizerRebalanceEndToEndTest {
         }
     }
 
+    /** Every thread's stack, for a stream that stalled. */
+    private static String threadDump() {
+        StringBuilder dump = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+            for (StackTraceElement frame : stack) {
+                dump.append("    at ").append(frame).append('\n');
+            }
+        });
+        return dump.toString();
+    }
+
+    /** The lines each prompt's latest stream has received so far (shown when a stream stalls). */
+    private final Map<Integer, List<String>> received = new ConcurrentHashMap<>();
+
     /** One streamed completion's text; it must end with finish reason length and [DONE]. */
     private String stream(int prompt) throws Exception {
         String body = """
@@ -189,7 +208,9 @@ class TokenizerRebalanceEndToEndTest {
                  "logit_bias":{"0":-100}}""".formatted(DefaultModels.DEFAULT_MODEL, prompt, MAX_TOKENS);
         HttpResponse<Stream<String>> response = platform.postStreaming("/v1/completions", body);
         assertThat(response.statusCode()).isEqualTo(200);
-        List<String> lines = PlatformUnderTest.dataLines(response.body());
+        List<String> lines = new CopyOnWriteArrayList<>();
+        received.put(prompt, lines);
+        response.body().filter(l -> !l.isBlank()).forEach(lines::add);
         assertThat(lines.getLast()).isEqualTo("data: [DONE]");
         StringBuilder text = new StringBuilder();
         String finish = null;

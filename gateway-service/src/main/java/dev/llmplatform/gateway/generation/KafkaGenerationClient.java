@@ -96,6 +96,8 @@ public final class KafkaGenerationClient implements GenerationClient {
                     .concatWith(Mono.defer(() -> ended.get() ? Mono.empty() : Mono.error(new TimeoutException())))
                     .onErrorMap(TimeoutException.class, e -> {
                         ended.set(true);
+                        inScope(trace, () -> log.info("request {}: its deadline passed; the stream ends with a 504 and the"
+                                + " generation is cancelled", id));
                         cancel(trace, id, ControlMessage.Reason.DEADLINE);
                         return deadlinePassed(request);
                     })
