@@ -1,6 +1,8 @@
 package dev.llmplatform.launcher;
 
 import dev.llmplatform.contracts.Messages;
+import dev.llmplatform.gateway.generation.ReplyRouter;
+import dev.llmplatform.gateway.limits.GenerationAdmission;
 import dev.llmplatform.launcher.models.DefaultModels;
 import dev.llmplatform.tokenizer.TokenizerApplication;
 import org.junit.jupiter.api.AfterAll;
@@ -175,8 +177,11 @@ class TokenizerRebalanceEndToEndTest {
                 try {
                     futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (TimeoutException e) {
+                    var gateway = platform.platform.context("gateway");
                     System.err.println("stream of prompt " + prompts.get(i) + " stalled; its lines so far: "
-                            + received.get(prompts.get(i)) + "\n" + threadDump());
+                            + received.get(prompts.get(i)) + "\ngateway: requests waiting for replies "
+                            + gateway.getBean(ReplyRouter.class).pendingCount() + ", generations admitted and not ended "
+                            + gateway.getBean(GenerationAdmission.class).inFlight() + "\n" + threadDump());
                     throw new AssertionError("the stream of prompt " + prompts.get(i) + " did not end within "
                             + STREAM_LIMIT.toSeconds() + " s", e);
                 }
