@@ -14,7 +14,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Renders the merged events of a request's choices in an endpoint's {@link ResponseFormat}: one
@@ -33,26 +32,24 @@ final class ResponseRenderer {
 
     /**
      * Chunks as {@code data: {json}} events ending with {@code data: [DONE]}. The status line waits
-     * for the first chunk (WebFlux commits a response at its body's first item): a request failed before
-     * any output (a prompt too long for the context) errors the flux before that, so the client gets an
-     * HTTP error with OpenAI's body instead of a 200 stream. A failure after that becomes an error event
-     * followed by {@code [DONE]}.
-     * <p>
-     * Plain operators only (concatMap over each event's chunks, a flag for "output began"): the earlier
-     * {@code switchOnFirst} + {@code concatMapIterable} chain left one stream in a few hundred with its
-     * events queued and no demand reaching them (the generation over, the HTTP response open, nothing
-     * scheduled: TokenizerRebalanceEndToEndTest), which this chain has not shown.
+     * for the first event: a request failed before any output (a prompt too long for the context)
+     * errors the flux, so the client gets an HTTP error with OpenAI's body instead of a 200 stream.
+     * A failure after that becomes an error event followed by {@code [DONE]}.
      */
     Flux<ServerSentEvent<String>> stream(Flux<IndexedEvent> events, ResponseId id, int choices, int perInput,
                                          boolean includeUsage, ResponseFormat format) {
-        return Flux.defer(() -> {
+        return events.switchOnFirst((first, all) -> {
+            if (first.hasValue() && first.get().event() instanceof GenerationEvent.Failed failed) {
+                return Flux.error(new ApiException(failed.error()));
+            }
+            if (first.isOnError()) {
+                return Flux.error(first.getThrowable());
+            }
             Choices state = new Choices(choices, perInput);
-            AtomicBoolean began = new AtomicBoolean();
-            return events.concatMap(event -> Flux.fromIterable(chunks(event, id, format, state)))
+            return all.concatMapIterable(event -> chunks(event, id, format, state))
                     .concatWith(Flux.defer(() -> includeUsage
                             ? Flux.just(data(format.usageChunk(id, state.usage()))) : Flux.empty()))
-                    .doOnNext(chunk -> began.set(true))
-                    .onErrorResume(e -> began.get() ? Mono.just(errorEvent(errorOf(e))) : Mono.error(e))
+                    .onErrorResume(e -> Mono.just(errorEvent(errorOf(e))))
                     .concatWithValues(raw(DONE));
         });
     }
