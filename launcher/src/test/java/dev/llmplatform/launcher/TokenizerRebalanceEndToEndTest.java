@@ -181,13 +181,29 @@ class TokenizerRebalanceEndToEndTest {
                     System.err.println("stream of prompt " + prompts.get(i) + " stalled; its lines so far: "
                             + received.get(prompts.get(i)) + "\ngateway: requests waiting for replies "
                             + gateway.getBean(ReplyRouter.class).pendingCount() + ", generations admitted and not ended "
-                            + gateway.getBean(GenerationAdmission.class).inFlight() + "\n" + threadDump());
+                            + gateway.getBean(GenerationAdmission.class).inFlight() + "\nsockets to the gateway (port "
+                            + platform.platform.gatewayPort() + "):\n" + sockets() + threadDump());
                     throw new AssertionError("the stream of prompt " + prompts.get(i) + " did not end within "
                             + STREAM_LIMIT.toSeconds() + " s", e);
                 }
             }
         } finally {
             pool.shutdownNow();   // interrupts a read still blocked on a stream that never ended
+        }
+    }
+
+    /** The TCP sockets' queues ({@code ss -tn}): bytes a side has not read, or sent and not yet taken. */
+    private static String sockets() {
+        try {
+            Process ss = new ProcessBuilder("ss", "-tn").redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            ss.waitFor(5, TimeUnit.SECONDS);
+            return out;
+        } catch (java.io.IOException e) {
+            return "(ss: " + e.getMessage() + ")\n";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 
