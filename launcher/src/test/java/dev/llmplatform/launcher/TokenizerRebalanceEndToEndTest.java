@@ -54,9 +54,11 @@ class TokenizerRebalanceEndToEndTest {
 
     @BeforeAll
     void startPlatform() {
-        // Debug for the reply path: what the router drops (an event for a request no longer waiting, a repeat) is
-        // what to see if a stream ever stalls again (see runStreams).
-        platform = PlatformUnderTest.start(null, Map.of("logging.level.dev.llmplatform.gateway.generation", "DEBUG"));
+        // Debug for the reply path: what the router drops (an event for a request no longer waiting, a repeat), and
+        // where each SSE response stood when its events ended and when it ended (StreamTrace), is what to see if a
+        // stream ever stalls again (see runStreams).
+        platform = PlatformUnderTest.start(null, Map.of("logging.level.dev.llmplatform.gateway.generation", "DEBUG",
+                "logging.level.dev.llmplatform.gateway.serving.StreamTrace", "DEBUG"));
     }
 
     @AfterAll

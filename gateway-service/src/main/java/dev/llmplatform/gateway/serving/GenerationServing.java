@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -65,8 +66,12 @@ public class GenerationServing {
         int choices = started.choices();
         Flux<IndexedEvent> events = started.events();
         if (request.isStream()) {
-            return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
-                    .body(renderer.stream(events, id, choices, request.choices(), request.includeUsageInStream(), format)));
+            StreamTrace trace = StreamTrace.of(id.id());
+            Flux<ServerSentEvent<String>> body = trace == null
+                    ? renderer.stream(events, id, choices, request.choices(), request.includeUsageInStream(), format)
+                    : trace.body(renderer.stream(trace.events(events), id, choices, request.choices(),
+                            request.includeUsageInStream(), format));
+            return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(body));
         }
         return renderer.whole(events, id, choices, request.choices(), format).map(ResponseEntity::ok);
     }
