@@ -90,7 +90,11 @@ public final class Platform implements AutoCloseable {
     }
 
     private void startService(String name, int port, String bootstrap, Supplier<SpringApplicationBuilder> builder) {
-        ConfigurableApplicationContext context = builder.get().run(serviceArguments(settings, name, port, bootstrap).toArray(String[]::new));
+        // No Spring shutdown hook per service: close() stops them in order, the broker last. With their own hooks
+        // racing the launcher's, close() on a context another thread is already closing returns at once (Spring's
+        // tryLockForShutdown), so the broker went down under the inference service's drain and its Kafka clients.
+        ConfigurableApplicationContext context = builder.get().registerShutdownHook(false)
+                .run(serviceArguments(settings, name, port, bootstrap).toArray(String[]::new));
         services.put(name, context);
     }
 
