@@ -67,10 +67,11 @@ public class GenerationServing {
         Flux<IndexedEvent> events = started.events();
         if (request.isStream()) {
             StreamTrace trace = StreamTrace.of(id.id());
-            Flux<ServerSentEvent<String>> body = trace == null
-                    ? renderer.stream(events, id, choices, request.choices(), request.includeUsageInStream(), format)
-                    : trace.body(renderer.stream(trace.events(events), id, choices, request.choices(),
-                            request.includeUsageInStream(), format));
+            Flux<ServerSentEvent<String>> body = renderer.stream(trace == null ? events : trace.events(events), id,
+                    choices, request.choices(), request.includeUsageInStream(), format);
+            if (trace != null) {
+                body = trace.body(body);
+            }
             return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(body));
         }
         return renderer.whole(events, id, choices, request.choices(), format).map(ResponseEntity::ok);
