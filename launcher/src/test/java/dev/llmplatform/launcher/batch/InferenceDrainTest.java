@@ -42,7 +42,8 @@ class InferenceDrainTest {
     void shouldFinishRequestsInFlightWhenTheInferenceServiceShutsDown() throws Exception {
         Path dataDir = Files.createTempDirectory("llm-platform-drain-");
         DefaultModels.writeRandomDecoder(new ModelStore(dataDir.resolve("models")), MODEL, MAX_TOKENS + 64);
-        try (BatchPlatform platform = BatchPlatform.start(dataDir, Map.of())) {
+        // The default 20 s drain is ample (about 3 s here), but a loaded CI machine must not turn slowness into 503s.
+        try (BatchPlatform platform = BatchPlatform.start(dataDir, Map.of("llm.inference.drain-timeout", "120s"))) {
             ReplyTo replyTo = new ReplyTo("drain-results-" + UUID.randomUUID(), 0);
             // EOS banned, so every request runs to max_tokens: a full batch of them takes seconds.
             SamplingParams noEos = new SamplingParams(0, 1, 0, 0, 1, 0, 0, null, Map.of(0, -100.0), null);

@@ -133,8 +133,9 @@ class ReplicaFaultsTest {
         tally.assertNothingLostOrRepeated();
         // Detection takes the 3 s session; the rebalance and the re-generation then wait for CPU, which on a shared
         // 2-core machine (load average 20 while this was written) stretches them: measured 2.5-3.8 s there, 6.3 s
-        // once. The bounds hold there; the log line gives the number (docs/architecture.md, Failover).
-        assertThat(takeover).as("the survivor takes over within seconds, not the old 45 s").isLessThan(Duration.ofSeconds(10));
+        // once. The bound leaves room for worse and still fails the old 45 s; the log line gives the number
+        // (docs/architecture.md, Failover).
+        assertThat(takeover).as("the survivor takes over within seconds, not the old 45 s").isLessThan(Duration.ofSeconds(20));
         assertThat(tally.p99AddedMs()).as("p99 added latency of the affected streams (ms)").isLessThan(20_000);
     }
 

@@ -9,12 +9,15 @@ import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The training loop closed through everything: a job submitted over HTTP trains in the
@@ -62,9 +65,11 @@ class TrainingEndToEndTest {
         assertThat(progress.stream().filter(e -> e.get("status").asString().equals("running"))
                 .filter(e -> e.hasNonNull("loss")).count()).isPositive();
 
-        JsonNode models = Messages.mapper().readTree(platform.get("/v1/models").body());
-        JsonNode trained = models.get("data").valueStream()
-                .filter(m -> m.get("id").asString().equals("e2e-trained")).findFirst().orElseThrow();
+        // The model's announcement and the job's last status come on two topics, read by two listener threads.
+        JsonNode trained = await().atMost(Duration.ofSeconds(10)).until(() -> Messages.mapper()
+                .readTree(platform.get("/v1/models").body()).get("data").valueStream()
+                .filter(m -> m.get("id").asString().equals("e2e-trained")).findFirst(), Optional::isPresent)
+                .orElseThrow();
         assertThat(trained.get("parameter_count").asLong()).isPositive();
         assertThat(trained.get("eval_loss").asDouble()).isPositive();
 
