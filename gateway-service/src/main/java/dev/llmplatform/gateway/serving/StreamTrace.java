@@ -37,9 +37,11 @@ final class StreamTrace {
 
     /** The SSE body, counting demand and chunks and logging when it ends. */
     <T> Flux<T> body(Flux<T> body) {
-        return body.doOnRequest(n -> asked.updateAndGet(a -> a + n < 0 ? Long.MAX_VALUE : a + n))
+        // The exchange's log prefix (its connection), when ExchangeTrace put it in the context.
+        return Flux.deferContextual(context -> body
+                .doOnRequest(n -> asked.updateAndGet(a -> a + n < 0 ? Long.MAX_VALUE : a + n))
                 .doOnNext(chunk -> given.incrementAndGet())
-                .doFinally(signal -> log.debug("{}: SSE body ended ({}); chunks asked {}, given {}",
-                        id, signal, asked.get(), given.get()));
+                .doFinally(signal -> log.debug("{}{}: SSE body ended ({}); chunks asked {}, given {}",
+                        context.getOrDefault(ExchangeTrace.PREFIX, ""), id, signal, asked.get(), given.get())));
     }
 }

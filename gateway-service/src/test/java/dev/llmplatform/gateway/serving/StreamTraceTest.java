@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.BaseSubscriber;
 
@@ -70,5 +72,29 @@ class StreamTraceTest {
         assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
                 "cmpl-2: generation events ended (onComplete); SSE chunks asked 2, given 2",
                 "cmpl-2: SSE body ended (onComplete); chunks asked 7, given 3");
+    }
+
+    @Test
+    void shouldGiveTheBodyTheExchangesLogPrefixAndReportWhereTheExchangeEnded() {
+        logger.setLevel(Level.DEBUG);
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/completions"));
+        StreamTrace trace = StreamTrace.of("cmpl-3");
+
+        new ExchangeTrace().filter(exchange, ignored -> trace.body(Flux.just("a")).then()).block();
+
+        // doFinally runs after the signal has gone downstream: the exchange's line may come first.
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactlyInAnyOrder(
+                exchange.getLogPrefix() + "cmpl-3: SSE body ended (onComplete); chunks asked " + Long.MAX_VALUE + ", given 1",
+                exchange.getLogPrefix() + "exchange ended (onComplete); no Netty channel");
+    }
+
+    @Test
+    void shouldLeaveExchangesAloneWhenDebugIsOff() {
+        logger.setLevel(Level.INFO);
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/completions"));
+
+        new ExchangeTrace().filter(exchange, ignored -> reactor.core.publisher.Mono.empty()).block();
+
+        assertThat(lines.list).isEmpty();
     }
 }
