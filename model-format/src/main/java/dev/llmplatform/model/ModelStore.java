@@ -7,12 +7,17 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -148,16 +153,59 @@ public final class ModelStore {
         if (!resolvesInside(dir)) {
             return false;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path link : files.filter(Files::isSymbolicLink).toList()) {
-                if (!resolvesInside(link)) {
-                    LOG.warn("{} links outside the store (or nowhere); model folder {} not served", link, dir);
-                    return false;
-                }
-            }
-            return true;
-        } catch (IOException | UncheckedIOException e) {
+        LinkCheck check = new LinkCheck(this::resolvesInside);
+        try {
+            Files.walkFileTree(dir, check);
+        } catch (IOException e) {
             return false;
+        }
+        if (check.outside != null) {
+            LOG.warn("{} links outside the store (or nowhere); model folder {} not served", check.outside, dir);
+        }
+        return check.outside == null && !check.unreadable;
+    }
+
+    /**
+     * Finds a link in a version folder that leads outside the store. A file or folder that goes away while
+     * the folder is read is skipped: the inference service writes its fused copy into a temporary folder
+     * inside the package and renames it, and a reader that met the rename took a served model for a
+     * missing one (a 404 for the default model seen in CI). Any other error makes the folder unreadable.
+     */
+    static final class LinkCheck extends SimpleFileVisitor<Path> {
+
+        private final Predicate<Path> inside;
+        Path outside;
+        boolean unreadable;
+
+        LinkCheck(Predicate<Path> inside) {
+            this.inside = inside;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+            if (attributes.isSymbolicLink() && !inside.test(file)) {
+                outside = file;
+                return FileVisitResult.TERMINATE;
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return gone(e);
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+            return e == null ? FileVisitResult.CONTINUE : gone(e);
+        }
+
+        private FileVisitResult gone(IOException e) {
+            if (e instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+            }
+            unreadable = true;
+            return FileVisitResult.TERMINATE;
         }
     }
 

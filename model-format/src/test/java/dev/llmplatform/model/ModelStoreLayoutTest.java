@@ -4,9 +4,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -159,5 +165,53 @@ class ModelStoreLayoutTest {
         assertThat(store.open("leaky", "1")).isEmpty();
         assertThat(store.versions("inside")).containsExactly("1", "blobs");
         assertThatThrownBy(() -> store.open("../etc", "1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldKeepServingAPackageWhileAnotherServiceWritesAndRenamesAFolderInsideIt() throws Exception {
+        ModelPackageWriter.write(new ModelStore(root), "own", "1", "decoder", 10, null, Map.of(), null,
+                dir -> Files.writeString(dir.resolve(ModelPackage.CONFIG), CONFIG));
+        Path fused = Files.createDirectories(root.resolve("own/1/.llm-platform/fused"));
+        ModelStore store = new ModelStore(root);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        // As the inference service makes its fused copy: a temporary folder filled, then renamed (here also removed).
+        Thread writer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; writing.get(); i++) {
+                try {
+                    Path tmp = Files.createDirectories(fused.resolve(".model.tmp-" + i));
+                    for (int f = 0; f < 8; f++) {
+                        Files.writeString(tmp.resolve("part-" + f), "x");
+                    }
+                    Path done = Files.move(tmp, fused.resolve("model-" + i), StandardCopyOption.ATOMIC_MOVE);
+                    try (var files = Files.list(done)) {
+                        for (Path file : files.toList()) {
+                            Files.delete(file);
+                        }
+                    }
+                    Files.delete(done);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+        try {
+            for (int i = 0; i < 3_000; i++) {
+                assertThat(store.versions("own")).as("read %d", i).containsExactly("1");
+            }
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+    }
+
+    @Test
+    void shouldSkipWhatGoesAwayDuringTheLinkCheckButNotWhatCannotBeRead() {
+        ModelStore.LinkCheck check = new ModelStore.LinkCheck(path -> true);
+        Path file = root.resolve("gone");
+
+        assertThat(check.visitFileFailed(file, new NoSuchFileException(file.toString()))).isEqualTo(FileVisitResult.CONTINUE);
+        assertThat(check.unreadable).isFalse();
+        assertThat(check.visitFileFailed(file, new AccessDeniedException(file.toString()))).isEqualTo(FileVisitResult.TERMINATE);
+        assertThat(check.unreadable).isTrue();
     }
 }
